@@ -1,0 +1,270 @@
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+RATING_MIN = 1
+RATING_MAX = 5
+
+
+class RubricQuerySet(models.QuerySet):
+    def current(self):
+        """The rubric in force: the highest version number."""
+        return self.order_by("-version").first()
+
+
+class Rubric(models.Model):
+    """One version of the interaction rubric. Evaluations point at the version they used."""
+
+    name = models.CharField(max_length=100, default="Interaction rubric")
+    version = models.PositiveIntegerField(unique=True)
+    notes = models.TextField(blank=True, help_text="What changed in this version and why.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RubricQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="rubric_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    @property
+    def total_weight(self) -> int:
+        return sum(criterion.weight for criterion in self.criteria.all())
+
+    def score(self, ratings: dict[str, int | None]) -> "ScoreResult":
+        """Score ratings keyed by criterion key (None = N/A) with this version's weights."""
+        criteria = {criterion.key: criterion for criterion in self.criteria.all()}
+        unknown = set(ratings) - set(criteria)
+        if unknown:
+            raise ValidationError(
+                f"Not criteria of rubric v{self.version}: {', '.join(sorted(unknown))}."
+            )
+        missing = set(criteria) - set(ratings)
+        if missing:
+            raise ValidationError(
+                f"Every criterion needs a rating; missing: {', '.join(sorted(missing))}."
+            )
+        triples = []
+        for key, rating in ratings.items():
+            criterion = criteria[key]
+            if rating is None and not criterion.allows_na:
+                raise ValidationError(f"{criterion.name} cannot be marked not applicable.")
+            if rating is not None and not RATING_MIN <= rating <= RATING_MAX:
+                raise ValidationError(
+                    f"{criterion.name} must be rated from {RATING_MIN} to {RATING_MAX}."
+                )
+            triples.append((criterion.weight, rating, criterion.critical))
+        return weighted_score(triples)
+
+
+class Criterion(models.Model):
+    """A rated aspect of an interaction, with its weight and what each level 1-5 looks like."""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(max_length=40, help_text="Stable identifier, e.g. 'empathy'.")
+    name = models.CharField(max_length=60)
+    description = models.CharField(max_length=300, help_text="What this criterion is about.")
+    weight = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Whole-number percentage; the weights of a rubric total 100.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    critical = models.BooleanField(
+        default=False, help_text="A rating of 1 on a critical criterion fails the whole evaluation."
+    )
+    allows_na = models.BooleanField(
+        default=False, help_text="May be marked not applicable (left out of the score)."
+    )
+    level_1 = models.TextField("1 — unsatisfactory")
+    level_2 = models.TextField("2 — needs improvement")
+    level_3 = models.TextField("3 — meets expectations")
+    level_4 = models.TextField("4 — strong")
+    level_5 = models.TextField("5 — excellent")
+
+    class Meta:
+        ordering = ["rubric", "position", "id"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rubric", "key"], name="criterion_key_unique_in_rubric"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_1_to_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight}%)"
+
+    @property
+    def levels(self) -> dict[int, str]:
+        return {
+            level: getattr(self, f"level_{level}") for level in range(RATING_MIN, RATING_MAX + 1)
+        }
+
+
+TWO_PLACES = Decimal("0.01")
+ONE_PLACE = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    score: Decimal
+    percent: Decimal
+    critical_fail: bool
+
+
+def weighted_score(weighted_ratings: list[tuple[int, int | None, bool]]) -> ScoreResult:
+    """Score (weight, rating, critical) triples; a rating of None is N/A and left out.
+
+    score = sum(weight x rating) / sum(weight) over rated criteria, half-up to 2 places (1-5);
+    percent = (score - 1) / 4 x 100, half-up to 1 place; a critical criterion rated 1 makes the
+    whole evaluation a critical fail, whose percent is 0.
+    """
+    rated = [
+        (weight, rating, critical)
+        for weight, rating, critical in weighted_ratings
+        if rating is not None
+    ]
+    if not rated:
+        raise ValidationError("Rate at least one criterion: an evaluation cannot be all N/A.")
+    total_weight = sum(weight for weight, _, _ in rated)
+    raw = Decimal(sum(weight * rating for weight, rating, _ in rated)) / Decimal(total_weight)
+    score = raw.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    critical_fail = any(critical and rating == RATING_MIN for _, rating, critical in rated)
+    if critical_fail:
+        percent = Decimal("0.0")
+    else:
+        percent = ((score - 1) / 4 * 100).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    return ScoreResult(score=score, percent=percent, critical_fail=critical_fail)
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "E-mail"
+    CHAT = "chat", "Chat"
+    IN_PERSON = "in_person", "In person"
+    OTHER = "other", "Other"
+
+
+class Interaction(models.Model):
+    """One customer contact an agent handled. Holds a ticket reference, never personal data."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+    )
+    # The agent's team when the interaction happened, so moving teams does not rewrite history.
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="interactions")
+    occurred_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    reference = models.CharField(
+        max_length=64, help_text="The helpdesk ticket or case id, e.g. ZD-4821."
+    )
+    topic = models.CharField(max_length=120)
+    summary = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["agent", "-occurred_at"], name="interaction_agent_recent"),
+            models.Index(fields=["team", "-occurred_at"], name="interaction_team_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ({self.get_channel_display()}, {self.occurred_at:%Y-%m-%d})"
+
+
+class Evaluation(models.Model):
+    """A scoring of one interaction on one rubric version: the agent's own or a supervisor's.
+
+    Rows are never edited after scoring: a correction is a new revision that supersedes the old.
+    """
+
+    class Kind(models.TextChoices):
+        SELF = "self", "Self-score"
+        REVIEW = "review", "Supervisor review"
+
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="evaluations")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations_written"
+    )
+    score = models.DecimalField(max_digits=3, decimal_places=2)
+    percent = models.DecimalField(max_digits=4, decimal_places=1)
+    critical_fail = models.BooleanField(default=False)
+    revision = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    is_current = models.BooleanField(default=True)
+    revision_reason = models.TextField(max_length=1000, blank=True)
+    comment = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="evaluation_score_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100), name="evaluation_percent_0_to_100"
+            ),
+            models.UniqueConstraint(
+                fields=["interaction", "kind"],
+                condition=Q(is_current=True),
+                name="one_current_evaluation_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["interaction", "kind", "revision"], name="evaluation_revision_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "is_current", "created_at"], name="evaluation_current_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.interaction.reference}: {self.score}"
+
+
+class Rating(models.Model):
+    """One criterion's rating in an evaluation; a null value means not applicable."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="ratings")
+    value = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
+    )
+    comment = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"], name="one_rating_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=RATING_MIN, value__lte=RATING_MAX),
+                name="rating_value_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.name}: {self.value if self.value is not None else 'N/A'}"

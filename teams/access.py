@@ -1,0 +1,59 @@
+"""Who may do what: the one place where roles and team visibility are decided.
+
+Views call these helpers; templates read the `roles` context variable they produce.
+Outsiders get 404 (see `get_object_for_user` helpers in each app), a missing role gets 403.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from teams.models import Role, Team
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles a user holds; a superuser counts as Admin. Cached on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_ethicskit_roles", None)
+    if cached is None:
+        names = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(Role.ADMIN)
+        cached = user._ethicskit_roles = frozenset(names)
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_admin(user) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def teams_led_by(user):
+    """Teams whose people and records the user may see as a leader (all of them for admins)."""
+    if is_admin(user):
+        return Team.objects.all()
+    if has_role(user, Role.SUPERVISOR):
+        return Team.objects.filter(supervisors=user)
+    return Team.objects.none()
+
+
+def role_required(*roles: str):
+    """Decorator: anonymous users go to the login page, users without one of `roles` get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

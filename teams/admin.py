@@ -1,0 +1,79 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from teams.models import Membership, Team
+
+User = get_user_model()
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = "agent"
+    verbose_name_plural = "agents"
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "agent_count", "supervisor_names"]
+    search_fields = ["name"]
+    filter_horizontal = ["supervisors"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("supervisors", "memberships")
+
+    @admin.display(description="Agents")
+    def agent_count(self, team):
+        return len(team.memberships.all())
+
+    @admin.display(description="Supervisors")
+    def supervisor_names(self, team):
+        return ", ".join(user.get_username() for user in team.supervisors.all()) or "—"
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "joined_at"]
+    list_filter = ["team"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
+    autocomplete_fields = ["user", "team"]
+
+
+class UserMembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = True
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["team"]
+    verbose_name = "team (agents only)"
+    verbose_name_plural = "team (agents only)"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class EthicsKitUserAdmin(UserAdmin):
+    inlines = [UserMembershipInline]
+    list_display = ["username", "first_name", "last_name", "role_names", "team", "is_active"]
+    list_filter = ["groups", "membership__team", "is_active", "is_staff"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("membership__team")
+            .prefetch_related("groups")
+        )
+
+    @admin.display(description="Roles")
+    def role_names(self, user):
+        return ", ".join(group.name for group in user.groups.all()) or "—"
+
+    @admin.display(description="Team", ordering="membership__team__name")
+    def team(self, user):
+        membership = getattr(user, "membership", None)
+        return membership.team if membership else "—"

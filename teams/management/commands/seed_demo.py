@@ -1,0 +1,251 @@
+"""Create the demo teams, people and scored interactions.
+
+Interactions, evaluations and ratings are generated inside PostgreSQL with generate_series,
+in chunks, so a million interactions take well under two minutes. The score formula used
+here mirrors `rubrics.models.weighted_score`; a test recomputes seeded scores with the engine.
+"""
+
+import sys
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from rubrics.models import Interaction, Rubric
+from teams.models import Membership, Role, Team
+
+DEFAULT_PASSWORD = "ethicskit-demo"
+CHUNK = 50_000
+
+TEAMS = {
+    "Team North": {
+        "supervisor": ("supervisor1", "Sam", "Okafor"),
+        "agents": [
+            ("agent1", "Alex", "Morgan", 4.1),
+            ("agent2", "Priya", "Natarajan", 3.7),
+            ("agent3", "Jonas", "Berg", 3.2),
+            ("agent4", "Maria", "Costa", 4.4),
+        ],
+    },
+    "Team South": {
+        "supervisor": ("supervisor2", "Dana", "Whitfield"),
+        "agents": [
+            ("agent5", "Tomás", "Reyes", 3.9),
+            ("agent6", "Lena", "Fischer", 3.5),
+            ("agent7", "Kwame", "Mensah", 4.2),
+            ("agent8", "Hana", "Sato", 2.9),
+        ],
+    },
+}
+ADMIN = ("admin", "Ada", "Admin")
+TOPICS = [
+    "Billing question",
+    "Refund request",
+    "Discount request",
+    "Account access",
+    "Delivery delay",
+    "Data privacy question",
+    "Service complaint",
+    "Cancellation",
+    "Product information",
+    "Plan change",
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo teams, users and about 200 scored interactions over the last 90 days."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help="Password for every demo user."
+        )
+        parser.add_argument(
+            "--interactions",
+            type=int,
+            default=200,
+            help="Total demo interactions to have (only the missing ones are created).",
+        )
+        parser.add_argument("--review-share", type=float, default=0.3, help="Share reviewed (0-1).")
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only seed a database that has no users yet (what `make run` does).",
+        )
+
+    def handle(self, *args, password, interactions, review_share, force, if_empty, **options):
+        if if_empty and get_user_model().objects.exists():
+            self.stdout.write("The database already has users, so no demo data was added.")
+            self.stdout.write(
+                self.summary("the one you chose when seeding (default ethicskit-demo)")
+            )
+            return
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like production. Add --force to seed demo data anyway."
+            )
+        if interactions < 0:
+            raise CommandError("--interactions cannot be negative.")
+        if not 0 <= review_share <= 1:
+            raise CommandError("--review-share must be between 0 and 1.")
+        rubric = Rubric.objects.current()
+        if rubric is None:
+            raise CommandError("No rubric found: run `python manage.py migrate` first.")
+
+        with transaction.atomic():
+            agents = self.create_people(password)
+        existing = Interaction.objects.filter(
+            agent_id__in=[agent.id for agent, _ in agents]
+        ).count()
+        missing = max(0, interactions - existing)
+        self.stdout.write(f"Demo interactions: {existing} found, creating {missing}.")
+        started = time.monotonic()
+        done = 0
+        while done < missing:
+            size = min(CHUNK, missing - done)
+            with transaction.atomic():
+                self.create_interactions(rubric, agents, size, review_share, offset=existing + done)
+            done += size
+            self.progress(done, missing, started)
+        if missing:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE rubrics_interaction, rubrics_evaluation, rubrics_rating")
+        self.stdout.write(self.style.SUCCESS(self.summary(password)))
+
+    def create_people(self, password):
+        User = get_user_model()
+        groups = {role: Group.objects.get(name=role) for role in Role.values}
+
+        def person(username, first, last, role, **flags):
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.email = ""
+            for flag, value in flags.items():
+                setattr(user, flag, value)
+            user.set_password(password)
+            user.save()
+            user.groups.add(groups[role])
+            return user
+
+        person(*ADMIN, Role.ADMIN, is_staff=True, is_superuser=True)
+        agents = []
+        for team_name, spec in TEAMS.items():
+            team, _ = Team.objects.get_or_create(name=team_name)
+            supervisor = person(*spec["supervisor"], Role.SUPERVISOR)
+            team.supervisors.add(supervisor)
+            for username, first, last, skill in spec["agents"]:
+                agent = person(username, first, last, Role.AGENT)
+                Membership.objects.update_or_create(user=agent, defaults={"team": team})
+                agents.append((agent, (team, supervisor, skill)))
+        return agents
+
+    def create_interactions(self, rubric, agents, size, review_share, offset):
+        agent_ids = [agent.id for agent, _ in agents]
+        team_ids = [team.id for _, (team, _, _) in agents]
+        supervisor_ids = [supervisor.id for _, (_, supervisor, _) in agents]
+        skills = [skill for _, (_, _, skill) in agents]
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS demo_new, demo_ratings")
+            cursor.execute(
+                """
+                CREATE TEMP TABLE demo_new ON COMMIT DROP AS
+                WITH picked AS (
+                    SELECT g, 1 + (g %% %(agents)s) AS slot,
+                           now() - random() * interval '90 days' AS occurred_at
+                    FROM generate_series(%(first)s, %(last)s) AS g
+                ), inserted AS (
+                    INSERT INTO rubrics_interaction
+                        (agent_id, team_id, occurred_at, channel, reference, topic, summary, created_at)
+                    SELECT (%(agent_ids)s::bigint[])[slot], (%(team_ids)s::bigint[])[slot], occurred_at,
+                           (ARRAY['phone','phone','email','chat','chat','in_person','other'])[1 + (g %% 7)],
+                           'DEMO-' || lpad(g::text, 7, '0'),
+                           (%(topics)s::text[])[1 + (g %% %(topic_count)s)],
+                           'Demo interaction generated for trying out EthicsKit.',
+                           occurred_at + interval '20 minutes'
+                    FROM picked
+                    RETURNING id, agent_id, occurred_at
+                )
+                SELECT inserted.id, inserted.agent_id, inserted.occurred_at,
+                       (%(skills)s::float8[])[array_position(%(agent_ids)s::bigint[], inserted.agent_id)] AS skill,
+                       (%(supervisor_ids)s::bigint[])[array_position(%(agent_ids)s::bigint[], inserted.agent_id)] AS supervisor_id,
+                       random() < %(review_share)s AS reviewed
+                FROM inserted
+                """,
+                {
+                    "first": offset + 1,
+                    "last": offset + size,
+                    "agents": len(agent_ids),
+                    "agent_ids": agent_ids,
+                    "team_ids": team_ids,
+                    "supervisor_ids": supervisor_ids,
+                    "skills": skills,
+                    "topics": TOPICS,
+                    "topic_count": len(TOPICS),
+                    "review_share": review_share,
+                },
+            )
+            # Self-ratings scatter around the agent's skill; reviews run a little lower.
+            cursor.execute(
+                """
+                CREATE TEMP TABLE demo_ratings ON COMMIT DROP AS
+                SELECT n.id AS interaction_id, k.kind, c.id AS criterion_id, c.weight, c.critical,
+                       greatest(1, least(5, round(n.skill + (random() - 0.5) * 2.4
+                                                  - CASE k.kind WHEN 'review' THEN 0.35 ELSE 0 END)))::int AS value
+                FROM demo_new n
+                CROSS JOIN rubrics_criterion c
+                CROSS JOIN (VALUES ('self'), ('review')) AS k(kind)
+                WHERE c.rubric_id = %(rubric)s AND (k.kind = 'self' OR n.reviewed)
+                """,
+                {"rubric": rubric.id},
+            )
+            cursor.execute(
+                """
+                WITH scored AS (
+                    SELECT interaction_id, kind,
+                           round(sum(weight * value)::numeric / sum(weight), 2) AS score,
+                           bool_or(critical AND value = 1) AS critical_fail
+                    FROM demo_ratings GROUP BY interaction_id, kind
+                ), inserted AS (
+                    INSERT INTO rubrics_evaluation
+                        (interaction_id, rubric_id, kind, author_id, score, percent, critical_fail,
+                         revision, is_current, revision_reason, comment, created_at)
+                    SELECT s.interaction_id, %(rubric)s, s.kind,
+                           CASE s.kind WHEN 'self' THEN n.agent_id ELSE n.supervisor_id END,
+                           s.score,
+                           CASE WHEN s.critical_fail THEN 0 ELSE round((s.score - 1) / 4 * 100, 1) END,
+                           s.critical_fail, 1, true, '',
+                           CASE s.kind WHEN 'review' THEN 'Demo review: keep going, and see the criteria notes.'
+                                       ELSE '' END,
+                           n.occurred_at + CASE s.kind WHEN 'self' THEN interval '30 minutes'
+                                                       ELSE interval '2 days' END
+                    FROM scored s JOIN demo_new n ON n.id = s.interaction_id
+                    RETURNING id, interaction_id, kind
+                )
+                INSERT INTO rubrics_rating (evaluation_id, criterion_id, value, comment)
+                SELECT e.id, r.criterion_id, r.value,
+                       CASE WHEN r.value <= 2 THEN 'Demo note: this part of the call needs work.' ELSE '' END
+                FROM inserted e
+                JOIN demo_ratings r ON r.interaction_id = e.interaction_id AND r.kind = e.kind
+                """,
+                {"rubric": rubric.id},
+            )
+
+    def progress(self, done, total, started):
+        width = 30
+        filled = int(width * done / total)
+        rate = done / max(time.monotonic() - started, 1e-6)
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} ({rate:,.0f}/s)"
+        self.stdout.write(line, ending="\n" if done == total else "")
+        sys.stdout.flush()
+
+    def summary(self, password):
+        lines = [f"Demo logins for http://127.0.0.1:8000 (password: {password}):"]
+        lines.append("  admin: administrator, sees every team and the Django admin")
+        for team_name, spec in TEAMS.items():
+            agents = ", ".join(agent[0] for agent in spec["agents"])
+            lines.append(f"  {spec['supervisor'][0]}: supervisor of {team_name}")
+            lines.append(f"  {agents}: agents in {team_name}")
+        return "\n".join(lines)

@@ -149,6 +149,10 @@ class Command(BaseCommand):
         skills = [skill for _, (_, _, skill) in agents]
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS demo_new, demo_ratings")
+            if self.may_skip_foreign_key_triggers(cursor):
+                # Every id below comes from rows inserted in this same statement chain, so the
+                # per-row foreign-key triggers (half the run time at a million rows) add nothing.
+                cursor.execute("SET LOCAL session_replication_role = replica")
             cursor.execute(
                 """
                 CREATE TEMP TABLE demo_new ON COMMIT DROP AS
@@ -232,6 +236,12 @@ class Command(BaseCommand):
                 """,
                 {"rubric": rubric.id},
             )
+
+    @staticmethod
+    def may_skip_foreign_key_triggers(cursor) -> bool:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+        return bool(row and row[0])
 
     def progress(self, done, total, started):
         width = 30

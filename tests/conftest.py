@@ -1,0 +1,81 @@
+"""Shared personas: every test speaks of the same people.
+
+- agent: Alice, an agent in North, led by supervisor Sue
+- other_agent: Oscar, an agent in South, led by Sam (other_supervisor)
+- supervisor: Sue, who leads North
+- other_supervisor: Sam, who leads South
+- admin: Ada, an administrator (staff, Admin group)
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from teams.models import Membership, Role, Team
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username, role, *, team=None, leads=(), **extra):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    user.groups.add(Group.objects.get(name=role))
+    if team is not None:
+        Membership.objects.create(user=user, team=team)
+    for led in leads:
+        led.supervisors.add(user)
+    return user
+
+
+@pytest.fixture
+def north(db):
+    return Team.objects.create(name="North")
+
+
+@pytest.fixture
+def south(db):
+    return Team.objects.create(name="South")
+
+
+@pytest.fixture
+def agent(north):
+    return make_user("alice", Role.AGENT, team=north, first_name="Alice")
+
+
+@pytest.fixture
+def other_agent(south):
+    return make_user("oscar", Role.AGENT, team=south, first_name="Oscar")
+
+
+@pytest.fixture
+def supervisor(north):
+    return make_user("sue", Role.SUPERVISOR, leads=[north], first_name="Sue")
+
+
+@pytest.fixture
+def other_supervisor(south):
+    return make_user("sam", Role.SUPERVISOR, leads=[south], first_name="Sam")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("ada", Role.ADMIN, is_staff=True, first_name="Ada")
+
+
+@pytest.fixture
+def personas(agent, other_agent, supervisor, other_supervisor, admin_user):
+    return {
+        "agent": agent,
+        "other_agent": other_agent,
+        "supervisor": supervisor,
+        "other_supervisor": other_supervisor,
+        "admin": admin_user,
+    }
+
+
+@pytest.fixture
+def login(client):
+    def log_in_as(user):
+        client.force_login(user)
+        return client
+
+    return log_in_as

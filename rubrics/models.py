@@ -40,6 +40,19 @@ class Rubric(models.Model):
     def total_weight(self) -> int:
         return sum(criterion.weight for criterion in self.criteria.all())
 
+    @staticmethod
+    def validate_weights(weights: list[int]) -> None:
+        """A rubric's weights are whole numbers from 1 to 100 that total exactly 100."""
+        if not weights:
+            raise ValidationError("A rubric needs at least one criterion.")
+        if any(not isinstance(weight, int) or not 1 <= weight <= 100 for weight in weights):
+            raise ValidationError("Each weight is a whole number from 1 to 100.")
+        if sum(weights) != 100:
+            raise ValidationError(f"The weights must total 100; they total {sum(weights)}.")
+
+    def clean_weights(self) -> None:
+        self.validate_weights([criterion.weight for criterion in self.criteria.all()])
+
     def score(self, ratings: dict[str, int | None]) -> "ScoreResult":
         """Score ratings keyed by criterion key (None = N/A) with this version's weights."""
         criteria = {criterion.key: criterion for criterion in self.criteria.all()}

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from rubrics.privacy import validate_no_personal_data
+
 RATING_MIN = 1
 RATING_MAX = 5
 
@@ -169,6 +171,18 @@ class Channel(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class InteractionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Agents see their own; supervisors the teams they lead; admins everything."""
+        from teams.access import is_admin, teams_led_by
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_admin(user):
+            return self
+        return self.filter(Q(agent=user) | Q(team__in=teams_led_by(user)))
+
+
 class Interaction(models.Model):
     """One customer contact an agent handled. Holds a ticket reference, never personal data."""
 
@@ -180,11 +194,17 @@ class Interaction(models.Model):
     occurred_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     reference = models.CharField(
-        max_length=64, help_text="The helpdesk ticket or case id, e.g. ZD-4821."
+        max_length=64,
+        help_text="The helpdesk ticket or case id, e.g. ZD-4821.",
+        validators=[validate_no_personal_data],
     )
-    topic = models.CharField(max_length=120)
-    summary = models.TextField(max_length=1000, blank=True)
+    topic = models.CharField(max_length=120, validators=[validate_no_personal_data])
+    summary = models.TextField(max_length=1000, blank=True, validators=[validate_no_personal_data])
+    # Set by the scoring form so a double-clicked submit stores one interaction, not two.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InteractionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -223,8 +243,10 @@ class Evaluation(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     is_current = models.BooleanField(default=True)
-    revision_reason = models.TextField(max_length=1000, blank=True)
-    comment = models.TextField(max_length=2000, blank=True)
+    revision_reason = models.TextField(
+        max_length=1000, blank=True, validators=[validate_no_personal_data]
+    )
+    comment = models.TextField(max_length=2000, blank=True, validators=[validate_no_personal_data])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -265,7 +287,7 @@ class Rating(models.Model):
         blank=True,
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)],
     )
-    comment = models.TextField(max_length=1000, blank=True)
+    comment = models.TextField(max_length=1000, blank=True, validators=[validate_no_personal_data])
 
     class Meta:
         ordering = ["criterion__position"]

@@ -1,0 +1,153 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from rubrics.models import RATING_MAX, RATING_MIN, Interaction, Rubric
+from rubrics.privacy import validate_no_personal_data
+
+NOT_APPLICABLE = "na"
+COMMENT_MAX_LENGTH = 1000
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["occurred_at", "channel", "reference", "topic", "summary"]
+        labels = {
+            "occurred_at": "When did it happen?",
+            "reference": "Ticket or case id",
+        }
+        help_texts = {
+            "reference": "The helpdesk ticket or case id, e.g. ZD-4821. No names, e-mails or phone numbers.",
+            "summary": "A line or two on what happened. Leave out customers' personal details.",
+        }
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        # A few minutes of slack for clocks that disagree.
+        if occurred_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(
+                "That time is in the future: when did the interaction happen?"
+            )
+        if occurred_at < timezone.now() - timedelta(days=366):
+            raise forms.ValidationError("Only interactions from the last year can be scored.")
+        return occurred_at
+
+
+class RubricRatingForm(forms.Form):
+    """One radio group and one comment per criterion of a given rubric version."""
+
+    rubric_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rubric: Rubric, initial_ratings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = rubric
+        self.criteria = list(rubric.criteria.all())
+        self.fields["rubric_version"].initial = rubric.version
+        initial_ratings = initial_ratings or {}
+        for criterion in self.criteria:
+            choices = [(str(level), f"{level}") for level in range(RATING_MIN, RATING_MAX + 1)]
+            if criterion.allows_na:
+                choices.append((NOT_APPLICABLE, "N/A"))
+            rating_field = forms.ChoiceField(
+                label=criterion.name,
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Rate {criterion.name} from 1 to 5."},
+            )
+            comment_field = forms.CharField(
+                label=f"Comment on {criterion.name}",
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                validators=[validate_no_personal_data],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            if criterion.key in initial_ratings:
+                value, comment = initial_ratings[criterion.key]
+                rating_field.initial = NOT_APPLICABLE if value is None else str(value)
+                comment_field.initial = comment
+            self.fields[f"rating_{criterion.key}"] = rating_field
+            self.fields[f"comment_{criterion.key}"] = comment_field
+
+    def criterion_rows(self):
+        """(criterion, rating bound field, comment bound field) for the template."""
+        return [
+            (criterion, self[f"rating_{criterion.key}"], self[f"comment_{criterion.key}"])
+            for criterion in self.criteria
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rubric_version") != self.rubric.version:
+            # A hidden field's own error would not be shown, so report it on the form.
+            self.errors.pop("rubric_version", None)
+            raise forms.ValidationError(
+                "The rubric changed while you were scoring. Check the criteria below and submit again."
+            )
+        ratings = self.ratings()
+        if ratings and all(value is None for value in ratings.values()):
+            raise forms.ValidationError("Rate at least one criterion: everything can't be N/A.")
+        for criterion in self.criteria:
+            value = ratings.get(criterion.key)
+            comment = (cleaned.get(f"comment_{criterion.key}") or "").strip()
+            if (
+                value is not None
+                and value <= 2
+                and not comment
+                and f"comment_{criterion.key}" not in self.errors
+            ):
+                self.add_error(
+                    f"comment_{criterion.key}",
+                    f"Say briefly why {criterion.name} is rated {value}: a 1 or 2 needs a comment.",
+                )
+        return cleaned
+
+    def ratings(self) -> dict[str, int | None]:
+        """The valid ratings so far, keyed by criterion key (None = N/A)."""
+        data = getattr(self, "cleaned_data", {})
+        ratings = {}
+        for criterion in self.criteria:
+            raw = data.get(f"rating_{criterion.key}")
+            if raw is None or raw == "":
+                continue
+            ratings[criterion.key] = None if raw == NOT_APPLICABLE else int(raw)
+        return ratings
+
+    def comments(self) -> dict[str, str]:
+        return {
+            criterion.key: (self.cleaned_data.get(f"comment_{criterion.key}") or "").strip()
+            for criterion in self.criteria
+        }
+
+
+class RevisionReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you correcting this score?",
+        max_length=1000,
+        validators=[validate_no_personal_data],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why you are correcting this score."},
+    )
+
+
+class DateRangeForm(forms.Form):
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date is after the end date.")
+        return cleaned

@@ -1,10 +1,109 @@
-from django.contrib import admin
+"""Rubric admin: every saved change becomes a new rubric version; older versions stay as scored.
+
+Saving the current version's change page goes through Django's "save as new" machinery, so
+the version on screen is never updated: its criteria, as edited, are copied into version
+highest + 1. Evaluations point at the version they were scored on and keep their stored
+score and percent.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from rubrics.models import Criterion, Rubric
+
+CRITERION_CONTENT = [
+    "key",
+    "name",
+    "description",
+    "weight",
+    "position",
+    "critical",
+    "allows_na",
+    "level_1",
+    "level_2",
+    "level_3",
+    "level_4",
+    "level_5",
+]
+
+# Any constant shared by every process will do; it names the lock below.
+VERSION_LOCK_ID = 0x52554252
+
+
+def lock_rubric_versions() -> None:
+    """Let one save at a time turn into a version, so two admins cannot both take highest + 1.
+
+    Held until the transaction ends. After it, each query sees versions committed meanwhile.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK_ID])
+
+
+def is_current(rubric: Rubric) -> bool:
+    return not Rubric.objects.filter(version__gt=rubric.version).exists()
+
+
+def rubric_content(rubric: Rubric) -> tuple:
+    """What a version says, for telling whether a save changed anything."""
+
+    def normalized(value):
+        # Browsers send textarea line breaks as CRLF; a re-save is not a change.
+        return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+    criteria = sorted(
+        tuple(normalized(value) for value in row)
+        for row in rubric.criteria.values_list(*CRITERION_CONTENT)
+    )
+    return normalized(rubric.name), normalized(rubric.notes), criteria
+
+
+class RubricUnchanged(Exception):
+    """Raised inside the save's transaction to undo a version that would repeat the current one."""
+
+    def __init__(self, current: Rubric):
+        super().__init__(f"Nothing changed from {current}.")
+        self.current = current
+
+
+class CriterionFormSet(BaseInlineFormSet):
+    def clean(self):
+        kept = [
+            form
+            for index, form in enumerate(self.forms)
+            if (form.has_changed() or index < self.initial_form_count())
+            and not self._should_delete_form(form)
+        ]
+        if not all(form.is_valid() for form in kept):
+            # Each form shows its own errors; a total computed without them would mislead.
+            return
+        errors = []
+        keys = [form.cleaned_data["key"] for form in kept]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            errors.append(
+                ValidationError(
+                    f"Each criterion needs its own key; used more than once: {', '.join(repeated)}."
+                )
+            )
+        try:
+            Rubric.validate_weights([form.cleaned_data["weight"] for form in kept])
+        except ValidationError as error:
+            errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        super().clean()
 
 
 class CriterionInline(admin.StackedInline):
     model = Criterion
+    formset = CriterionFormSet
     extra = 0
     fields = [
         ("key", "name", "weight", "position"),
@@ -17,15 +116,130 @@ class CriterionInline(admin.StackedInline):
         "level_5",
     ]
 
+    # obj is the rubric: an earlier version's criteria are shown, never edited.
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and (obj is None or is_current(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or is_current(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or is_current(obj))
+
 
 @admin.register(Rubric)
 class RubricAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "version", "criteria_count", "created_at"]
+    list_display = ["__str__", "version", "current", "criteria_count", "created_at"]
+    fields = ["name", "version", "notes"]
+    readonly_fields = ["version"]
     inlines = [CriterionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("criteria")
+        newer = Rubric.objects.filter(version__gt=OuterRef("version"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("criteria")
+            .annotate(is_latest=~Exists(newer))
+        )
+
+    @admin.display(description="Current", boolean=True)
+    def current(self, rubric):
+        return rubric.is_latest
 
     @admin.display(description="Criteria")
     def criteria_count(self, rubric):
         return len(rubric.criteria.all())
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or is_current(obj))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            # One button: every save lands on the version it made. "show_save" also brings the
+            # button back after a refused save, which Django hides after a refused save-as-new.
+            "show_save": True,
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        source = self.get_object(request, unquote(object_id)) if object_id else None
+        if source is not None:
+            extra_context.update(self.version_headings(source))
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic():
+                lock_rubric_versions()
+                # Users without the change permission fall through to Django's 403.
+                if source is not None and super().has_change_permission(request, source):
+                    current = Rubric.objects.current()
+                    if source != current:
+                        return self.refuse_stale_edit(request, source, current)
+                    request.POST = request.POST.copy()
+                    request.POST["_saveasnew"] = "1"
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except RubricUnchanged as unchanged:
+            self.message_user(
+                request,
+                f"Nothing changed, so no new version was made; "
+                f"version {unchanged.current.version} is still current.",
+                messages.INFO,
+            )
+            return HttpResponseRedirect(self.change_url(unchanged.current))
+
+    def version_headings(self, rubric):
+        if is_current(rubric):
+            return {
+                "title": f"Change {rubric}",
+                "subtitle": (
+                    f"Saving creates version {rubric.version + 1}; "
+                    f"version {rubric.version} stays as it was scored."
+                ),
+            }
+        return {
+            "subtitle": (
+                f"{rubric} is an earlier version, kept read-only for the evaluations scored on "
+                f"it. Version {Rubric.objects.current().version} is current."
+            )
+        }
+
+    def refuse_stale_edit(self, request, source, current):
+        self.message_user(
+            request,
+            f"Version {source.version} is no longer current: version {current.version} was "
+            f"saved since. Nothing was saved; make your change on version {current.version}.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(self.change_url(current))
+
+    def save_model(self, request, obj, form, change):
+        # Edits arrive as additions ("save as new"); the version lock is held by changeform_view.
+        obj.version = (Rubric.objects.current() or Rubric(version=0)).version + 1
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rubric = form.instance
+        rubric.clean_weights()
+        previous = Rubric.objects.exclude(pk=rubric.pk).current()
+        if previous is not None and rubric_content(previous) == rubric_content(rubric):
+            raise RubricUnchanged(previous)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        message = f"Saved as version {obj.version}"
+        previous = Rubric.objects.exclude(pk=obj.pk).current()
+        if previous is not None:
+            message += f"; evaluations already scored keep version {previous.version}"
+        self.message_user(request, f"{message}.", messages.SUCCESS)
+        return HttpResponseRedirect(self.change_url(obj))
+
+    def change_url(self, rubric):
+        opts = self.opts
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(rubric.pk)],
+            current_app=self.admin_site.name,
+        )

@@ -61,12 +61,12 @@ def my_scores(agent, start: datetime, end: datetime) -> dict:
     )
     criteria = (
         Rating.objects.filter(evaluation__in=evaluations, value__isnull=False)
-        .values("criterion__key", "criterion__name")
+        .values("criterion__key", "criterion__name", "criterion__position")
         .annotate(
             self_avg=Avg("value", filter=Q(evaluation__kind=Evaluation.Kind.SELF)),
             review_avg=Avg("value", filter=Q(evaluation__kind=Evaluation.Kind.REVIEW)),
         )
-        .order_by("criterion__key", "criterion__name")
+        .order_by("criterion__position", "criterion__key")
     )
     trend = (
         evaluations.annotate(week=TruncWeek("interaction__occurred_at"))

@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -192,7 +193,13 @@ def my_scores_page(request):
     return render(
         request,
         "rubrics/my_scores.html",
-        {**data, "form": form, "page": page, "start": start.date(), "end": end.date()},
+        {
+            **data,
+            "form": form,
+            "page": page,
+            "start": start.date(),
+            "end": (end - timedelta(days=1)).date(),
+        },
     )
 
 

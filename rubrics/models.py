@@ -47,7 +47,8 @@ class Rubric(models.Model):
         """A rubric's weights are whole numbers from 1 to 100 that total exactly 100."""
         if not weights:
             raise ValidationError("A rubric needs at least one criterion.")
-        if any(not isinstance(weight, int) or not 1 <= weight <= 100 for weight in weights):
+        # type() rather than isinstance(): True is an int to Python but not a weight.
+        if any(type(weight) is not int or not 1 <= weight <= 100 for weight in weights):
             raise ValidationError("Each weight is a whole number from 1 to 100.")
         if sum(weights) != 100:
             raise ValidationError(f"The weights must total 100; they total {sum(weights)}.")
@@ -73,7 +74,9 @@ class Rubric(models.Model):
             criterion = criteria[key]
             if rating is None and not criterion.allows_na:
                 raise ValidationError(f"{criterion.name} cannot be marked not applicable.")
-            if rating is not None and not RATING_MIN <= rating <= RATING_MAX:
+            if rating is not None and (
+                type(rating) is not int or not RATING_MIN <= rating <= RATING_MAX
+            ):
                 raise ValidationError(
                     f"{criterion.name} must be rated from {RATING_MIN} to {RATING_MAX}."
                 )

@@ -16,22 +16,21 @@ from teams.access import role_required
 from teams.models import Role
 
 
-def _apply_service_errors(error: ValidationError, forms_by_field: list) -> None:
-    """Show a service-level ValidationError on the form field it names, or on the first form."""
-    if hasattr(error, "error_dict"):
-        for key, field_errors in error.error_dict.items():
-            for form in forms_by_field:
-                for name in (key, f"comment_{key}"):
-                    if name in form.fields:
-                        form.add_error(name, field_errors)
-                        break
-                else:
-                    continue
-                break
-            else:
-                forms_by_field[0].add_error(None, field_errors)
-    else:
-        forms_by_field[0].add_error(None, error.messages)
+def _apply_service_errors(error: ValidationError, forms: list) -> None:
+    """Show a service-level ValidationError on the field it names, else atop the first form."""
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error.messages)
+        return
+    for key, field_errors in error.error_dict.items():
+        # Services name criteria by key; the rating form calls their comment fields comment_<key>.
+        targets = [
+            (form, name)
+            for form in forms
+            for name in (key, f"comment_{key}")
+            if name in form.fields
+        ]
+        form, name = targets[0] if targets else (forms[0], None)
+        form.add_error(name, field_errors)
 
 
 @role_required(Role.AGENT)

@@ -8,7 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from checklists.models import Checklist
-from rubrics.models import Rubric
+from rubrics.models import Dispute, Rubric
+from rubrics.selectors import unread_review_count
 from scripts_library.models import FaqEntry, Script
 from teams.access import has_role, is_admin
 from teams.models import Role, Team
@@ -44,8 +45,11 @@ def home(request):
         context["team"] = membership.team if membership else None
         if membership:
             context["team_supervisors"] = membership.team.supervisors.order_by("username")
+        context["unread_reviews"] = unread_review_count(user)
     if has_role(user, Role.SUPERVISOR):
         context["led_teams"] = user.led_teams.annotate(agent_count=Count("memberships"))
+    if has_role(user, Role.SUPERVISOR, Role.ADMIN):
+        context["disputes_to_settle"] = Dispute.objects.open().filter(review__author=user).count()
     if is_admin(user):
         context["admin_counts"] = {
             "teams": Team.objects.count(),

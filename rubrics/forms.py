@@ -151,3 +151,186 @@ class DateRangeForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError("The start date is after the end date.")
         return cleaned
+
+
+class ReviewForm(RubricRatingForm):
+    """The supervisor's blind review: the rubric's ratings plus an overall note."""
+
+    comment = forms.CharField(
+        label="Overall note (optional)",
+        required=False,
+        max_length=2000,
+        validators=[validate_no_personal_data],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="You can add coaching after you see the self-score beside yours.",
+    )
+
+
+class CoachingCommentForm(forms.Form):
+    body = forms.CharField(
+        label="Coaching comment",
+        max_length=2000,
+        validators=[validate_no_personal_data],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the coaching comment first."},
+        help_text="What went well, and one thing to try next time.",
+    )
+
+
+def _rating_choices(blank_label: str):
+    return [("", blank_label)] + [
+        (str(level), str(level)) for level in range(RATING_MIN, RATING_MAX + 1)
+    ]
+
+
+class DisputeForm(forms.Form):
+    """Pick the criteria you disagree with and the rating you think fair; say why."""
+
+    reason = forms.CharField(
+        label="Why do you disagree?",
+        max_length=2000,
+        validators=[validate_no_personal_data],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you disagree with the review."},
+    )
+
+    def __init__(self, *args, review_ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review_ratings = list(review_ratings)
+        for rating in self.review_ratings:
+            current = "N/A" if rating.value is None else rating.value
+            self.fields[f"propose_{rating.criterion.key}"] = forms.TypedChoiceField(
+                label=f"{rating.criterion.name} (reviewed: {current})",
+                choices=_rating_choices("Keep as reviewed"),
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def rows(self):
+        return [(rating, self[f"propose_{rating.criterion.key}"]) for rating in self.review_ratings]
+
+    def proposed(self) -> dict[str, int]:
+        return {
+            rating.criterion.key: self.cleaned_data[f"propose_{rating.criterion.key}"]
+            for rating in self.review_ratings
+            if self.cleaned_data.get(f"propose_{rating.criterion.key}") is not None
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.proposed():
+            raise forms.ValidationError(
+                "Choose a new rating for at least one criterion you disagree with."
+            )
+        return cleaned
+
+
+class DisputeResolveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("accepted", "Accept: use the agent's proposed ratings"),
+            ("partly_accepted", "Partly accept: use the ratings I set below"),
+            ("rejected", "Reject: keep the review as it is"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose accept, partly accept or reject."},
+    )
+    reason = forms.CharField(
+        label="Reason (the agent will read it)",
+        max_length=2000,
+        validators=[validate_no_personal_data],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you decided this way; the agent will read it."},
+    )
+
+    def __init__(self, *args, dispute, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(dispute.items.all())
+        for item in self.items:
+            self.fields[f"final_{item.criterion.key}"] = forms.TypedChoiceField(
+                label=f"{item.criterion.name}: new rating",
+                choices=_rating_choices("—"),
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def rows(self):
+        return [(item, self[f"final_{item.criterion.key}"]) for item in self.items]
+
+    def ratings(self) -> dict[str, int | None]:
+        return {
+            item.criterion.key: self.cleaned_data.get(f"final_{item.criterion.key}")
+            for item in self.items
+        }
+
+
+class DashboardFilterForm(DateRangeForm):
+    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+    agent = forms.TypedChoiceField(label="Agent", required=False, coerce=int, empty_value=None)
+    threshold = forms.DecimalField(
+        label="Alert below (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text="Agents whose average is under this are listed.",
+    )
+
+    def __init__(self, *args, teams, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "All my teams")] + [
+            (team.pk, team.name) for team in teams
+        ]
+        self.fields["agent"].choices = [("", "Everyone")] + [
+            (agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents
+        ]
+        self.order_fields(["team", "agent", "date_from", "date_to", "threshold"])
+
+
+class ReviewQueueForm(forms.Form):
+    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        label="Sort",
+        required=False,
+        choices=[
+            ("flagged", "Flagged first"),
+            ("lowest", "Lowest self-score first"),
+            ("oldest", "Oldest first"),
+        ],
+    )
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("all", "All unreviewed"), ("sampled", "Sampled for review")],
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "All my teams")] + [
+            (team.pk, team.name) for team in teams
+        ]
+
+
+class SampleForm(forms.Form):
+    per_agent = forms.IntegerField(
+        label="Interactions per agent",
+        min_value=1,
+        max_value=20,
+        initial=2,
+        error_messages={
+            "required": "How many interactions per agent?",
+            "min_value": "Pick at least 1 per agent.",
+            "max_value": "Pick at most 20 per agent.",
+            "invalid": "Enter a whole number from 1 to 20.",
+        },
+    )
+    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "All my teams")] + [
+            (team.pk, team.name) for team in teams
+        ]

@@ -185,6 +185,14 @@ class InteractionQuerySet(models.QuerySet):
             return self
         return self.filter(Q(agent=user) | Q(team__in=teams_led_by(user)))
 
+    def led_by(self, user):
+        """Interactions of the teams the user leads (all for admins), never the user's own."""
+        from teams.access import teams_led_by
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team__in=teams_led_by(user)).exclude(agent=user)
+
 
 class Interaction(models.Model):
     """One customer contact an agent handled. Holds a ticket reference, never personal data."""
@@ -220,6 +228,12 @@ class Interaction(models.Model):
         return f"{self.reference} ({self.get_channel_display()}, {self.occurred_at:%Y-%m-%d})"
 
 
+class EvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Evaluations of the interactions the user may see."""
+        return self.filter(interaction__in=Interaction.objects.visible_to(user))
+
+
 class Evaluation(models.Model):
     """A scoring of one interaction on one rubric version: the agent's own or a supervisor's.
 
@@ -241,6 +255,8 @@ class Evaluation(models.Model):
     score = models.DecimalField(max_digits=3, decimal_places=2)
     percent = models.DecimalField(max_digits=4, decimal_places=1)
     critical_fail = models.BooleanField(default=False)
+    # A critical fail or any criterion rated 1 or 2: what the review queue and admin filter on.
+    flagged = models.BooleanField(default=False, db_default=False)
     revision = models.PositiveSmallIntegerField(default=1)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -251,6 +267,11 @@ class Evaluation(models.Model):
     )
     comment = models.TextField(max_length=2000, blank=True, validators=[validate_no_personal_data])
     created_at = models.DateTimeField(auto_now_add=True)
+    # The agent's receipt of a review; the scores above never change after saving.
+    seen_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -279,6 +300,10 @@ class Evaluation(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} of {self.interaction.reference}: {self.score}"
 
+    @property
+    def is_review(self) -> bool:
+        return self.kind == self.Kind.REVIEW
+
 
 class Rating(models.Model):
     """One criterion's rating in an evaluation; a null value means not applicable."""
@@ -306,3 +331,141 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.value if self.value is not None else 'N/A'}"
+
+
+class ReviewSample(models.Model):
+    """An interaction picked at random for review; an interaction is never picked twice."""
+
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.CASCADE, related_name="review_sample"
+    )
+    sampled_at = models.DateTimeField(auto_now_add=True)
+    # Empty when the sampling command picked it rather than a person.
+    sampled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Sampled {self.interaction.reference}"
+
+
+class CoachingComment(models.Model):
+    """A supervisor's coaching note on a reviewed interaction, shown to the agent."""
+
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="coaching_comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coaching_comments"
+    )
+    body = models.TextField(max_length=2000, validators=[validate_no_personal_data])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Coaching on {self.interaction.reference} by {self.author}"
+
+
+class DisputeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(interaction__in=Interaction.objects.visible_to(user))
+
+    def open(self):
+        return self.filter(status=Dispute.Status.OPEN)
+
+
+class Dispute(models.Model):
+    """An agent's appeal against a review, and how it was settled.
+
+    One per interaction. Accepting it (wholly or partly) adds a corrected review revision;
+    the disputed review itself is never changed.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
+        REJECTED = "rejected", "Rejected"
+
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.CASCADE, related_name="dispute"
+    )
+    review = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="disputes")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes_raised"
+    )
+    reason = models.TextField(max_length=2000, validators=[validate_no_personal_data])
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes_resolved",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_reason = models.TextField(
+        max_length=2000, blank=True, validators=[validate_no_personal_data]
+    )
+    corrected_review = models.OneToOneField(
+        Evaluation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correcting_dispute",
+    )
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | (~Q(status="open") & Q(resolved_at__isnull=False)),
+                name="dispute_resolved_when_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dispute on {self.interaction.reference} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def may_be_resolved_by(self, user) -> bool:
+        """Only the supervisor who wrote the disputed review, or an admin, settles it."""
+        from teams.access import is_admin
+
+        return user.is_authenticated and (self.review.author_id == user.id or is_admin(user))
+
+
+class DisputeItem(models.Model):
+    """One disputed criterion: the review's rating, the agent's proposal and the outcome."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    original_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    proposed_value = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
+    )
+    final_value = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute", "criterion"], name="one_dispute_item_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_value__gte=RATING_MIN, proposed_value__lte=RATING_MAX),
+                name="dispute_proposed_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.name}: {self.original_value} -> {self.proposed_value}"

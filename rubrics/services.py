@@ -1,11 +1,26 @@
-"""Writes that span several models: scoring an interaction and correcting a score."""
+"""Writes that span several models: scoring, correcting, reviewing and disputing."""
 
 import uuid
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Window
+from django.db.models.functions import Random, RowNumber
+from django.utils import timezone
 
-from rubrics.models import RATING_MIN, Evaluation, Interaction, Rating, Rubric
+from rubrics.models import (
+    RATING_MAX,
+    RATING_MIN,
+    CoachingComment,
+    Dispute,
+    DisputeItem,
+    Evaluation,
+    Interaction,
+    Rating,
+    ReviewSample,
+    Rubric,
+)
 
 LOW_RATING_NEEDS_COMMENT = 2
 
@@ -52,6 +67,10 @@ def _evaluation_create(
         supersedes=supersedes,
         revision_reason=revision_reason,
         comment=comment,
+        flagged=result.critical_fail
+        or any(
+            value is not None and value <= LOW_RATING_NEEDS_COMMENT for value in ratings.values()
+        ),
     )
     evaluation.full_clean(exclude=["interaction", "rubric", "author", "supersedes"])
     evaluation.save()
@@ -141,6 +160,14 @@ def evaluation_revise(
     """Correct a stored evaluation by adding a new revision; the old one is kept unchanged."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why you are correcting this score."})
+    if (
+        evaluation.kind == Evaluation.Kind.SELF
+        and evaluation.interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists()
+    ):
+        raise ValidationError(
+            "Your supervisor has reviewed this interaction, so the self-score is final. "
+            "If you disagree with the review, dispute it instead."
+        )
     with transaction.atomic():
         current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         if not current.is_current:
@@ -161,3 +188,279 @@ def evaluation_revise(
             supersedes=current,
             revision_reason=reason.strip(),
         )
+
+
+REVIEW_SAMPLE_DAYS = 7
+
+
+def review_sample(*, teams, per_agent: int, sampled_by=None, now=None) -> int:
+    """Pick up to `per_agent` random unreviewed, self-scored interactions per agent from the
+    last 7 days for review. An interaction is never picked twice. Returns how many were picked.
+    """
+    if type(per_agent) is not int or per_agent < 1:
+        raise ValidationError("Pick at least 1 interaction per agent.")
+    now = now or timezone.now()
+    self_scored = Evaluation.objects.filter(
+        interaction=OuterRef("pk"), kind=Evaluation.Kind.SELF, is_current=True
+    )
+    reviewed = Evaluation.objects.filter(interaction=OuterRef("pk"), kind=Evaluation.Kind.REVIEW)
+    picked = list(
+        Interaction.objects.filter(
+            team__in=teams,
+            occurred_at__gte=now - timedelta(days=REVIEW_SAMPLE_DAYS),
+            occurred_at__lte=now,
+            review_sample__isnull=True,
+        )
+        .filter(Exists(self_scored))
+        .exclude(Exists(reviewed))
+        .annotate(pick=Window(RowNumber(), partition_by=[F("agent_id")], order_by=Random()))
+        .filter(pick__lte=per_agent)
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        # A concurrent sampling may have picked some of these meanwhile; they stay picked once.
+        before = ReviewSample.objects.filter(interaction_id__in=picked).count()
+        ReviewSample.objects.bulk_create(
+            [ReviewSample(interaction_id=pk, sampled_by=sampled_by) for pk in picked],
+            ignore_conflicts=True,
+        )
+    return len(picked) - before
+
+
+def review_submit(
+    *,
+    interaction: Interaction,
+    reviewer,
+    ratings: dict[str, int | None],
+    comments: dict[str, str],
+    comment: str = "",
+) -> Evaluation:
+    """A supervisor's blind review, on the rubric version the agent scored themselves on."""
+    with transaction.atomic():
+        # Two supervisors of one team reviewing at once: the second waits, then is refused.
+        locked = Interaction.objects.select_for_update().get(pk=interaction.pk)
+        if not Interaction.objects.led_by(reviewer).filter(pk=locked.pk).exists():
+            raise ValidationError("You can review only interactions of the teams you lead.")
+        self_evaluation = (
+            locked.evaluations.filter(kind=Evaluation.Kind.SELF, is_current=True)
+            .select_related("rubric")
+            .first()
+        )
+        if self_evaluation is None:
+            raise ValidationError(
+                "This interaction has no self-score yet, so it cannot be reviewed."
+            )
+        if locked.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
+            raise ValidationError("This interaction has already been reviewed.")
+        return _evaluation_create(
+            interaction=locked,
+            rubric=self_evaluation.rubric,
+            kind=Evaluation.Kind.REVIEW,
+            author=reviewer,
+            ratings=ratings,
+            comments=comments,
+            comment=comment.strip(),
+        )
+
+
+def coaching_comment_add(*, interaction: Interaction, author, body: str) -> CoachingComment:
+    if not Interaction.objects.led_by(author).filter(pk=interaction.pk).exists():
+        raise ValidationError("You can coach only the agents of the teams you lead.")
+    if not interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
+        raise ValidationError("Review the interaction first, then add coaching.")
+    comment = CoachingComment(interaction=interaction, author=author, body=body.strip())
+    if not comment.body:
+        raise ValidationError({"body": "Write the coaching comment first."})
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def review_mark_seen(*, interaction: Interaction, agent) -> int:
+    """The agent opened the interaction: its reviews are no longer unread."""
+    if interaction.agent_id != agent.id:
+        return 0
+    return interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, seen_at__isnull=True).update(
+        seen_at=timezone.now()
+    )
+
+
+def _current_review(interaction: Interaction, *, lock: bool = False) -> Evaluation:
+    reviews = interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, is_current=True)
+    if lock:
+        reviews = reviews.select_for_update()
+    review = reviews.first()
+    if review is None:
+        raise ValidationError("This interaction has not been reviewed yet.")
+    return review
+
+
+def review_acknowledge(*, interaction: Interaction, agent) -> Evaluation:
+    """The agent confirms they have read the review and accept it."""
+    if interaction.agent_id != agent.id:
+        raise ValidationError(
+            "Only the agent who handled the interaction can acknowledge its review."
+        )
+    with transaction.atomic():
+        review = _current_review(interaction, lock=True)
+        if review.acknowledged_at is not None:
+            raise ValidationError("You have already acknowledged this review.")
+        if Dispute.objects.open().filter(interaction=interaction).exists():
+            raise ValidationError("You have disputed this review; wait for the outcome first.")
+        now = timezone.now()
+        review.acknowledged_at = now
+        review.seen_at = review.seen_at or now
+        review.save(update_fields=["acknowledged_at", "seen_at"])
+        return review
+
+
+def dispute_raise(
+    *, interaction: Interaction, agent, reason: str, proposed: dict[str, int]
+) -> Dispute:
+    """The agent appeals some criteria of the review, proposing the ratings they think fair."""
+    if interaction.agent_id != agent.id:
+        raise ValidationError("Only the agent who handled the interaction can dispute its review.")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Say why you disagree with the review."
+    if not proposed:
+        errors["criteria"] = "Pick at least one criterion you disagree with."
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            review = _current_review(interaction, lock=True)
+            if Dispute.objects.filter(interaction=interaction).exists():
+                raise ValidationError(
+                    "You have already disputed this review; each review can be disputed once."
+                )
+            if review.acknowledged_at is not None:
+                raise ValidationError(
+                    "You have acknowledged this review, so it can no longer be disputed."
+                )
+            current = {
+                rating.criterion.key: rating
+                for rating in review.ratings.select_related("criterion")
+            }
+            for key, value in proposed.items():
+                if key not in current:
+                    errors[key] = f"'{key}' is not a criterion of this review."
+                elif type(value) is not int or not RATING_MIN <= value <= RATING_MAX:
+                    errors[key] = f"Propose a rating from {RATING_MIN} to {RATING_MAX}."
+                elif value == current[key].value:
+                    errors[key] = (
+                        f"{current[key].criterion.name} is already rated {value}; "
+                        "propose a different rating or leave it out."
+                    )
+            if errors:
+                raise ValidationError(errors)
+            dispute = Dispute(
+                interaction=interaction, review=review, raised_by=agent, reason=reason.strip()
+            )
+            dispute.full_clean(exclude=["interaction", "review", "raised_by"])
+            dispute.save()
+            DisputeItem.objects.bulk_create(
+                DisputeItem(
+                    dispute=dispute,
+                    criterion=current[key].criterion,
+                    original_value=current[key].value,
+                    proposed_value=value,
+                )
+                for key, value in proposed.items()
+            )
+            return dispute
+    except IntegrityError:
+        # The same dispute sent twice at once: the first one stands.
+        raise ValidationError(
+            "You have already disputed this review; each review can be disputed once."
+        ) from None
+
+
+def dispute_resolve(
+    *,
+    dispute: Dispute,
+    resolver,
+    decision: str,
+    reason: str,
+    ratings: dict[str, int] | None = None,
+) -> Dispute:
+    """Accept, partly accept (with the resolver's ratings) or reject a dispute.
+
+    Accepting adds a corrected review revision; the disputed review is kept as it was.
+    """
+    Status = Dispute.Status
+    if decision not in (Status.ACCEPTED, Status.PARTLY_ACCEPTED, Status.REJECTED):
+        raise ValidationError({"decision": "Choose accept, partly accept or reject."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why you decided this way; the agent will read it."})
+    with transaction.atomic():
+        locked = (
+            Dispute.objects.select_for_update()
+            .select_related("review", "interaction")
+            .get(pk=dispute.pk)
+        )
+        if not locked.may_be_resolved_by(resolver):
+            raise ValidationError(
+                "Only the supervisor who wrote the review, or an admin, can settle this dispute."
+            )
+        if not locked.is_open:
+            raise ValidationError("This dispute has already been settled.")
+        items = list(locked.items.select_related("criterion"))
+        final = _dispute_outcome(items, decision, ratings or {})
+        for item in items:
+            item.final_value = final[item.criterion.key]
+        DisputeItem.objects.bulk_update(items, ["final_value"])
+        if decision != Status.REJECTED:
+            locked.corrected_review = _dispute_correct_review(locked, resolver, final, reason)
+        locked.status = decision
+        locked.resolved_by = resolver
+        locked.resolved_at = timezone.now()
+        locked.resolution_reason = reason.strip()
+        locked.full_clean(
+            exclude=["interaction", "review", "raised_by", "resolved_by", "corrected_review"]
+        )
+        locked.save()
+        return locked
+
+
+def _dispute_outcome(items: list[DisputeItem], decision: str, ratings: dict) -> dict[str, int]:
+    """The rating each disputed criterion ends with."""
+    if decision == Dispute.Status.ACCEPTED:
+        return {item.criterion.key: item.proposed_value for item in items}
+    if decision == Dispute.Status.REJECTED:
+        return {item.criterion.key: item.original_value for item in items}
+    errors = {}
+    final = {}
+    for item in items:
+        value = ratings.get(item.criterion.key)
+        if type(value) is not int or not RATING_MIN <= value <= RATING_MAX:
+            errors[item.criterion.key] = (
+                f"Give {item.criterion.name} a rating from {RATING_MIN} to {RATING_MAX}."
+            )
+        final[item.criterion.key] = value
+    if errors:
+        raise ValidationError(errors)
+    if all(final[item.criterion.key] == item.original_value for item in items):
+        raise ValidationError(
+            "These ratings change nothing: reject the dispute instead, with your reason."
+        )
+    return final
+
+
+def _dispute_correct_review(dispute: Dispute, resolver, final: dict[str, int], reason: str):
+    review = dispute.review
+    ratings, comments = {}, {}
+    for rating in review.ratings.select_related("criterion"):
+        key = rating.criterion.key
+        ratings[key] = final.get(key, rating.value)
+        comments[key] = rating.comment
+        if key in final and final[key] != rating.value:
+            note = f"Changed from {rating.value} to {final[key]} after the agent's dispute."
+            comments[key] = f"{rating.comment} {note}".strip()[: len(note) + 900]
+    return evaluation_revise(
+        evaluation=review,
+        author=resolver,
+        ratings=ratings,
+        comments=comments,
+        reason=f"Settling the agent's dispute: {reason.strip()}",
+    )

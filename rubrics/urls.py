@@ -8,4 +8,23 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<int:pk>/correct/", views.self_score_revise, name="self_score_revise"),
     path("my/scores/", views.my_scores_page, name="my_scores"),
+    path("my/reviews/", views.my_reviews, name="my_reviews"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/sample/", views.review_sample_create, name="review_sample"),
+    path("interactions/<int:pk>/review/", views.review_create, name="review_create"),
+    path(
+        "interactions/<int:pk>/coaching/",
+        views.coaching_comment_create,
+        name="coaching_comment_create",
+    ),
+    path(
+        "interactions/<int:pk>/acknowledge/",
+        views.review_acknowledge_view,
+        name="review_acknowledge",
+    ),
+    path("interactions/<int:pk>/dispute/", views.dispute_create, name="dispute_create"),
+    path("disputes/<int:pk>/resolve/", views.dispute_resolve_view, name="dispute_resolve"),
+    path("dashboard/", views.team_dashboard, name="team_dashboard"),
+    path("dashboard/organisation/", views.organisation_dashboard, name="organisation_dashboard"),
+    path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
 ]

@@ -1,22 +1,57 @@
+import csv
 import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rubrics.forms import DateRangeForm, InteractionForm, RevisionReasonForm, RubricRatingForm
-from rubrics.models import Evaluation, Interaction, Rubric, ScoreResult, weighted_score
+from rubrics import selectors
+from rubrics.forms import (
+    CoachingCommentForm,
+    DashboardFilterForm,
+    DateRangeForm,
+    DisputeForm,
+    DisputeResolveForm,
+    InteractionForm,
+    ReviewForm,
+    ReviewQueueForm,
+    RevisionReasonForm,
+    RubricRatingForm,
+    SampleForm,
+)
+from rubrics.models import (
+    Criterion,
+    Dispute,
+    Evaluation,
+    Interaction,
+    Rubric,
+    ScoreResult,
+    weighted_score,
+)
 from rubrics.selectors import date_window, my_scores
-from rubrics.services import evaluation_revise, interaction_self_score
-from teams.access import role_required
+from rubrics.services import (
+    coaching_comment_add,
+    dispute_raise,
+    dispute_resolve,
+    evaluation_revise,
+    interaction_self_score,
+    review_acknowledge,
+    review_mark_seen,
+    review_sample,
+    review_submit,
+)
+from teams.access import role_required, teams_led_by
 from teams.models import Role
 
 
-def _apply_service_errors(error: ValidationError, forms: list) -> None:
+def _apply_service_errors(error: ValidationError, forms: list, field_prefix: str = "") -> None:
     """Show a service-level ValidationError on the field it names, else atop the first form."""
     if not hasattr(error, "error_dict"):
         forms[0].add_error(None, error.messages)
@@ -26,7 +61,7 @@ def _apply_service_errors(error: ValidationError, forms: list) -> None:
         targets = [
             (form, name)
             for form in forms
-            for name in (key, f"comment_{key}")
+            for name in (key, f"comment_{key}", f"{field_prefix}{key}")
             if name in form.fields
         ]
         form, name = targets[0] if targets else (forms[0], None)
@@ -105,20 +140,36 @@ def interaction_detail(request, pk):
     interaction = get_object_or_404(
         Interaction.objects.visible_to(request.user).select_related("agent", "team"), pk=pk
     )
-    evaluations = (
-        interaction.evaluations.select_related("author", "rubric", "supersedes")
-        .prefetch_related("ratings__criterion")
-        .order_by("kind", "-revision")
-    )
-    self_history = [e for e in evaluations if e.kind == Evaluation.Kind.SELF]
+    is_owner = interaction.agent_id == request.user.id
+    if is_owner:
+        review_mark_seen(interaction=interaction, agent=request.user)
+    overview = selectors.interaction_overview(interaction)
+    awaiting_review = overview["review"] is None
+    if awaiting_review and not is_owner:
+        # Blind review: a leader sees the agent's own score only after reviewing it.
+        for key in ("self_evaluation", "self_history", "history", "comparison"):
+            overview[key] = [] if key != "self_evaluation" else None
+    dispute = overview["dispute"]
     return render(
         request,
         "rubrics/interaction_detail.html",
         {
+            **overview,
             "interaction": interaction,
-            "self_evaluation": self_history[0] if self_history else None,
-            "self_history": self_history,
-            "is_owner": interaction.agent_id == request.user.id,
+            "is_owner": is_owner,
+            "self_hidden": awaiting_review and not is_owner,
+            "coaching_form": CoachingCommentForm(),
+            "may_resolve": dispute is not None
+            and dispute.is_open
+            and dispute.may_be_resolved_by(request.user),
+            "may_respond": is_owner
+            and overview["review"] is not None
+            and overview["review"].acknowledged_at is None
+            and dispute is None,
+            "may_acknowledge": is_owner
+            and overview["review"] is not None
+            and overview["review"].acknowledged_at is None
+            and (dispute is None or not dispute.is_open),
         },
     )
 
@@ -200,6 +251,370 @@ def my_scores_page(request):
             "end": (end - timedelta(days=1)).date(),
         },
     )
+
+
+# Reviews -----------------------------------------------------------------------------------
+
+
+def _led_teams(user) -> list:
+    return list(teams_led_by(user).order_by("name"))
+
+
+def _chosen(teams: list, team_id):
+    """The one team picked from the viewer's own, or all of them; another team's id is a 404."""
+    if team_id is None:
+        return teams
+    chosen = [team for team in teams if team.pk == team_id]
+    if not chosen:
+        raise Http404("No such team among yours.")
+    return chosen
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_GET
+def review_queue(request):
+    teams = _led_teams(request.user)
+    form = ReviewQueueForm(request.GET or None, teams=teams)
+    team_id, sort, show = None, "flagged", "all"
+    if form.is_bound and form.is_valid():
+        team_id = form.cleaned_data["team"]
+        sort = form.cleaned_data["sort"] or sort
+        show = form.cleaned_data["show"] or show
+    chosen = _chosen(teams, team_id)
+    queue = selectors.review_queue(
+        request.user, teams=chosen, sort=sort, sampled_only=show == "sampled"
+    )
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rubrics/review_queue.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "show": show,
+            "sample_form": SampleForm(teams=teams, initial={"team": team_id}),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_POST
+def review_sample_create(request):
+    teams = _led_teams(request.user)
+    form = SampleForm(request.POST, teams=teams)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("review_queue")
+    chosen = _chosen(teams, form.cleaned_data["team"])
+    picked = review_sample(
+        teams=chosen, per_agent=form.cleaned_data["per_agent"], sampled_by=request.user
+    )
+    if picked:
+        messages.success(
+            request,
+            f"Picked {picked} interaction{'s' if picked != 1 else ''} at random for review.",
+        )
+    else:
+        messages.info(
+            request,
+            "Nothing left to pick: every self-scored interaction of the last 7 days is already reviewed or sampled.",
+        )
+    return redirect(f"{reverse('review_queue')}?show=sampled")
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def review_create(request, pk):
+    interaction = get_object_or_404(
+        Interaction.objects.led_by(request.user).select_related("agent", "team"), pk=pk
+    )
+    if interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
+        messages.info(request, "This interaction has already been reviewed.")
+        return redirect("interaction_detail", pk=pk)
+    self_evaluation = get_object_or_404(
+        interaction.evaluations.select_related("rubric"), kind=Evaluation.Kind.SELF, is_current=True
+    )
+    rubric = self_evaluation.rubric
+    if request.method == "POST":
+        form = ReviewForm(request.POST, rubric=rubric)
+        if form.is_valid():
+            try:
+                review_submit(
+                    interaction=interaction,
+                    reviewer=request.user,
+                    ratings=form.ratings(),
+                    comments=form.comments(),
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                _apply_service_errors(error, [form])
+            else:
+                messages.success(
+                    request,
+                    "Review saved. Here it is beside the agent's own score; add coaching below.",
+                )
+                return redirect("interaction_detail", pk=pk)
+    else:
+        form = ReviewForm(rubric=rubric)
+    return render(
+        request,
+        "rubrics/review_form.html",
+        {
+            "interaction": interaction,
+            "rating_form": form,
+            "rubric": rubric,
+            "preview": _preview(form),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_POST
+def coaching_comment_create(request, pk):
+    interaction = get_object_or_404(Interaction.objects.led_by(request.user), pk=pk)
+    form = CoachingCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            coaching_comment_add(
+                interaction=interaction, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Coaching comment added; the agent will see it.")
+    else:
+        messages.error(request, " ".join(form.errors["body"]))
+    return redirect("interaction_detail", pk=pk)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def review_acknowledge_view(request, pk):
+    interaction = get_object_or_404(Interaction.objects.filter(agent=request.user), pk=pk)
+    try:
+        review_acknowledge(interaction=interaction, agent=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Thank you: the review is acknowledged.")
+    return redirect("interaction_detail", pk=pk)
+
+
+@role_required(Role.AGENT)
+@require_http_methods(["GET", "POST"])
+def dispute_create(request, pk):
+    interaction = get_object_or_404(
+        Interaction.objects.filter(agent=request.user).select_related("team"), pk=pk
+    )
+    review = get_object_or_404(
+        interaction.evaluations.prefetch_related("ratings__criterion"),
+        kind=Evaluation.Kind.REVIEW,
+        is_current=True,
+    )
+    review_ratings = review.ratings.all()
+    form = DisputeForm(request.POST or None, review_ratings=review_ratings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute_raise(
+                interaction=interaction,
+                agent=request.user,
+                reason=form.cleaned_data["reason"],
+                proposed=form.proposed(),
+            )
+        except ValidationError as error:
+            _apply_service_errors(error, [form], field_prefix="propose_")
+        else:
+            messages.success(request, "Your dispute is sent to your supervisor.")
+            return redirect("interaction_detail", pk=pk)
+    return render(
+        request,
+        "rubrics/dispute_form.html",
+        {"interaction": interaction, "review": review, "form": form},
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def dispute_resolve_view(request, pk):
+    dispute = get_object_or_404(
+        Dispute.objects.filter(interaction__in=Interaction.objects.led_by(request.user))
+        .select_related("interaction__agent", "review__author", "raised_by")
+        .prefetch_related("items__criterion"),
+        pk=pk,
+    )
+    if not dispute.may_be_resolved_by(request.user):
+        raise PermissionDenied(
+            "Only the supervisor who wrote the review, or an admin, can settle this dispute."
+        )
+    if not dispute.is_open:
+        messages.info(request, "This dispute has already been settled.")
+        return redirect("interaction_detail", pk=dispute.interaction_id)
+    form = DisputeResolveForm(request.POST or None, dispute=dispute)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute_resolve(
+                dispute=dispute,
+                resolver=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                ratings=form.ratings(),
+            )
+        except ValidationError as error:
+            _apply_service_errors(error, [form], field_prefix="final_")
+        else:
+            messages.success(request, "The dispute is settled; the agent can see the outcome.")
+            return redirect("interaction_detail", pk=dispute.interaction_id)
+    return render(request, "rubrics/dispute_resolve.html", {"dispute": dispute, "form": form})
+
+
+@role_required(Role.AGENT)
+@require_GET
+def my_reviews(request):
+    page = Paginator(selectors.reviews_for_agent(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "rubrics/my_reviews.html", {"page": page})
+
+
+# Dashboards ----------------------------------------------------------------------------------
+
+
+def _dashboard_filters(request, teams: list):
+    """Validated filters: (form, chosen teams, agent, start, end, threshold)."""
+    agents = (
+        get_user_model()
+        .objects.filter(membership__team__in=teams)
+        .order_by("first_name", "last_name", "username")
+    )
+    form = DashboardFilterForm(request.GET or None, teams=teams, agents=agents)
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    chosen = _chosen(teams, cleaned.get("team"))
+    agent = None
+    if cleaned.get("agent") is not None:
+        agent = next((person for person in agents if person.pk == cleaned["agent"]), None)
+        if agent is None:
+            raise Http404("No such agent in your teams.")
+    start, end = date_window(cleaned.get("date_from"), cleaned.get("date_to"))
+    threshold = cleaned.get("threshold")
+    if threshold is None:
+        threshold = selectors.DEFAULT_THRESHOLD
+    return form, chosen, agent, start, end, threshold
+
+
+def _dashboard(request, *, organisation: bool):
+    teams = _led_teams(request.user)
+    form, chosen, agent, start, end, threshold = _dashboard_filters(request, teams)
+    data = selectors.dashboard(
+        teams=chosen,
+        agent=agent,
+        start=start,
+        end=end,
+        threshold=threshold,
+        list_all_agents=not organisation or len(chosen) == 1,
+    )
+    comparison = None
+    if organisation or len(teams) > 1:
+        comparison = selectors.team_comparison(teams_led_by(request.user), start, end)
+    return render(
+        request,
+        "rubrics/dashboard.html",
+        {
+            **data,
+            "form": form,
+            "organisation": organisation,
+            "comparison": comparison,
+            "chosen": chosen,
+            "agent": agent,
+            "start": start.date(),
+            "end": (end - timedelta(days=1)).date(),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_GET
+def team_dashboard(request):
+    return _dashboard(request, organisation=False)
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def organisation_dashboard(request):
+    return _dashboard(request, organisation=True)
+
+
+CSV_FIXED_COLUMNS = [
+    "evaluation_id",
+    "interaction_id",
+    "reference",
+    "occurred_at",
+    "team",
+    "agent",
+    "kind",
+    "author",
+    "rubric_version",
+    "revision",
+    "score",
+    "percent",
+    "critical_fail",
+    "flagged",
+]
+
+
+def _csv_cell(value) -> str:
+    """Text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_GET
+def dashboard_export(request):
+    teams = _led_teams(request.user)
+    _, chosen, agent, start, end, _ = _dashboard_filters(request, teams)
+    evaluations = selectors.dashboard_evaluations(teams=chosen, agent=agent, start=start, end=end)
+    keys = list(Criterion.objects.order_by("key").values_list("key", flat=True).distinct())
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_FIXED_COLUMNS + keys)
+        for evaluation in evaluations.iterator(chunk_size=2000):
+            interaction = evaluation.interaction
+            values = {rating.criterion.key: rating.value for rating in evaluation.ratings.all()}
+            yield writer.writerow(
+                [
+                    evaluation.pk,
+                    interaction.pk,
+                    _csv_cell(interaction.reference),
+                    timezone.localtime(interaction.occurred_at).isoformat(),
+                    _csv_cell(interaction.team.name),
+                    _csv_cell(interaction.agent.get_username()),
+                    evaluation.kind,
+                    _csv_cell(evaluation.author.get_username()),
+                    evaluation.rubric.version,
+                    evaluation.revision,
+                    evaluation.score,
+                    evaluation.percent,
+                    evaluation.critical_fail,
+                    evaluation.flagged,
+                ]
+                + ["" if values.get(key) is None else values[key] for key in keys]
+            )
+
+    filename = f"evaluations-{start.date()}-to-{(end - timedelta(days=1)).date()}.csv"
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _parse_token(raw):

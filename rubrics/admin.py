@@ -11,12 +11,21 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from rubrics.models import Criterion, Rubric
+from rubrics.models import (
+    Criterion,
+    Dispute,
+    DisputeItem,
+    Evaluation,
+    Interaction,
+    Rating,
+    Rubric,
+)
+from rubrics.selectors import interactions_with_scores
 
 CRITERION_CONTENT = [
     "key",
@@ -243,3 +252,200 @@ class RubricAdmin(admin.ModelAdmin):
             args=[quote(rubric.pk)],
             current_app=self.admin_site.name,
         )
+
+
+# Scored records: listed and searchable for admins, never edited here. A score changes only
+# by a new revision (a correction or a settled dispute), which keeps the history honest.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InteractionFlagFilter(admin.SimpleListFilter):
+    title = "flag"
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("flagged", "Flagged (critical fail or a 1 or 2)"),
+            ("critical", "Critical fail"),
+            ("unflagged", "Not flagged"),
+        ]
+
+    def queryset(self, request, queryset):
+        current = Evaluation.objects.filter(interaction=OuterRef("pk"), is_current=True)
+        if self.value() == "flagged":
+            return queryset.filter(Exists(current.filter(flagged=True)))
+        if self.value() == "critical":
+            return queryset.filter(Exists(current.filter(critical_fail=True)))
+        if self.value() == "unflagged":
+            return queryset.exclude(Exists(current.filter(flagged=True)))
+        return queryset
+
+
+class EvaluationFlagFilter(InteractionFlagFilter):
+    def queryset(self, request, queryset):
+        if self.value() == "flagged":
+            return queryset.filter(flagged=True)
+        if self.value() == "critical":
+            return queryset.filter(critical_fail=True)
+        if self.value() == "unflagged":
+            return queryset.filter(flagged=False)
+        return queryset
+
+
+class EvaluationInline(admin.TabularInline):
+    model = Evaluation
+    fields = ["kind", "revision", "is_current", "score", "percent", "critical_fail", "author"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Interaction)
+class InteractionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "reference",
+        "occurred_at",
+        "team",
+        "agent",
+        "self_score",
+        "self_percent",
+        "review_score",
+        "review_percent",
+        "reviewer",
+    ]
+    list_filter = [
+        "team",
+        ("agent", admin.RelatedOnlyFieldListFilter),
+        "occurred_at",
+        InteractionFlagFilter,
+        "channel",
+    ]
+    search_fields = [
+        "reference",
+        "topic",
+        "agent__username",
+        "agent__first_name",
+        "agent__last_name",
+    ]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["team", "agent"]
+    inlines = [EvaluationInline]
+
+    def get_queryset(self, request):
+        reviewer = Evaluation.objects.filter(
+            interaction=OuterRef("pk"), kind=Evaluation.Kind.REVIEW, is_current=True
+        ).values("author__username")[:1]
+        return interactions_with_scores(super().get_queryset(request)).annotate(
+            reviewer_name=Subquery(reviewer)
+        )
+
+    @admin.display(description="Self", ordering="self_score")
+    def self_score(self, obj):
+        return obj.self_score
+
+    @admin.display(description="Self %", ordering="self_percent")
+    def self_percent(self, obj):
+        return obj.self_percent
+
+    @admin.display(description="Review", ordering="review_score")
+    def review_score(self, obj):
+        return obj.review_score
+
+    @admin.display(description="Review %", ordering="review_percent")
+    def review_percent(self, obj):
+        return obj.review_percent
+
+    @admin.display(description="Reviewer", ordering="reviewer_name")
+    def reviewer(self, obj):
+        return obj.reviewer_name
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    fields = ["criterion", "value", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "interaction",
+        "kind",
+        "score",
+        "percent",
+        "team",
+        "author",
+        "critical_fail",
+        "flagged",
+        "revision",
+        "is_current",
+        "created_at",
+    ]
+    list_filter = [
+        "kind",
+        ("interaction__team", admin.RelatedOnlyFieldListFilter),
+        ("interaction__agent", admin.RelatedOnlyFieldListFilter),
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "interaction__occurred_at",
+        EvaluationFlagFilter,
+        "is_current",
+    ]
+    search_fields = [
+        "interaction__reference",
+        "interaction__topic",
+        "interaction__agent__username",
+        "author__username",
+    ]
+    date_hierarchy = "created_at"
+    list_select_related = ["interaction__team", "author", "rubric"]
+    inlines = [RatingInline]
+
+    @admin.display(description="Team", ordering="interaction__team__name")
+    def team(self, obj):
+        return obj.interaction.team
+
+
+class DisputeItemInline(admin.TabularInline):
+    model = DisputeItem
+    fields = ["criterion", "original_value", "proposed_value", "final_value"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = [
+        "interaction",
+        "raised_by",
+        "status",
+        "created_at",
+        "resolved_by",
+        "resolved_at",
+    ]
+    list_filter = ["status", ("interaction__team", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["interaction__reference", "raised_by__username", "reason"]
+    list_select_related = ["interaction", "raised_by", "resolved_by"]
+    inlines = [DisputeItemInline]

@@ -268,8 +268,10 @@ class DisputeResolveForm(forms.Form):
 
 
 class DashboardFilterForm(DateRangeForm):
-    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
-    agent = forms.TypedChoiceField(label="Agent", required=False, coerce=int, empty_value=None)
+    # Plain numbers here: whether a team or agent is the viewer's to pick is an access rule,
+    # answered with a 404 by the view, not a form error.
+    team = forms.IntegerField(label="Team", required=False, widget=forms.Select)
+    agent = forms.IntegerField(label="Agent", required=False, widget=forms.Select)
     threshold = forms.DecimalField(
         label="Alert below (%)",
         required=False,
@@ -279,15 +281,17 @@ class DashboardFilterForm(DateRangeForm):
         help_text="Agents whose average is under this are listed.",
     )
 
-    def __init__(self, *args, teams, agents, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All my teams")] + [
+        self.order_fields(["team", "agent", "date_from", "date_to", "threshold"])
+
+    def set_choices(self, *, teams, agents) -> None:
+        self.fields["team"].widget.choices = [("", "All my teams")] + [
             (team.pk, team.name) for team in teams
         ]
-        self.fields["agent"].choices = [("", "Everyone")] + [
+        self.fields["agent"].widget.choices = [("", "Everyone")] + [
             (agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents
         ]
-        self.order_fields(["team", "agent", "date_from", "date_to", "threshold"])
 
 
 class ReviewQueueForm(forms.Form):

@@ -3,7 +3,6 @@ import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
@@ -48,7 +47,7 @@ from rubrics.services import (
     review_submit,
 )
 from teams.access import role_required, teams_led_by
-from teams.models import Role
+from teams.models import Membership, Role
 
 
 def _apply_service_errors(error: ValidationError, forms: list, field_prefix: str = "") -> None:
@@ -274,13 +273,13 @@ def _chosen(teams: list, team_id):
 @require_GET
 def review_queue(request):
     teams = _led_teams(request.user)
+    team_id = _int_or_none(request.GET.get("team"))
+    chosen = _chosen(teams, team_id)
     form = ReviewQueueForm(request.GET or None, teams=teams)
-    team_id, sort, show = None, "flagged", "all"
+    sort, show = "flagged", "all"
     if form.is_bound and form.is_valid():
-        team_id = form.cleaned_data["team"]
         sort = form.cleaned_data["sort"] or sort
         show = form.cleaned_data["show"] or show
-    chosen = _chosen(teams, team_id)
     queue = selectors.review_queue(
         request.user, teams=chosen, sort=sort, sampled_only=show == "sampled"
     )
@@ -302,12 +301,12 @@ def review_queue(request):
 @require_POST
 def review_sample_create(request):
     teams = _led_teams(request.user)
+    chosen = _chosen(teams, _int_or_none(request.POST.get("team")))
     form = SampleForm(request.POST, teams=teams)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("review_queue")
-    chosen = _chosen(teams, form.cleaned_data["team"])
     picked = review_sample(
         teams=chosen, per_agent=form.cleaned_data["per_agent"], sampled_by=request.user
     )
@@ -481,42 +480,42 @@ def my_reviews(request):
 # Dashboards ----------------------------------------------------------------------------------
 
 
-def _dashboard_filters(request, teams: list):
-    """Validated filters: (form, chosen teams, agent, start, end, threshold)."""
-    agents = (
-        get_user_model()
-        .objects.filter(membership__team__in=teams)
-        .order_by("first_name", "last_name", "username")
-    )
-    form = DashboardFilterForm(request.GET or None, teams=teams, agents=agents)
+def _dashboard_filters(request):
+    """The validated filter form and its values; defaults where a value is missing or bad."""
+    form = DashboardFilterForm(request.GET or None)
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    chosen = _chosen(teams, cleaned.get("team"))
-    agent = None
-    if cleaned.get("agent") is not None:
-        agent = next((person for person in agents if person.pk == cleaned["agent"]), None)
-        if agent is None:
-            raise Http404("No such agent in your teams.")
     start, end = date_window(cleaned.get("date_from"), cleaned.get("date_to"))
     threshold = cleaned.get("threshold")
     if threshold is None:
         threshold = selectors.DEFAULT_THRESHOLD
-    return form, chosen, agent, start, end, threshold
+    return form, {
+        "team_id": _int_or_none(request.GET.get("team")),
+        "agent_id": _int_or_none(request.GET.get("agent")),
+        "start": start,
+        "end": end,
+        "threshold": threshold,
+    }
 
 
 def _dashboard(request, *, organisation: bool):
-    teams = _led_teams(request.user)
-    form, chosen, agent, start, end, threshold = _dashboard_filters(request, teams)
+    form, filters = _dashboard_filters(request)
+    start, end = filters["start"], filters["end"]
+    # The team comparison doubles as the team picker: one query for both.
+    teams = selectors.team_comparison(teams_led_by(request.user), start, end)
+    chosen = _chosen(teams, filters["team_id"])
+    agent_id = filters["agent_id"]
     data = selectors.dashboard(
         teams=chosen,
-        agent=agent,
+        agent_id=agent_id,
         start=start,
         end=end,
-        threshold=threshold,
-        list_all_agents=not organisation or len(chosen) == 1,
+        threshold=filters["threshold"],
+        list_all_agents=not organisation or len(chosen) == 1 or agent_id is not None,
     )
-    comparison = None
-    if organisation or len(teams) > 1:
-        comparison = selectors.team_comparison(teams_led_by(request.user), start, end)
+    agent = next((person for person in data["agents"] if person.pk == agent_id), None)
+    if agent_id is not None and agent is None:
+        raise Http404("No such agent in your teams.")
+    form.set_choices(teams=teams, agents=data["agents"] if len(chosen) == 1 else [])
     return render(
         request,
         "rubrics/dashboard.html",
@@ -524,7 +523,7 @@ def _dashboard(request, *, organisation: bool):
             **data,
             "form": form,
             "organisation": organisation,
-            "comparison": comparison,
+            "comparison": teams if organisation or len(teams) > 1 else None,
             "chosen": chosen,
             "agent": agent,
             "start": start.date(),
@@ -580,9 +579,18 @@ class _Echo:
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_GET
 def dashboard_export(request):
-    teams = _led_teams(request.user)
-    _, chosen, agent, start, end, _ = _dashboard_filters(request, teams)
-    evaluations = selectors.dashboard_evaluations(teams=chosen, agent=agent, start=start, end=end)
+    _, filters = _dashboard_filters(request)
+    start, end = filters["start"], filters["end"]
+    chosen = _chosen(_led_teams(request.user), filters["team_id"])
+    agent_id = filters["agent_id"]
+    if (
+        agent_id is not None
+        and not Membership.objects.filter(user_id=agent_id, team__in=chosen).exists()
+    ):
+        raise Http404("No such agent in your teams.")
+    evaluations = selectors.dashboard_evaluations(
+        teams=chosen, agent_id=agent_id, start=start, end=end
+    )
     keys = list(Criterion.objects.order_by("key").values_list("key", flat=True).distinct())
     writer = csv.writer(_Echo())
 

@@ -57,3 +57,31 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+# The Django admin permissions each role's group holds: admins manage the toolkit's content,
+# records, teams and people; the other roles may only read content (they have no staff access).
+CONTENT_APPS = ["rubrics", "checklists", "scripts_library"]
+ROLE_PERMISSIONS = {
+    Role.ADMIN: ([*CONTENT_APPS, "teams"], ["add", "change", "delete", "view"]),
+    Role.SUPERVISOR: ([*CONTENT_APPS, "teams"], ["view"]),
+    Role.AGENT: (CONTENT_APPS, ["view"]),
+}
+
+
+def grant_role_permissions(sender=None, using="default", **kwargs):
+    """Give each role group the permissions of every model it covers, including new ones."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, (apps, actions) in ROLE_PERMISSIONS.items():
+        group = Group.objects.using(using).filter(name=role).first()
+        if group is None:
+            continue
+        wanted = Permission.objects.using(using).filter(
+            content_type__app_label__in=apps, codename__regex=rf"^({'|'.join(actions)})_"
+        )
+        if role == Role.ADMIN:
+            wanted |= Permission.objects.using(using).filter(
+                content_type__app_label="auth", content_type__model="user"
+            )
+        group.permissions.add(*wanted.exclude(group=group))

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "teams"
     verbose_name = "Teams and roles"
+
+    def ready(self):
+        from teams.access import grant_role_permissions
+
+        # Models added after the roles migration get their permissions here, on every migrate.
+        post_migrate.connect(grant_role_permissions, dispatch_uid="teams.grant_role_permissions")

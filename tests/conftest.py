@@ -16,6 +16,12 @@ from teams.models import Membership, Role, Team
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher's deliberate slowness costs about 0.3 s per persona and proves nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, role, *, team=None, leads=(), **extra):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     user.groups.add(Group.objects.get(name=role))
@@ -79,3 +85,50 @@ def login(client):
         return client
 
     return log_in_as
+
+
+RATINGS = {"empathy": 4, "accuracy": 5, "fairness": 3, "transparency": 4, "respect": 5}
+
+
+def low_comments(ratings):
+    """A comment for each rating of 1 or 2, which the scoring rules require."""
+    return {key: "Needs work here." for key, value in ratings.items() if value and value <= 2}
+
+
+def self_score(agent, ratings=None, *, days_ago=1, reference="ZD-1"):
+    """An interaction the agent has self-scored, through the service."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rubrics.models import Rubric
+    from rubrics.services import interaction_self_score
+
+    ratings = ratings or RATINGS
+    return interaction_self_score(
+        agent=agent,
+        rubric=Rubric.objects.current(),
+        interaction_fields={
+            "occurred_at": timezone.now() - timedelta(days=days_ago),
+            "channel": "phone",
+            "reference": reference,
+            "topic": "Refund request",
+            "summary": "",
+        },
+        ratings=ratings,
+        comments=low_comments(ratings),
+    )
+
+
+def review(interaction, reviewer, ratings=None, comment=""):
+    """A supervisor's review of a self-scored interaction, through the service."""
+    from rubrics.services import review_submit
+
+    ratings = ratings or RATINGS
+    return review_submit(
+        interaction=interaction,
+        reviewer=reviewer,
+        ratings=ratings,
+        comments=low_comments(ratings),
+        comment=comment,
+    )

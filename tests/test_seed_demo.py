@@ -81,3 +81,20 @@ def test_refuses_with_debug_off_unless_forced(settings):
 def test_rejects_a_negative_count():
     with pytest.raises(CommandError, match="negative"):
         seed(interactions=-1)
+
+
+def test_seeded_flags_and_acknowledgements_follow_the_rules():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    seed(interactions=80, review_share=0.5)
+    two_weeks_ago = timezone.now() - timedelta(days=14)
+    for evaluation in Evaluation.objects.prefetch_related("ratings").select_related("interaction"):
+        low = any(rating.value <= 2 for rating in evaluation.ratings.all())
+        assert evaluation.flagged == (low or evaluation.critical_fail)
+        acknowledged = evaluation.acknowledged_at is not None
+        if evaluation.kind == "self":
+            assert not acknowledged
+        elif abs(evaluation.interaction.occurred_at - two_weeks_ago) > timedelta(minutes=1):
+            assert acknowledged == (evaluation.interaction.occurred_at < two_weeks_ago)

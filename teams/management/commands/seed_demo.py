@@ -210,21 +210,28 @@ class Command(BaseCommand):
                 WITH scored AS (
                     SELECT interaction_id, kind,
                            round(sum(weight * value)::numeric / sum(weight), 2) AS score,
-                           bool_or(critical AND value = 1) AS critical_fail
+                           bool_or(critical AND value = 1) AS critical_fail,
+                           bool_or(value <= 2) AS any_low
                     FROM demo_ratings GROUP BY interaction_id, kind
                 ), inserted AS (
                     INSERT INTO rubrics_evaluation
                         (interaction_id, rubric_id, kind, author_id, score, percent, critical_fail,
-                         revision, is_current, revision_reason, comment, created_at)
+                         flagged, revision, is_current, revision_reason, comment, created_at,
+                         seen_at, acknowledged_at)
                     SELECT s.interaction_id, %(rubric)s, s.kind,
                            CASE s.kind WHEN 'self' THEN n.agent_id ELSE n.supervisor_id END,
                            s.score,
                            CASE WHEN s.critical_fail THEN 0 ELSE round((s.score - 1) / 4 * 100, 1) END,
-                           s.critical_fail, 1, true, '',
+                           s.critical_fail, s.critical_fail OR s.any_low, 1, true, '',
                            CASE s.kind WHEN 'review' THEN 'Demo review: keep going, and see the criteria notes.'
                                        ELSE '' END,
                            n.occurred_at + CASE s.kind WHEN 'self' THEN interval '30 minutes'
-                                                       ELSE interval '2 days' END
+                                                       ELSE interval '2 days' END,
+                           -- Reviews older than two weeks have been read and acknowledged.
+                           CASE WHEN s.kind = 'review' AND n.occurred_at < now() - interval '14 days'
+                                THEN n.occurred_at + interval '3 days' END,
+                           CASE WHEN s.kind = 'review' AND n.occurred_at < now() - interval '14 days'
+                                THEN n.occurred_at + interval '3 days' END
                     FROM scored s JOIN demo_new n ON n.id = s.interaction_id
                     RETURNING id, interaction_id, kind
                 )

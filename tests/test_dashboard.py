@@ -1,0 +1,232 @@
+"""The team and organisation dashboards and the CSV export."""
+
+import csv
+import io
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from rubrics.models import Evaluation, Interaction, Rating, Rubric
+from rubrics.services import dispute_raise
+from tests.conftest import make_user, review, self_score
+
+pytestmark = pytest.mark.django_db
+
+
+def uniform(value):
+    return {key: value for key in ("empathy", "accuracy", "fairness", "transparency", "respect")}
+
+
+@pytest.fixture
+def scores(agent, other_agent, supervisor, other_supervisor, north):
+    """North: Alice self-scores 5s and 4s, Sue reviews both lower; Bob scores 2s, unreviewed.
+    South: Oscar self-scores 3s, reviewed 3s by Sam."""
+    bob = make_user("bob", "Agent", team=north, first_name="Bob")
+    first = self_score(agent, uniform(5), reference="ZD-A1").interaction
+    second = self_score(agent, uniform(4), reference="ZD-A2").interaction
+    review(first, supervisor, uniform(3))
+    review(second, supervisor, {**uniform(4), "empathy": 2})
+    self_score(bob, uniform(2), reference="ZD-B1")
+    south = self_score(other_agent, uniform(3), reference="ZD-O1").interaction
+    review(south, other_supervisor, uniform(3))
+    dispute_raise(
+        interaction=second, agent=agent, reason="Kinder than that", proposed={"empathy": 4}
+    )
+    return {"bob": bob, "first": first, "second": second}
+
+
+def test_team_figures(login, supervisor, scores):
+    response = login(supervisor).get("/dashboard/")
+    context = response.context
+    totals = context["totals"]
+    # Self: 5.00, 4.00 and 2.00 in North; reviews 3.00 and 3.50.
+    assert totals["scored"] == 3 and totals["reviewed"] == 2
+    assert totals["self_avg"] == Decimal("3.6666666666666667")
+    assert totals["review_avg"] == Decimal("3.25")
+    assert round(totals["percent_reviewed"], 1) == Decimal("66.7")
+    assert totals["open_disputes"] == 1 and totals["unacknowledged"] == 1
+    criteria = {row["key"]: row for row in context["criteria"]}
+    assert criteria["empathy"]["weight"] == 25
+    assert criteria["empathy"]["review_avg"] == Decimal("2.5")
+    assert round(criteria["empathy"]["self_avg"], 4) == round(Decimal(11) / 3, 4)
+    body = response.content.decode()
+    assert "ZD-A2" in body  # the open dispute
+    assert "ZD-A1" in body  # the unacknowledged review
+    assert "ZD-O1" not in body
+
+
+def test_gaps_and_agents_under_threshold(login, supervisor, scores):
+    context = login(supervisor).get("/dashboard/?threshold=60").context
+    top = context["gaps"][0]
+    # Alice rated empathy 5 and 4 against reviews of 3 and 2: a gap of 2 on average.
+    assert (top["evaluation__interaction__agent__username"], top["criterion__key"]) == (
+        "alice",
+        "empathy",
+    )
+    assert top["gap"] == 2 and top["pairs"] == 2
+    flagged = {person.username: person.below_threshold for person in context["agents"]}
+    # Alice's reviews average 59.4% (3.00 → 50%, 3.50 → 62.5%... see the engine); Bob self-scored 25%.
+    assert flagged["bob"] is True
+    assert context["threshold"] == Decimal("60")
+    alice = next(p for p in context["agents"] if p.username == "alice")
+    assert alice.below_threshold == (alice.review_pct < 60)
+
+
+def test_filters_by_agent_and_dates(login, supervisor, scores):
+    client = login(supervisor)
+    by_bob = client.get(f"/dashboard/?agent={scores['bob'].pk}").context["totals"]
+    assert (by_bob["scored"], by_bob["reviewed"]) == (1, 0)
+    old = Interaction.objects.get(reference="ZD-B1")
+    old.occurred_at = timezone.now() - timedelta(days=120)
+    old.save()
+    assert client.get("/dashboard/").context["totals"]["scored"] == 2
+    earlier = (timezone.localdate() - timedelta(days=150)).isoformat()
+    wide = client.get(f"/dashboard/?date_from={earlier}").context["totals"]
+    assert wide["scored"] == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_from=2026-13-01",
+        "date_from=2026-05-01&date_to=2026-04-01",
+        "threshold=150",
+        "threshold=abc",
+    ],
+)
+def test_bad_filters_get_a_message(login, supervisor, query):
+    response = login(supervisor).get(f"/dashboard/?{query}")
+    assert response.status_code == 200
+    assert (
+        "invalid-feedback" in response.content.decode()
+        or "text-danger" in response.content.decode()
+    )
+
+
+def test_another_teams_filters_are_404(login, supervisor, south, other_agent):
+    client = login(supervisor)
+    assert client.get(f"/dashboard/?team={south.pk}").status_code == 404
+    assert client.get(f"/dashboard/?agent={other_agent.pk}").status_code == 404
+    assert client.get(f"/dashboard/export.csv?team={south.pk}").status_code == 404
+
+
+def test_organisation_dashboard_compares_teams(login, admin_user, supervisor, scores):
+    response = login(admin_user).get("/dashboard/organisation/")
+    assert response.status_code == 200
+    teams = {team.name: team for team in response.context["comparison"]}
+    assert (teams["North"].scored, teams["North"].reviewed) == (3, 2)
+    assert (teams["South"].scored, teams["South"].reviewed) == (1, 1)
+    assert teams["South"].review_avg == Decimal("3")
+    assert response.context["totals"]["scored"] == 4
+    assert login(supervisor).get("/dashboard/organisation/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("agent", 403),
+        ("other_agent", 403),
+        ("supervisor", 200),
+        ("other_supervisor", 200),
+        ("admin", 200),
+    ],
+)
+def test_export_by_persona(client, personas, persona, expected):
+    client.force_login(personas[persona])
+    assert client.get("/dashboard/export.csv").status_code == expected
+
+
+def test_anonymous_people_go_to_login(client):
+    for url in ["/dashboard/", "/dashboard/organisation/", "/dashboard/export.csv"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_csv_matches_the_database(login, supervisor, scores):
+    response = login(supervisor).get("/dashboard/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    expected = Evaluation.objects.filter(is_current=True, interaction__team__name="North")
+    assert sorted(int(row["evaluation_id"]) for row in rows) == sorted(e.pk for e in expected)
+    for row in rows:
+        evaluation = Evaluation.objects.get(pk=row["evaluation_id"])
+        assert row["kind"] == evaluation.kind
+        assert row["reference"] == evaluation.interaction.reference
+        assert row["agent"] == evaluation.interaction.agent.username
+        assert row["team"] == "North"
+        assert Decimal(row["score"]) == evaluation.score
+        assert Decimal(row["percent"]) == evaluation.percent
+        assert int(row["rubric_version"]) == evaluation.rubric.version
+        for rating in evaluation.ratings.select_related("criterion"):
+            assert row[rating.criterion.key] == str(rating.value)
+
+
+def test_csv_filters_by_agent_and_defuses_formulas(login, supervisor, agent, scores):
+    interaction = Interaction.objects.get(reference="ZD-A1")
+    Interaction.objects.filter(pk=interaction.pk).update(reference="=HYPERLINK(1)")
+    response = login(supervisor).get(f"/dashboard/export.csv?agent={agent.pk}")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {row["agent"] for row in rows} == {"alice"}
+    assert "'=HYPERLINK(1)" in {row["reference"] for row in rows}
+
+
+def bulk_scores(agent, team, rubric, count):
+    """`count` evaluations (half self, half review) written in bulk, for the query-count test."""
+    criteria = list(rubric.criteria.all())
+    now = timezone.now()
+    interactions = Interaction.objects.bulk_create(
+        Interaction(
+            agent=agent,
+            team=team,
+            occurred_at=now - timedelta(days=random.randint(0, 80)),
+            channel="phone",
+            reference=f"BULK-{number}",
+            topic="Bulk",
+        )
+        for number in range(count // 2)
+    )
+    evaluations = Evaluation.objects.bulk_create(
+        Evaluation(
+            interaction=interaction,
+            rubric=rubric,
+            kind=kind,
+            author=agent,
+            score=Decimal("3.50"),
+            percent=Decimal("62.5"),
+        )
+        for interaction in interactions
+        for kind in ("self", "review")
+    )
+    Rating.objects.bulk_create(
+        Rating(evaluation=evaluation, criterion=criterion, value=random.randint(1, 5))
+        for evaluation in evaluations
+        for criterion in criteria
+    )
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_dashboard_query_count_is_constant(
+    login, agent, supervisor, admin_user, north, count, django_assert_max_num_queries
+):
+    bulk_scores(agent, north, Rubric.objects.current(), count)
+    for user, url in [(supervisor, "/dashboard/"), (admin_user, "/dashboard/organisation/")]:
+        client = login(user)
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["totals"]["scored"] == count // 2
+
+
+def test_csv_query_count_is_constant(
+    login, agent, supervisor, north, django_assert_max_num_queries
+):
+    bulk_scores(agent, north, Rubric.objects.current(), 300)
+    client = login(supervisor)
+    with django_assert_max_num_queries(12):
+        response = client.get("/dashboard/export.csv")
+        body = b"".join(response.streaming_content).decode()
+    assert body.count("\n") == 301

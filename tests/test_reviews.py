@@ -1,0 +1,419 @@
+"""The review queue, sampling, the blind review and coaching."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from rubrics.models import CoachingComment, Evaluation, Rating, ReviewSample, Rubric
+from tests.conftest import RATINGS, review, self_score
+
+pytestmark = pytest.mark.django_db
+
+REVIEW_RATINGS = {"empathy": 3, "accuracy": 4, "fairness": 2, "transparency": 4, "respect": 5}
+
+
+def review_form(ratings=REVIEW_RATINGS, **overrides):
+    data = {"rubric_version": str(Rubric.objects.current().version), "comment": ""}
+    for key, value in ratings.items():
+        data[f"rating_{key}"] = str(value)
+        data[f"comment_{key}"] = "Missed the policy check." if value <= 2 else ""
+    data.update(overrides)
+    return data
+
+
+def counts():
+    return Evaluation.objects.count(), Rating.objects.count(), CoachingComment.objects.count()
+
+
+# The queue ------------------------------------------------------------------------------------
+
+
+def test_queue_lists_only_unreviewed_interactions_of_led_teams(
+    login, agent, other_agent, supervisor
+):
+    waiting = self_score(agent, reference="ZD-WAIT").interaction
+    done = self_score(agent, reference="ZD-DONE").interaction
+    review(done, supervisor)
+    self_score(other_agent, reference="ZD-SOUTH")
+    body = login(supervisor).get("/reviews/").content.decode()
+    assert waiting.reference in body
+    assert "ZD-DONE" not in body and "ZD-SOUTH" not in body
+
+
+def test_queue_never_shows_the_self_score(login, agent, supervisor):
+    self_score(agent, {**RATINGS, "empathy": 1}, reference="ZD-LOW")
+    body = login(supervisor).get("/reviews/").content.decode()
+    assert "ZD-LOW" in body and "Flagged" in body
+    low = Evaluation.objects.get(kind="self")
+    assert str(low.score) not in body and f"{low.percent}%" not in body
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("lowest", ["ZD-LOW", "ZD-MID", "ZD-OLD"]),
+        ("oldest", ["ZD-OLD", "ZD-MID", "ZD-LOW"]),
+        ("flagged", ["ZD-LOW", "ZD-OLD", "ZD-MID"]),
+    ],
+)
+def test_queue_sorts(login, agent, supervisor, sort, expected):
+    self_score(agent, {key: 5 for key in RATINGS}, days_ago=20, reference="ZD-OLD")
+    self_score(agent, {key: 4 for key in RATINGS}, days_ago=5, reference="ZD-MID")
+    self_score(agent, {**RATINGS, "fairness": 2, "empathy": 2}, days_ago=1, reference="ZD-LOW")
+    body = login(supervisor).get(f"/reviews/?sort={sort}").content.decode()
+    assert sorted(expected, key=body.index) == expected
+
+
+def test_queue_rejects_another_teams_filter(login, supervisor, south):
+    assert login(supervisor).get(f"/reviews/?team={south.pk}").status_code == 404
+
+
+def test_queue_query_count_is_constant(login, agent, supervisor, django_assert_max_num_queries):
+    for number in range(30):
+        self_score(agent, reference=f"ZD-{number}")
+    client = login(supervisor)
+    with django_assert_max_num_queries(8):
+        response = client.get("/reviews/?sort=lowest")
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="queue-row"') == 25
+
+
+# Sampling -------------------------------------------------------------------------------------
+
+
+def test_sampling_picks_n_per_agent_from_the_last_week_never_twice(agent, north, supervisor):
+    from tests.conftest import make_user
+
+    bob = make_user("bob", "Agent", team=north)
+    for number in range(4):
+        self_score(agent, days_ago=1, reference=f"ZD-A{number}")
+        self_score(bob, days_ago=2, reference=f"ZD-B{number}")
+    self_score(agent, days_ago=9, reference="ZD-TOO-OLD")
+    review(self_score(agent, reference="ZD-REVIEWED").interaction, supervisor)
+
+    out = StringIO()
+    call_command("sample_reviews", "--per-agent", "2", stdout=out)
+    assert "4" in out.getvalue()
+    picked = ReviewSample.objects.select_related("interaction")
+    assert sorted(s.interaction.agent.username for s in picked) == ["alice", "alice", "bob", "bob"]
+    references = {s.interaction.reference for s in picked}
+    assert "ZD-TOO-OLD" not in references and "ZD-REVIEWED" not in references
+
+    call_command("sample_reviews", "--per-agent", "2", stdout=StringIO())
+    call_command("sample_reviews", "--per-agent", "2", stdout=StringIO())
+    # Four recent unreviewed interactions each: all picked, none twice.
+    assert ReviewSample.objects.count() == 8
+    assert ReviewSample.objects.values("interaction").distinct().count() == 8
+
+
+def test_sampling_command_rejects_bad_numbers():
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("sample_reviews", "--per-agent", "0")
+
+
+def test_sample_button_samples_only_the_supervisors_teams(
+    login, agent, other_agent, supervisor, south
+):
+    self_score(agent, reference="ZD-N")
+    self_score(other_agent, reference="ZD-S")
+    client = login(supervisor)
+    response = client.post("/reviews/sample/", {"per_agent": "3"})
+    assert response.status_code == 302 and "show=sampled" in response.url
+    assert list(ReviewSample.objects.values_list("interaction__reference", flat=True)) == ["ZD-N"]
+    assert ReviewSample.objects.get().sampled_by == supervisor
+    assert client.post("/reviews/sample/", {"per_agent": "1", "team": south.pk}).status_code == 404
+    body = client.get("/reviews/?show=sampled").content.decode()
+    assert "ZD-N" in body and "Sampled" in body
+
+
+@pytest.mark.parametrize("per_agent", ["0", "-3", "abc", "", "21"])
+def test_sample_button_bad_input(login, agent, supervisor, per_agent):
+    self_score(agent)
+    response = login(supervisor).post("/reviews/sample/", {"per_agent": per_agent}, follow=True)
+    assert response.status_code == 200
+    assert ReviewSample.objects.count() == 0
+    assert "alert-danger" in response.content.decode()
+
+
+# The blind review -----------------------------------------------------------------------------
+
+
+def test_review_page_does_not_contain_the_self_score(login, agent, supervisor):
+    ratings = {"empathy": 2, "accuracy": 3, "fairness": 3, "transparency": 2, "respect": 3}
+    scored = self_score(agent, ratings)
+    client = login(supervisor)
+    for url in (
+        f"/interactions/{scored.interaction_id}/review/",
+        f"/interactions/{scored.interaction_id}/",
+    ):
+        body = client.get(url).content.decode()
+        assert str(scored.score) not in body, url
+        assert f"{scored.percent}%" not in body, url
+        assert "Needs work here." not in body, url  # the agent's own comments
+    assert "Review it now" in client.get(f"/interactions/{scored.interaction_id}/").content.decode()
+
+
+def test_review_then_both_scores_side_by_side_with_gaps(login, agent, supervisor):
+    scored = self_score(agent)
+    client = login(supervisor)
+    response = client.post(
+        f"/interactions/{scored.interaction_id}/review/", review_form(comment="Solid call.")
+    )
+    assert response.status_code == 302
+    reviewed = Evaluation.objects.get(kind="review")
+    assert reviewed.author == supervisor and reviewed.rubric == scored.rubric
+    assert reviewed.flagged and reviewed.comment == "Solid call."
+    body = client.get(response.url).content.decode()
+    assert str(scored.score) in body and str(reviewed.score) in body
+    # Self 4 vs review 3 on empathy; 3 vs 2 on fairness; equal on respect.
+    assert 'data-testid="gap-empathy">+1<' in body
+    assert 'data-testid="gap-fairness">+1<' in body
+    assert 'data-testid="gap-respect">0<' in body
+
+
+def test_review_uses_the_rubric_version_the_agent_scored_on(login, agent, supervisor):
+    scored = self_score(agent)
+    old = scored.rubric
+    new = Rubric.objects.create(version=old.version + 1, notes="New weights")
+    for criterion in old.criteria.all():
+        criterion.pk, criterion.rubric = None, new
+        criterion.save()
+    client = login(supervisor)
+    body = client.get(f"/interactions/{scored.interaction_id}/review/").content.decode()
+    assert f"rubric v{old.version}" in body
+    response = client.post(
+        f"/interactions/{scored.interaction_id}/review/",
+        review_form(rubric_version=str(old.version)),
+    )
+    assert response.status_code == 302
+    assert Evaluation.objects.get(kind="review").rubric == old
+
+
+def test_review_is_refused_twice(login, agent, supervisor, north):
+    from tests.conftest import make_user
+
+    scored = self_score(agent)
+    review(scored.interaction, supervisor)
+    colleague = make_user("cleo", "Supervisor", leads=[north])
+    before = counts()
+    response = login(colleague).post(
+        f"/interactions/{scored.interaction_id}/review/", review_form(), follow=True
+    )
+    assert "already been reviewed" in response.content.decode()
+    assert counts() == before
+
+
+def test_review_of_another_team_is_404_and_saves_nothing(login, other_agent, supervisor):
+    scored = self_score(other_agent)
+    client = login(supervisor)
+    url = f"/interactions/{scored.interaction_id}/review/"
+    assert client.get(url).status_code == 404
+    before = counts()
+    assert client.post(url, review_form()).status_code == 404
+    assert counts() == before
+
+
+def test_review_service_refuses_another_team(other_agent, supervisor):
+    from django.core.exceptions import ValidationError
+
+    scored = self_score(other_agent)
+    with pytest.raises(ValidationError, match="teams you lead"):
+        review(scored.interaction, supervisor)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"rating_empathy": "9"}, "Select a valid choice"),
+        ({"rating_empathy": ""}, "Rate Empathy"),
+        ({"comment_fairness": ""}, "needs a comment"),
+        ({"rubric_version": "999"}, "rubric changed"),
+        ({"comment": "x" * 2001}, "at most 2000"),
+        ({"comment": "Call her on 020 7946 0958"}, "phone number"),
+    ],
+)
+def test_review_bad_input_saves_nothing(login, agent, supervisor, overrides, message):
+    scored = self_score(agent)
+    before = counts()
+    response = login(supervisor).post(
+        f"/interactions/{scored.interaction_id}/review/", review_form(**overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert counts() == before
+    # The failed form still must not reveal the self-score.
+    assert f"{scored.percent}%" not in response.content.decode()
+
+
+def test_supervisor_cannot_review_their_own_interaction(login, north):
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import make_user
+
+    player_coach = make_user("pat", "Agent", team=north, leads=[north])
+    player_coach.groups.add(Group.objects.get(name="Supervisor"))
+    scored = self_score(player_coach)
+    assert (
+        login(player_coach).get(f"/interactions/{scored.interaction_id}/review/").status_code == 404
+    )
+
+
+# Coaching -------------------------------------------------------------------------------------
+
+
+def test_coaching_comment_is_added_after_review_and_shown_to_the_agent(login, agent, supervisor):
+    scored = self_score(agent)
+    url = f"/interactions/{scored.interaction_id}/coaching/"
+    client = login(supervisor)
+    client.post(url, {"body": "Too early."})
+    assert CoachingComment.objects.count() == 0  # not reviewed yet
+    review(scored.interaction, supervisor)
+    response = client.post(
+        url, {"body": "Great recovery after the wait; offer the options sooner."}
+    )
+    assert response.status_code == 302
+    comment = CoachingComment.objects.get()
+    assert comment.author == supervisor
+    body = login(agent).get(f"/interactions/{scored.interaction_id}/").content.decode()
+    assert "offer the options sooner" in body
+
+
+@pytest.mark.parametrize("body", ["", "   ", "y" * 2001])
+def test_coaching_bad_input(login, agent, supervisor, body):
+    scored = self_score(agent)
+    review(scored.interaction, supervisor)
+    response = login(supervisor).post(
+        f"/interactions/{scored.interaction_id}/coaching/", {"body": body}, follow=True
+    )
+    assert response.status_code == 200 and "alert-danger" in response.content.decode()
+    assert CoachingComment.objects.count() == 0
+
+
+def test_agent_cannot_coach(login, agent, supervisor):
+    scored = self_score(agent)
+    review(scored.interaction, supervisor)
+    response = login(agent).post(f"/interactions/{scored.interaction_id}/coaching/", {"body": "Hi"})
+    assert response.status_code == 403
+    assert CoachingComment.objects.count() == 0
+
+
+# Agents and their reviews ---------------------------------------------------------------------
+
+
+def test_unread_reviews_on_the_agents_home_page(login, agent, supervisor):
+    first = self_score(agent, reference="ZD-1")
+    second = self_score(agent, reference="ZD-2")
+    review(first.interaction, supervisor)
+    review(second.interaction, supervisor)
+    client = login(agent)
+    assert "<strong>2</strong> unread reviews" in client.get("/").content.decode()
+    client.get(f"/interactions/{first.interaction_id}/")
+    assert "<strong>1</strong> unread review." in client.get("/").content.decode()
+    assert Evaluation.objects.get(interaction=first.interaction, kind="review").seen_at
+    # A supervisor opening the page does not mark it read for the agent.
+    login(supervisor).get(f"/interactions/{second.interaction_id}/")
+    assert Evaluation.objects.get(interaction=second.interaction, kind="review").seen_at is None
+
+
+def test_my_reviews_lists_only_mine(login, agent, other_agent, supervisor, other_supervisor):
+    review(self_score(agent, reference="ZD-MINE").interaction, supervisor)
+    review(self_score(other_agent, reference="ZD-THEIRS").interaction, other_supervisor)
+    body = login(agent).get("/my/reviews/").content.decode()
+    assert "ZD-MINE" in body and "ZD-THEIRS" not in body
+
+
+def test_my_reviews_query_count(login, agent, supervisor, django_assert_max_num_queries):
+    for number in range(12):
+        review(self_score(agent, reference=f"ZD-{number}").interaction, supervisor)
+    client = login(agent)
+    with django_assert_max_num_queries(6):
+        assert client.get("/my/reviews/").status_code == 200
+
+
+def test_self_score_is_locked_once_reviewed(login, agent, supervisor):
+    scored = self_score(agent)
+    review(scored.interaction, supervisor)
+    data = {"rubric_version": str(scored.rubric.version), "reason": "Changed my mind"}
+    for key, value in RATINGS.items():
+        data[f"rating_{key}"] = str(value)
+    response = login(agent).post(f"/interactions/{scored.interaction_id}/correct/", data)
+    assert "dispute it instead" in response.content.decode()
+    assert Evaluation.objects.filter(kind="self").count() == 1
+
+
+# Who may open what ----------------------------------------------------------------------------
+
+PAGES = ["/reviews/", "/dashboard/"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("agent", 403),
+        ("other_agent", 403),
+        ("supervisor", 200),
+        ("other_supervisor", 200),
+        ("admin", 200),
+    ],
+)
+def test_queue_and_dashboard_by_persona(client, personas, persona, expected):
+    client.force_login(personas[persona])
+    for url in PAGES:
+        assert client.get(url).status_code == expected, url
+
+
+def test_queue_and_review_pages_send_anonymous_people_to_login(client, agent):
+    scored = self_score(agent)
+    for url in ["/reviews/", f"/interactions/{scored.interaction_id}/review/", "/my/reviews/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("agent", 403),
+        ("other_agent", 403),
+        ("supervisor", 200),
+        ("other_supervisor", 404),
+        ("admin", 200),
+    ],
+)
+def test_review_page_by_persona(client, personas, persona, expected):
+    scored = self_score(personas["agent"])
+    client.force_login(personas[persona])
+    assert client.get(f"/interactions/{scored.interaction_id}/review/").status_code == expected
+
+
+def test_wrong_methods(login, agent, supervisor):
+    scored = self_score(agent)
+    client = login(supervisor)
+    assert client.post("/reviews/").status_code == 405
+    assert client.get("/reviews/sample/").status_code == 405
+    assert client.get(f"/interactions/{scored.interaction_id}/coaching/").status_code == 405
+    assert (
+        login(agent).get(f"/interactions/{scored.interaction_id}/acknowledge/").status_code == 405
+    )
+
+
+def test_review_pages_for_admin_cover_every_team(login, other_agent, admin_user):
+    scored = self_score(other_agent, reference="ZD-SOUTH")
+    client = login(admin_user)
+    assert "ZD-SOUTH" in client.get("/reviews/").content.decode()
+    response = client.post(f"/interactions/{scored.interaction_id}/review/", review_form())
+    assert response.status_code == 302
+    assert Evaluation.objects.get(kind="review").author == admin_user
+
+
+def test_sample_window_is_seven_days(agent, supervisor, north):
+    from rubrics.services import review_sample
+
+    self_score(agent, days_ago=6, reference="ZD-IN")
+    self_score(agent, days_ago=8, reference="ZD-OUT")
+    assert review_sample(teams=[north], per_agent=5) == 1
+    assert ReviewSample.objects.get().interaction.reference == "ZD-IN"
+    later = timezone.now() + timedelta(days=3)
+    assert review_sample(teams=[north], per_agent=5, now=later) == 0

@@ -162,7 +162,7 @@ def unread_review_count(agent) -> int:
 
 
 DEFAULT_THRESHOLD = Decimal("70")
-DASHBOARD_LIST_LIMIT = 20
+DASHBOARD_LIST_LIMIT = 10
 OPEN = Dispute.Status.OPEN
 
 

@@ -417,3 +417,169 @@ def test_sample_window_is_seven_days(agent, supervisor, north):
     assert ReviewSample.objects.get().interaction.reference == "ZD-IN"
     later = timezone.now() + timedelta(days=3)
     assert review_sample(teams=[north], per_agent=5, now=later) == 0
+
+
+# Every new page, every persona ----------------------------------------------------------------
+
+
+@pytest.fixture
+def review_world(agent, supervisor):
+    """Alice's interaction, reviewed by Sue and disputed by Alice; and one still unreviewed."""
+    from rubrics.services import dispute_raise
+
+    reviewed = self_score(agent, reference="ZD-R").interaction
+    review(reviewed, supervisor, {**RATINGS, "fairness": 2})
+    dispute = dispute_raise(
+        interaction=reviewed, agent=agent, reason="I checked", proposed={"fairness": 4}
+    )
+    waiting = self_score(agent, reference="ZD-W").interaction
+    return {"reviewed": reviewed.pk, "waiting": waiting.pk, "dispute": dispute.pk}
+
+
+# (method, url, {persona: status}); personas not listed expect the default for that row.
+MATRIX = [
+    (
+        "get",
+        "/my/reviews/",
+        {
+            "agent": 200,
+            "other_agent": 200,
+            "supervisor": 403,
+            "other_supervisor": 403,
+            "admin": 403,
+        },
+    ),
+    (
+        "get",
+        "/reviews/",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 200,
+            "other_supervisor": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/interactions/{waiting}/review/",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 200,
+            "other_supervisor": 404,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/interactions/{reviewed}/",
+        {
+            "agent": 200,
+            "other_agent": 404,
+            "supervisor": 200,
+            "other_supervisor": 404,
+            "admin": 200,
+        },
+    ),
+    (
+        "post",
+        "/interactions/{reviewed}/coaching/",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 302,
+            "other_supervisor": 404,
+            "admin": 302,
+        },
+    ),
+    (
+        "post",
+        "/interactions/{reviewed}/acknowledge/",
+        {
+            "agent": 302,
+            "other_agent": 404,
+            "supervisor": 403,
+            "other_supervisor": 403,
+            "admin": 403,
+        },
+    ),
+    (
+        "get",
+        "/interactions/{reviewed}/dispute/",
+        {
+            "agent": 200,
+            "other_agent": 404,
+            "supervisor": 403,
+            "other_supervisor": 403,
+            "admin": 403,
+        },
+    ),
+    (
+        "get",
+        "/disputes/{dispute}/resolve/",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 200,
+            "other_supervisor": 404,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/dashboard/",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 200,
+            "other_supervisor": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/dashboard/organisation/",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 403,
+            "other_supervisor": 403,
+            "admin": 200,
+        },
+    ),
+    (
+        "get",
+        "/dashboard/export.csv",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 200,
+            "other_supervisor": 200,
+            "admin": 200,
+        },
+    ),
+    (
+        "post",
+        "/reviews/sample/",
+        {
+            "agent": 403,
+            "other_agent": 403,
+            "supervisor": 302,
+            "other_supervisor": 302,
+            "admin": 302,
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[row[1] for row in MATRIX])
+def test_every_review_page_for_every_persona(client, personas, review_world, method, url, expected):
+    target = url.format(**review_world)
+    data = {"body": "Keep it up", "per_agent": "1"} if method == "post" else None
+    response = getattr(client, method)(target, data)
+    assert response.status_code == 302 and "/accounts/login/" in response.url, "anonymous"
+    for persona, status in expected.items():
+        client.force_login(personas[persona])
+        response = getattr(client, method)(target, data)
+        assert response.status_code == status, (persona, target)

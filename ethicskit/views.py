@@ -4,6 +4,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -56,3 +57,20 @@ def home(request):
             "people": get_user_model().objects.filter(is_active=True).count(),
         }
     return render(request, "home.html", context)
+
+
+def _api_error(request, status: int, detail: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status)
+    return None
+
+
+def not_found(request, exception):
+    """Outside the routes (e.g. /api/v1/interactions/abc/) the API still answers in JSON."""
+    return _api_error(request, 404, "Not found.") or defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    return _api_error(request, 500, "Something went wrong on our side.") or defaults.server_error(
+        request
+    )

@@ -1,9 +1,6 @@
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 
-from rubrics.models import RATING_MAX, RATING_MIN, Interaction, Rubric
+from rubrics.models import RATING_MAX, RATING_MIN, Interaction, Rubric, validate_occurred_at
 from rubrics.privacy import validate_no_personal_data
 
 NOT_APPLICABLE = "na"
@@ -31,13 +28,7 @@ class InteractionForm(forms.ModelForm):
 
     def clean_occurred_at(self):
         occurred_at = self.cleaned_data["occurred_at"]
-        # A few minutes of slack for clocks that disagree.
-        if occurred_at > timezone.now() + timedelta(minutes=5):
-            raise forms.ValidationError(
-                "That time is in the future: when did the interaction happen?"
-            )
-        if occurred_at < timezone.now() - timedelta(days=366):
-            raise forms.ValidationError("Only interactions from the last year can be scored.")
+        validate_occurred_at(occurred_at)
         return occurred_at
 
 

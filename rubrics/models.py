@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from rubrics.privacy import validate_no_personal_data
 
@@ -164,6 +166,16 @@ def weighted_score(weighted_ratings: list[tuple[int, int | None, bool]]) -> Scor
     else:
         percent = ((score - 1) / 4 * 100).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
     return ScoreResult(score=score, percent=percent, critical_fail=critical_fail)
+
+
+def validate_occurred_at(occurred_at) -> None:
+    """An interaction is scored from the last year, and not from the future."""
+    now = timezone.now()
+    # A few minutes of slack for clocks that disagree.
+    if occurred_at > now + timedelta(minutes=5):
+        raise ValidationError("That time is in the future: when did the interaction happen?")
+    if occurred_at < now - timedelta(days=366):
+        raise ValidationError("Only interactions from the last year can be scored.")
 
 
 class Channel(models.TextChoices):

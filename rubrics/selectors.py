@@ -538,3 +538,23 @@ def _history(self_history, review_history, dispute, coaching) -> list[dict]:
                 }
             )
     return sorted(events, key=lambda event: event["at"])
+
+
+def team_summary(team: Team, start: datetime, end: datetime) -> dict:
+    """The API's team summary: counts, averages and per-criterion averages, in 2 queries."""
+    evaluations = Evaluation.objects.filter(
+        is_current=True,
+        interaction__team=team,
+        interaction__occurred_at__gte=start,
+        interaction__occurred_at__lt=end,
+    )
+    SELF, REVIEW = Evaluation.Kind.SELF, Evaluation.Kind.REVIEW
+    totals = evaluations.aggregate(
+        count=Count("id", filter=Q(kind=SELF)),
+        reviewed=Count("id", filter=Q(kind=REVIEW)),
+        self_score=Avg("score", filter=Q(kind=SELF)),
+        self_percent=Avg("percent", filter=Q(kind=SELF)),
+        review_score=Avg("score", filter=Q(kind=REVIEW)),
+        review_percent=Avg("percent", filter=Q(kind=REVIEW)),
+    )
+    return {"team": team, **totals, "criteria": _criterion_averages(evaluations)}

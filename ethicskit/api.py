@@ -1,0 +1,135 @@
+"""REST API plumbing shared by every app: token authentication, role permissions, errors."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.pagination import PageNumberPagination
+
+from teams.access import has_role
+from teams.models import ApiToken
+
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>` (or `Bearer <key>`) with a key from the profile page."""
+
+    keywords = ("token", "bearer")
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower().decode(errors="replace") not in self.keywords:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Send the header as 'Authorization: Token <key>'."
+            )
+        try:
+            raw_key = header[1].decode()
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("That token is not valid.") from None
+        token = ApiToken.objects.for_key(raw_key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("That token is not valid or has been revoked.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        # Makes DRF answer 401 (not 403) when credentials are missing or wrong.
+        return 'Token realm="api"'
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "'Token <key>', with a key created on your profile page.",
+        }
+
+
+def role_permission(*roles: str):
+    """A DRF permission class that lets in signed-in people holding one of `roles`."""
+
+    class HasRole(permissions.BasePermission):
+        message = "Your role does not give access to this."
+
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated) and has_role(
+                request.user, *roles
+            )
+
+    HasRole.__name__ = f"Has{'Or'.join(roles)}Role"
+    return HasRole
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError from services as a 400 with field messages."""
+    # Imported here: DRF loads this module while rest_framework.views is still importing.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                "non_field_errors" if field == "__all__" else field: messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+ERROR_RESPONSES = {
+    "400": "Invalid input: a message for each field, or non_field_errors.",
+    "401": "No token, or the token is not valid.",
+    "403": "Your role does not allow this.",
+    "404": "Not found, or not yours to see.",
+    "405": "Method not allowed.",
+    "415": "Send JSON (Content-Type: application/json).",
+    "429": "Too many requests: wait and retry.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Schema post-processing: document the JSON error answers every operation can give."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = {
+        "type": "object",
+        "description": "{'detail': '...'} or {'field': ['message', ...], ...}",
+        "additionalProperties": True,
+    }
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result

@@ -1,0 +1,23 @@
+"""Every REST API route, under /api/v1/; the schema and its docs sit beside them."""
+
+from django.urls import path
+
+from rubrics import api as rubrics_api
+
+app_name = "api"
+
+urlpatterns = [
+    path("rubric/", rubrics_api.RubricView.as_view(), name="rubric"),
+    path("interactions/", rubrics_api.InteractionListCreateView.as_view(), name="interactions"),
+    path(
+        "interactions/<int:pk>/",
+        rubrics_api.InteractionDetailView.as_view(),
+        name="interaction",
+    ),
+    path(
+        "interactions/<int:pk>/reviews/",
+        rubrics_api.ReviewCreateView.as_view(),
+        name="interaction_reviews",
+    ),
+    path("teams/<int:pk>/summary/", rubrics_api.TeamSummaryView.as_view(), name="team_summary"),
+]

@@ -1,0 +1,436 @@
+"""REST API for scoring: the rubric, interactions with their evaluations, reviews, team summaries.
+
+Every endpoint applies the same rules as the web pages: `Interaction.objects.visible_to`,
+`led_by` and `teams_led_by` decide what exists for the caller (anything else is a 404),
+and role permissions decide what they may do (403). The self-score stays hidden from leaders
+until the interaction is reviewed, as on the interaction page.
+"""
+
+import uuid
+from datetime import timedelta
+from decimal import ROUND_HALF_UP
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ethicskit.api import Pagination, role_permission
+from rubrics.models import (
+    RATING_MAX,
+    RATING_MIN,
+    Channel,
+    Criterion,
+    Evaluation,
+    Interaction,
+    Rating,
+    Rubric,
+    validate_occurred_at,
+)
+from rubrics.privacy import validate_no_personal_data
+from rubrics.selectors import date_window, team_summary
+from rubrics.services import interaction_self_score, review_submit
+from teams.access import teams_led_by
+from teams.models import Role
+
+ANY_ROLE = role_permission(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+AGENTS = role_permission(Role.AGENT)
+LEADERS = role_permission(Role.SUPERVISOR, Role.ADMIN)
+
+# Rubric --------------------------------------------------------------------------------------
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    levels = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Criterion
+        fields = ["key", "name", "description", "weight", "critical", "allows_na", "levels"]
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "string"}, "example": {"1": "..."}}
+    )
+    def get_levels(self, criterion) -> dict[str, str]:
+        return {str(level): text for level, text in criterion.levels.items()}
+
+
+class RubricSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Rubric
+        fields = ["version", "criteria"]
+
+
+class RubricView(APIView):
+    permission_classes = [ANY_ROLE]
+
+    @extend_schema(responses=RubricSerializer, summary="The rubric version in force")
+    def get(self, request):
+        rubric = Rubric.objects.prefetch_related("criteria").order_by("-version").first()
+        if rubric is None:
+            raise NotFound("No rubric has been set up yet.")
+        return Response(RubricSerializer(rubric).data)
+
+
+# Evaluations and interactions ----------------------------------------------------------------
+
+
+class StrictRating(serializers.IntegerField):
+    """A whole number 1-5, or null for N/A: no strings, no booleans, no 4.0."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=RATING_MIN, max_value=RATING_MAX, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if type(data) is not int:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RatingsInputSerializer(serializers.Serializer):
+    ratings = serializers.DictField(
+        child=StrictRating(),
+        allow_empty=False,
+        help_text="A rating 1-5 per criterion key; null marks N/A where the criterion allows it.",
+    )
+    comments = serializers.DictField(
+        child=serializers.CharField(
+            max_length=1000, allow_blank=True, validators=[validate_no_personal_data]
+        ),
+        required=False,
+        default=dict,
+        help_text="Optional comment per criterion key; required for a rating of 1 or 2.",
+    )
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
+    author = serializers.CharField(source="author.get_username", read_only=True)
+    ratings = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "kind",
+            "rubric_version",
+            "score",
+            "percent",
+            "critical_fail",
+            "flagged",
+            "revision",
+            "author",
+            "created_at",
+            "ratings",
+            "comments",
+            "comment",
+            "acknowledged_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "integer", "nullable": True}}
+    )
+    def get_ratings(self, evaluation) -> dict:
+        return {rating.criterion.key: rating.value for rating in evaluation.ratings.all()}
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+    def get_comments(self, evaluation) -> dict:
+        return {
+            rating.criterion.key: rating.comment
+            for rating in evaluation.ratings.all()
+            if rating.comment
+        }
+
+
+class TeamRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    agent = serializers.CharField(source="agent.get_username", read_only=True)
+    team = TeamRefSerializer(read_only=True)
+    self_evaluation = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id",
+            "reference",
+            "occurred_at",
+            "channel",
+            "topic",
+            "summary",
+            "agent",
+            "team",
+            "self_evaluation",
+            "review",
+        ]
+        read_only_fields = fields
+
+    def _current(self, interaction, kind):
+        return next((e for e in interaction.current_evaluations if e.kind == kind), None)
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_self_evaluation(self, interaction):
+        evaluation = self._current(interaction, Evaluation.Kind.SELF)
+        user = self.context["request"].user
+        review = self._current(interaction, Evaluation.Kind.REVIEW)
+        if evaluation is None or (review is None and interaction.agent_id != user.id):
+            # Blind review: leaders see the agent's own score once they have reviewed it.
+            return None
+        return EvaluationSerializer(evaluation).data
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_review(self, interaction):
+        evaluation = self._current(interaction, Evaluation.Kind.REVIEW)
+        return EvaluationSerializer(evaluation).data if evaluation else None
+
+
+def interactions_for_api(user):
+    current = Evaluation.objects.filter(is_current=True).select_related("rubric", "author")
+    return (
+        Interaction.objects.visible_to(user)
+        .select_related("agent", "team")
+        .prefetch_related(
+            Prefetch("evaluations", queryset=current, to_attr="current_evaluations"),
+            Prefetch(
+                "current_evaluations__ratings",
+                queryset=Rating.objects.select_related("criterion"),
+            ),
+        )
+        .order_by("-occurred_at", "-id")
+    )
+
+
+class InteractionCreateSerializer(serializers.ModelSerializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    self_evaluation = RatingsInputSerializer()
+
+    class Meta:
+        model = Interaction
+        fields = ["occurred_at", "channel", "reference", "topic", "summary", "self_evaluation"]
+
+    def validate_occurred_at(self, value):
+        validate_occurred_at(value)
+        return value
+
+
+class InteractionFilterSerializer(serializers.Serializer):
+    agent = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, data):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise serializers.ValidationError({"from": "'from' is after 'to'."})
+        return data
+
+
+DATE_PARAMS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day, inclusive."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive."),
+]
+
+
+def _date_filters(request) -> dict:
+    """?from=&to= (ISO dates) checked as a whole; errors name the parameters the caller sent."""
+    raw = {"date_from": request.query_params.get("from"), "date_to": request.query_params.get("to")}
+    checked = InteractionFilterSerializer(data={k: v for k, v in raw.items() if v is not None})
+    if not checked.is_valid():
+        errors = {
+            {"date_from": "from", "date_to": "to"}.get(key, key): value
+            for key, value in checked.errors.items()
+        }
+        raise serializers.ValidationError(errors)
+    return checked.validated_data
+
+
+class InteractionListCreateView(generics.ListCreateAPIView):
+    pagination_class = Pagination
+
+    def get_permissions(self):
+        return [AGENTS()] if self.request.method == "POST" else [ANY_ROLE()]
+
+    def get_serializer_class(self):
+        return (
+            InteractionCreateSerializer if self.request.method == "POST" else InteractionSerializer
+        )
+
+    def get_queryset(self):
+        queryset = interactions_for_api(self.request.user)
+        params = self.request.query_params
+        ids = InteractionFilterSerializer(
+            data={key: params[key] for key in ("agent", "team") if key in params}
+        )
+        if not ids.is_valid():
+            raise serializers.ValidationError(ids.errors)
+        if "agent" in ids.validated_data:
+            queryset = queryset.filter(agent_id=ids.validated_data["agent"])
+        if "team" in ids.validated_data:
+            queryset = queryset.filter(team_id=ids.validated_data["team"])
+        dates = _date_filters(self.request)
+        if dates:
+            start, end = date_window(dates.get("date_from"), dates.get("date_to"))
+            if dates.get("date_from"):
+                queryset = queryset.filter(occurred_at__gte=start)
+            if dates.get("date_to"):
+                queryset = queryset.filter(occurred_at__lt=end)
+        return queryset
+
+    @extend_schema(
+        summary="Interactions you may see, newest first, with their current evaluations",
+        parameters=[
+            OpenApiParameter("agent", OpenApiTypes.INT, description="An agent's user id."),
+            OpenApiParameter("team", OpenApiTypes.INT, description="A team id."),
+            *DATE_PARAMS,
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Record an interaction with the agent's self-evaluation, atomically",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.UUID,
+                OpenApiParameter.HEADER,
+                description="Send the same UUID again to retry safely: one interaction is stored.",
+            )
+        ],
+        request=InteractionCreateSerializer,
+        responses={201: InteractionSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = InteractionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        evaluation_input = data.pop("self_evaluation")
+        token = None
+        if "Idempotency-Key" in request.headers:
+            try:
+                token = uuid.UUID(request.headers["Idempotency-Key"])
+            except ValueError:
+                raise serializers.ValidationError(
+                    {"Idempotency-Key": ["Send a UUID, or leave the header out."]}
+                ) from None
+        evaluation = interaction_self_score(
+            agent=request.user,
+            rubric=Rubric.objects.current(),
+            interaction_fields=data,
+            ratings=evaluation_input["ratings"],
+            comments=evaluation_input["comments"],
+            submission_token=token,
+        )
+        interaction = interactions_for_api(request.user).get(pk=evaluation.interaction_id)
+        body = InteractionSerializer(interaction, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class InteractionDetailView(generics.RetrieveAPIView):
+    permission_classes = [ANY_ROLE]
+    serializer_class = InteractionSerializer
+
+    def get_queryset(self):
+        return interactions_for_api(self.request.user)
+
+    @extend_schema(summary="One interaction with its current evaluations")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ReviewCreateSerializer(RatingsInputSerializer):
+    comment = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_no_personal_data],
+    )
+
+
+class ReviewCreateView(APIView):
+    permission_classes = [LEADERS]
+
+    @extend_schema(
+        summary="A supervisor's review of a self-scored interaction of a team they lead",
+        request=ReviewCreateSerializer,
+        responses={201: EvaluationSerializer},
+    )
+    def post(self, request, pk):
+        interaction = generics.get_object_or_404(Interaction.objects.led_by(request.user), pk=pk)
+        serializer = ReviewCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = review_submit(
+            interaction=interaction,
+            reviewer=request.user,
+            ratings=serializer.validated_data["ratings"],
+            comments=serializer.validated_data["comments"],
+            comment=serializer.validated_data["comment"],
+        )
+        review = (
+            Evaluation.objects.select_related("rubric", "author")
+            .prefetch_related("ratings__criterion")
+            .get(pk=review.pk)
+        )
+        return Response(EvaluationSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+# Team summary --------------------------------------------------------------------------------
+
+
+class CriterionSummarySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.IntegerField()
+    self_average = serializers.DecimalField(
+        source="self_avg", max_digits=4, decimal_places=2, allow_null=True, rounding=ROUND_HALF_UP
+    )
+    review_average = serializers.DecimalField(
+        source="review_avg", max_digits=4, decimal_places=2, allow_null=True, rounding=ROUND_HALF_UP
+    )
+
+
+def _average(decimal_places):
+    return serializers.DecimalField(
+        max_digits=6, decimal_places=decimal_places, allow_null=True, rounding=ROUND_HALF_UP
+    )
+
+
+class TeamSummarySerializer(serializers.Serializer):
+    team = TeamRefSerializer()
+    date_from = serializers.DateField(source="start")
+    date_to = serializers.DateField(source="end")
+    count = serializers.IntegerField(help_text="Self-scored interactions in the period.")
+    reviewed = serializers.IntegerField()
+    self_score = _average(2)
+    self_percent = _average(1)
+    review_score = _average(2)
+    review_percent = _average(1)
+    criteria = CriterionSummarySerializer(many=True)
+
+
+class TeamSummaryView(APIView):
+    permission_classes = [LEADERS]
+
+    @extend_schema(
+        summary="A team's counts and averages for a period (default: the last 90 days)",
+        parameters=DATE_PARAMS,
+        responses=TeamSummarySerializer,
+    )
+    def get(self, request, pk):
+        team = generics.get_object_or_404(teams_led_by(request.user), pk=pk)
+        dates = _date_filters(request)
+        start, end = date_window(dates.get("date_from"), dates.get("date_to"))
+        summary = team_summary(team, start, end)
+        summary["start"], summary["end"] = start.date(), (end - timedelta(days=1)).date()
+        return Response(TeamSummarySerializer(summary).data)

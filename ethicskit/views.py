@@ -50,7 +50,11 @@ def home(request):
     if has_role(user, Role.SUPERVISOR):
         context["led_teams"] = user.led_teams.annotate(agent_count=Count("memberships"))
     if has_role(user, Role.SUPERVISOR, Role.ADMIN):
-        context["disputes_to_settle"] = Dispute.objects.open().filter(review__author=user).count()
+        # Admins may settle any dispute; a supervisor settles those on their own reviews.
+        open_disputes = Dispute.objects.open()
+        if not is_admin(user):
+            open_disputes = open_disputes.filter(review__author=user)
+        context["disputes_to_settle"] = open_disputes.count()
     if is_admin(user):
         context["admin_counts"] = {
             "teams": Team.objects.count(),

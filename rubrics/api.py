@@ -33,12 +33,13 @@ from rubrics.models import (
 from rubrics.privacy import validate_no_personal_data
 from rubrics.selectors import date_window, team_summary
 from rubrics.services import interaction_self_score, review_submit
-from teams.access import teams_led_by
+from teams.access import teams_led_by, teams_supervised_by
 from teams.models import Role
 
 ANY_ROLE = role_permission(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 AGENTS = role_permission(Role.AGENT)
 LEADERS = role_permission(Role.SUPERVISOR, Role.ADMIN)
+SUPERVISORS = role_permission(Role.SUPERVISOR)
 
 # Rubric --------------------------------------------------------------------------------------
 
@@ -181,10 +182,14 @@ class InteractionSerializer(serializers.ModelSerializer):
     @extend_schema_field(EvaluationSerializer(allow_null=True))
     def get_self_evaluation(self, interaction):
         evaluation = self._current(interaction, Evaluation.Kind.SELF)
-        user = self.context["request"].user
         review = self._current(interaction, Evaluation.Kind.REVIEW)
-        if evaluation is None or (review is None and interaction.agent_id != user.id):
-            # Blind review: leaders see the agent's own score once they have reviewed it.
+        reviewer_teams = self.context["reviewer_team_ids"]
+        if evaluation is None or (
+            review is None
+            and interaction.team_id in reviewer_teams
+            and interaction.agent_id != self.context["request"].user.id
+        ):
+            # Blind review: a supervisor sees the agent's own score once it is reviewed.
             return None
         return EvaluationSerializer(evaluation).data
 
@@ -192,6 +197,13 @@ class InteractionSerializer(serializers.ModelSerializer):
     def get_review(self, interaction):
         evaluation = self._current(interaction, Evaluation.Kind.REVIEW)
         return EvaluationSerializer(evaluation).data if evaluation else None
+
+
+def interaction_context(request) -> dict:
+    return {
+        "request": request,
+        "reviewer_team_ids": set(teams_supervised_by(request.user).values_list("pk", flat=True)),
+    }
 
 
 def interactions_for_api(user):
@@ -259,6 +271,9 @@ class InteractionListCreateView(generics.ListCreateAPIView):
 
     def get_permissions(self):
         return [AGENTS()] if self.request.method == "POST" else [ANY_ROLE()]
+
+    def get_serializer_context(self):
+        return interaction_context(self.request)
 
     def get_serializer_class(self):
         return (
@@ -332,13 +347,16 @@ class InteractionListCreateView(generics.ListCreateAPIView):
             submission_token=token,
         )
         interaction = interactions_for_api(request.user).get(pk=evaluation.interaction_id)
-        body = InteractionSerializer(interaction, context={"request": request}).data
+        body = InteractionSerializer(interaction, context=interaction_context(request)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class InteractionDetailView(generics.RetrieveAPIView):
     permission_classes = [ANY_ROLE]
     serializer_class = InteractionSerializer
+
+    def get_serializer_context(self):
+        return interaction_context(self.request)
 
     def get_queryset(self):
         return interactions_for_api(self.request.user)
@@ -359,7 +377,7 @@ class ReviewCreateSerializer(RatingsInputSerializer):
 
 
 class ReviewCreateView(APIView):
-    permission_classes = [LEADERS]
+    permission_classes = [SUPERVISORS]
 
     @extend_schema(
         summary="A supervisor's review of a self-scored interaction of a team they lead",
@@ -367,7 +385,9 @@ class ReviewCreateView(APIView):
         responses={201: EvaluationSerializer},
     )
     def post(self, request, pk):
-        interaction = generics.get_object_or_404(Interaction.objects.led_by(request.user), pk=pk)
+        interaction = generics.get_object_or_404(
+            Interaction.objects.reviewable_by(request.user), pk=pk
+        )
         serializer = ReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_submit(

@@ -197,6 +197,14 @@ class InteractionQuerySet(models.QuerySet):
             return self
         return self.filter(Q(agent=user) | Q(team__in=teams_led_by(user)))
 
+    def reviewable_by(self, user):
+        """Interactions a supervisor reviews: their own teams' (admins included), never theirs."""
+        from teams.access import teams_supervised_by
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team__in=teams_supervised_by(user)).exclude(agent=user)
+
     def led_by(self, user):
         """Interactions of the teams the user leads (all for admins), never the user's own."""
         from teams.access import teams_led_by

@@ -127,7 +127,7 @@ def review_queue(user, *, teams=None, sort: str = "flagged", sampled_only: bool 
     """
     self_eval = _current(Evaluation.Kind.SELF)
     queryset = (
-        Interaction.objects.led_by(user)
+        Interaction.objects.reviewable_by(user)
         .filter(Exists(self_eval))
         .exclude(Exists(Evaluation.objects.filter(interaction=OuterRef("pk"), kind="review")))
         .annotate(

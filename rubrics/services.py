@@ -23,6 +23,7 @@ from rubrics.models import (
 )
 
 LOW_RATING_NEEDS_COMMENT = 2
+COMMENT_MAX_LENGTH = 1000
 
 
 def _check_comments(rubric: Rubric, ratings: dict, comments: dict) -> None:
@@ -160,16 +161,21 @@ def evaluation_revise(
     """Correct a stored evaluation by adding a new revision; the old one is kept unchanged."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why you are correcting this score."})
-    if (
-        evaluation.kind == Evaluation.Kind.SELF
-        and evaluation.interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists()
-    ):
-        raise ValidationError(
-            "Your supervisor has reviewed this interaction, so the self-score is final. "
-            "If you disagree with the review, dispute it instead."
-        )
     with transaction.atomic():
+        # The interaction row is the lock a review takes too, so a correction and a review
+        # cannot cross: whichever comes second sees the first.
+        Interaction.objects.select_for_update().get(pk=evaluation.interaction_id)
         current = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if (
+            current.kind == Evaluation.Kind.SELF
+            and Evaluation.objects.filter(
+                interaction_id=current.interaction_id, kind=Evaluation.Kind.REVIEW
+            ).exists()
+        ):
+            raise ValidationError(
+                "Your supervisor has reviewed this interaction, so the self-score is final. "
+                "If you disagree with the review, dispute it instead."
+            )
         if not current.is_current:
             raise ValidationError(
                 "This score has already been corrected; open the latest version and correct that."
@@ -239,8 +245,8 @@ def review_submit(
     with transaction.atomic():
         # Two supervisors of one team reviewing at once: the second waits, then is refused.
         locked = Interaction.objects.select_for_update().get(pk=interaction.pk)
-        if not Interaction.objects.led_by(reviewer).filter(pk=locked.pk).exists():
-            raise ValidationError("You can review only interactions of the teams you lead.")
+        if not Interaction.objects.reviewable_by(reviewer).filter(pk=locked.pk).exists():
+            raise ValidationError("You can review only interactions of the teams you supervise.")
         self_evaluation = (
             locked.evaluations.filter(kind=Evaluation.Kind.SELF, is_current=True)
             .select_related("rubric")
@@ -433,9 +439,12 @@ def _dispute_outcome(items: list[DisputeItem], decision: str, ratings: dict) -> 
     final = {}
     for item in items:
         value = ratings.get(item.criterion.key)
-        if type(value) is not int or not RATING_MIN <= value <= RATING_MAX:
+        # A partial acceptance meets the agent part way: never below what the review said.
+        low, high = sorted([item.original_value or RATING_MIN, item.proposed_value])
+        if type(value) is not int or not low <= value <= high:
             errors[item.criterion.key] = (
-                f"Give {item.criterion.name} a rating from {RATING_MIN} to {RATING_MAX}."
+                f"Give {item.criterion.name} a rating from {low} (the review) "
+                f"to {high} (the agent's proposal)."
             )
         final[item.criterion.key] = value
     if errors:
@@ -456,7 +465,8 @@ def _dispute_correct_review(dispute: Dispute, resolver, final: dict[str, int], r
         comments[key] = rating.comment
         if key in final and final[key] != rating.value:
             note = f"Changed from {rating.value} to {final[key]} after the agent's dispute."
-            comments[key] = f"{rating.comment} {note}".strip()[: len(note) + 900]
+            kept = rating.comment[: COMMENT_MAX_LENGTH - len(note) - 1]
+            comments[key] = f"{kept} {note}".strip()
     return evaluation_revise(
         evaluation=review,
         author=resolver,

@@ -46,7 +46,7 @@ from rubrics.services import (
     review_sample,
     review_submit,
 )
-from teams.access import role_required, teams_led_by
+from teams.access import role_required, teams_led_by, teams_supervised_by
 from teams.models import Membership, Role
 
 
@@ -143,8 +143,11 @@ def interaction_detail(request, pk):
     if is_owner:
         review_mark_seen(interaction=interaction, agent=request.user)
     overview = selectors.interaction_overview(interaction)
-    awaiting_review = overview["review"] is None
-    if awaiting_review and not is_owner:
+    may_review = (
+        overview["review"] is None
+        and Interaction.objects.reviewable_by(request.user).filter(pk=pk).exists()
+    )
+    if may_review:
         # Blind review: a leader sees the agent's own score only after reviewing it.
         for key in ("self_evaluation", "self_history", "history", "comparison"):
             overview[key] = [] if key != "self_evaluation" else None
@@ -156,7 +159,7 @@ def interaction_detail(request, pk):
             **overview,
             "interaction": interaction,
             "is_owner": is_owner,
-            "self_hidden": awaiting_review and not is_owner,
+            "self_hidden": may_review,
             "coaching_form": CoachingCommentForm(),
             "may_resolve": dispute is not None
             and dispute.is_open
@@ -269,10 +272,10 @@ def _chosen(teams: list, team_id):
     return chosen
 
 
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(Role.SUPERVISOR)
 @require_GET
 def review_queue(request):
-    teams = _led_teams(request.user)
+    teams = list(teams_supervised_by(request.user).order_by("name"))
     team_id = _int_or_none(request.GET.get("team"))
     chosen = _chosen(teams, team_id)
     form = ReviewQueueForm(request.GET or None, teams=teams)
@@ -297,10 +300,10 @@ def review_queue(request):
     )
 
 
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(Role.SUPERVISOR)
 @require_POST
 def review_sample_create(request):
-    teams = _led_teams(request.user)
+    teams = list(teams_supervised_by(request.user).order_by("name"))
     chosen = _chosen(teams, _int_or_none(request.POST.get("team")))
     form = SampleForm(request.POST, teams=teams)
     if not form.is_valid():
@@ -323,11 +326,11 @@ def review_sample_create(request):
     return redirect(f"{reverse('review_queue')}?show=sampled")
 
 
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def review_create(request, pk):
     interaction = get_object_or_404(
-        Interaction.objects.led_by(request.user).select_related("agent", "team"), pk=pk
+        Interaction.objects.reviewable_by(request.user).select_related("agent", "team"), pk=pk
     )
     if interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
         messages.info(request, "This interaction has already been reviewed.")

@@ -42,6 +42,13 @@ def teams_led_by(user):
     return Team.objects.none()
 
 
+def teams_supervised_by(user):
+    """Teams the user supervises in person: where they review and sample, even as an admin."""
+    if has_role(user, Role.SUPERVISOR):
+        return Team.objects.filter(supervisors=user)
+    return Team.objects.none()
+
+
 def role_required(*roles: str):
     """Decorator: anonymous users go to the login page, users without one of `roles` get 403."""
 
@@ -67,6 +74,17 @@ ROLE_PERMISSIONS = {
     Role.SUPERVISOR: ([*CONTENT_APPS, "teams"], ["view"]),
     Role.AGENT: (CONTENT_APPS, ["view"]),
 }
+
+
+RECORD_MODELS = [
+    "interaction",
+    "evaluation",
+    "rating",
+    "reviewsample",
+    "coachingcomment",
+    "dispute",
+    "disputeitem",
+]
 
 
 def grant_role_permissions(sender=None, using="default", **kwargs):

@@ -352,7 +352,7 @@ def test_supervisor_reviews_through_the_api(supervisor, world):
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("agent", 403), ("other_agent", 403), ("other_supervisor", 404), ("admin", 201)],
+    [("agent", 403), ("other_agent", 403), ("other_supervisor", 404), ("admin", 403)],
 )
 def test_review_by_persona(personas, world, persona, expected):
     url = f"/api/v1/interactions/{world['mine'].pk}/reviews/"

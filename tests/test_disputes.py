@@ -315,3 +315,42 @@ def test_home_tells_the_reviewer_about_open_disputes(login, agent, supervisor, r
 def test_resolve_page_wrong_method(login, agent, supervisor, reviewed):
     dispute = raise_dispute(reviewed, agent)
     assert login(supervisor).delete(resolve_url(dispute)).status_code == 405
+
+
+def test_partly_accepting_never_goes_below_the_review_or_above_the_proposal(
+    login, agent, supervisor, reviewed
+):
+    dispute = raise_dispute(reviewed, agent, fairness=4)  # the review said 2
+    client = login(supervisor)
+    for value in ("1", "5"):
+        before = counts()
+        response = client.post(
+            resolve_url(dispute),
+            {"decision": "partly_accepted", "reason": "Meet halfway", "final_fairness": value},
+        )
+        assert "from 2 (the review) to 4 (the agent&#x27;s proposal)" in response.content.decode()
+        assert counts() == before
+    client.post(
+        resolve_url(dispute),
+        {"decision": "partly_accepted", "reason": "Meet halfway", "final_fairness": "3"},
+    )
+    dispute.refresh_from_db()
+    assert dispute.status == "partly_accepted"
+
+
+def test_a_long_reviewer_comment_keeps_the_dispute_note(agent, supervisor):
+    interaction = self_score(agent).interaction
+    from rubrics.services import review_submit
+
+    review_submit(
+        interaction=interaction,
+        reviewer=supervisor,
+        ratings=REVIEWED,
+        comments={"fairness": "w" * 1000},
+    )
+    dispute = raise_dispute(interaction, agent, fairness=4)
+    dispute_resolve(dispute=dispute, resolver=supervisor, decision="accepted", reason="Fair")
+    dispute.refresh_from_db()
+    comment = dispute.corrected_review.ratings.get(criterion__key="fairness").comment
+    assert len(comment) <= 1000
+    assert comment.endswith("Changed from 2 to 4 after the agent's dispute.")

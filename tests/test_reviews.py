@@ -220,7 +220,7 @@ def test_review_service_refuses_another_team(other_agent, supervisor):
     from django.core.exceptions import ValidationError
 
     scored = self_score(other_agent)
-    with pytest.raises(ValidationError, match="teams you lead"):
+    with pytest.raises(ValidationError, match="teams you supervise"):
         review(scored.interaction, supervisor)
 
 
@@ -350,19 +350,20 @@ PAGES = ["/reviews/", "/dashboard/"]
 
 
 @pytest.mark.parametrize(
-    ("persona", "expected"),
+    ("persona", "queue", "dashboard"),
     [
-        ("agent", 403),
-        ("other_agent", 403),
-        ("supervisor", 200),
-        ("other_supervisor", 200),
-        ("admin", 200),
+        ("agent", 403, 403),
+        ("other_agent", 403, 403),
+        ("supervisor", 200, 200),
+        ("other_supervisor", 200, 200),
+        # Admins oversee; reviewing is the supervisors' job, so admins have no queue.
+        ("admin", 403, 200),
     ],
 )
-def test_queue_and_dashboard_by_persona(client, personas, persona, expected):
+def test_queue_and_dashboard_by_persona(client, personas, persona, queue, dashboard):
     client.force_login(personas[persona])
-    for url in PAGES:
-        assert client.get(url).status_code == expected, url
+    assert client.get("/reviews/").status_code == queue
+    assert client.get("/dashboard/").status_code == dashboard
 
 
 def test_queue_and_review_pages_send_anonymous_people_to_login(client, agent):
@@ -379,7 +380,7 @@ def test_queue_and_review_pages_send_anonymous_people_to_login(client, agent):
         ("other_agent", 403),
         ("supervisor", 200),
         ("other_supervisor", 404),
-        ("admin", 200),
+        ("admin", 403),
     ],
 )
 def test_review_page_by_persona(client, personas, persona, expected):
@@ -399,13 +400,32 @@ def test_wrong_methods(login, agent, supervisor):
     )
 
 
-def test_review_pages_for_admin_cover_every_team(login, other_agent, admin_user):
+def test_admins_oversee_but_do_not_review(login, other_agent, admin_user):
     scored = self_score(other_agent, reference="ZD-SOUTH")
     client = login(admin_user)
-    assert "ZD-SOUTH" in client.get("/reviews/").content.decode()
+    before = counts()
     response = client.post(f"/interactions/{scored.interaction_id}/review/", review_form())
-    assert response.status_code == 302
-    assert Evaluation.objects.get(kind="review").author == admin_user
+    assert response.status_code == 403
+    assert counts() == before
+    # Not a reviewer, so nothing to keep blind: the admin sees the self-score.
+    body = client.get(f"/interactions/{scored.interaction_id}/").content.decode()
+    assert str(scored.score) in body and "Review it now" not in body
+
+
+def test_an_admin_who_also_supervises_reviews_only_their_own_team(login, agent, other_agent, north):
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import make_user
+
+    both = make_user("bea", "Admin", is_staff=True, leads=[north])
+    both.groups.add(Group.objects.get(name="Supervisor"))
+    mine = self_score(agent, reference="ZD-N")
+    theirs = self_score(other_agent, reference="ZD-S")
+    client = login(both)
+    body = client.get("/reviews/").content.decode()
+    assert "ZD-N" in body and "ZD-S" not in body
+    assert client.get(f"/interactions/{theirs.interaction_id}/review/").status_code == 404
+    assert "Review it now" in client.get(f"/interactions/{mine.interaction_id}/").content.decode()
 
 
 def test_sample_window_is_seven_days(agent, supervisor, north):
@@ -457,7 +477,7 @@ MATRIX = [
             "other_agent": 403,
             "supervisor": 200,
             "other_supervisor": 200,
-            "admin": 200,
+            "admin": 403,
         },
     ),
     (
@@ -468,7 +488,7 @@ MATRIX = [
             "other_agent": 403,
             "supervisor": 200,
             "other_supervisor": 404,
-            "admin": 200,
+            "admin": 403,
         },
     ),
     (
@@ -567,7 +587,7 @@ MATRIX = [
             "other_agent": 403,
             "supervisor": 302,
             "other_supervisor": 302,
-            "admin": 302,
+            "admin": 403,
         },
     ),
 ]

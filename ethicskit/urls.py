@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("rubrics.urls")),
+    path("", include("checklists.urls")),
     path("admin/", admin.site.urls),
 ]

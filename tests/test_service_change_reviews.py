@@ -219,6 +219,7 @@ def test_a_decision_stands_once_made(login, supervisor, other_supervisor, review
         f"/service-changes/{review.pk}/decide/", {"decision": "reject", "note": "No."}
     )
     assert response.status_code == 200
+    assert "already approved by sue" in response.content.decode()
     review.refresh_from_db()
     assert (review.decision, review.decided_by) == ("approve", supervisor)
 

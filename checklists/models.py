@@ -353,7 +353,7 @@ class TriageRequest(models.Model):
     description = models.CharField(
         max_length=300,
         validators=[validate_no_personal_data],
-        help_text="What the customer is asking for, without their personal details.",
+        help_text="One or two sentences. Leave out the customer's name and contact details.",
     )
     reference = models.CharField(
         "ticket or case id",

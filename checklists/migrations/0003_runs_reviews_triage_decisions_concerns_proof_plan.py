@@ -456,7 +456,7 @@ class Migration(migrations.Migration):
                 (
                     "description",
                     models.CharField(
-                        help_text="What the customer is asking for, without their personal details.",
+                        help_text="One or two sentences. Leave out the customer's name and contact details.",
                         max_length=300,
                         validators=[rubrics.privacy.validate_no_personal_data],
                     ),

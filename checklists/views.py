@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from checklists.forms import (
 )
 from checklists.models import (
     Checklist,
+    ChecklistItem,
     ChecklistRun,
     Concern,
     DecisionRecord,
@@ -79,7 +80,9 @@ def checklist_index(request):
         request,
         "checklists/index.html",
         {
-            "checklists": _runnable_checklists(request.user).prefetch_related("items"),
+            "checklists": _runnable_checklists(request.user).prefetch_related(
+                Prefetch("items", queryset=ChecklistItem.objects.filter(is_active=True))
+            ),
             "recent_runs": selectors.runs_for_list(request.user).filter(runner=request.user)[:5],
         },
     )
@@ -111,11 +114,11 @@ def checklist_run(request, slug):
                 return redirect("checklist_run_detail", pk=run.pk)
     else:
         initial = {}
-        interaction = Interaction.objects.visible_to(request.user).filter(
-            pk=_int_or_none(request.GET.get("interaction"))
-        )
-        if checklist.kind == Checklist.Kind.INTERACTION and interaction:
-            initial["interaction"] = interaction[0]
+        chosen = _int_or_none(request.GET.get("interaction"))
+        if checklist.kind == Checklist.Kind.INTERACTION and chosen is not None:
+            initial["interaction"] = (
+                Interaction.objects.visible_to(request.user).filter(pk=chosen).first()
+            )
         form = ChecklistRunForm(checklist=checklist, user=request.user, initial=initial)
     return render(request, "checklists/run_form.html", {"checklist": checklist, "form": form})
 
@@ -442,7 +445,8 @@ def concern_queue(request):
     else:
         status = ""
         concerns = concerns.exclude(status=Concern.Status.CLOSED)
-    concerns = concerns.order_by("reported_on", "category")
+    # The random key breaks ties within a day: a stable order that says nothing about timing.
+    concerns = concerns.order_by("reported_on", "category", "id")
     return render(
         request,
         "checklists/concern_queue.html",
@@ -499,12 +503,20 @@ def concern_update(request, pk):
 # --- The proof plan -----------------------------------------------------------------------------
 
 
+def _proof_plan_page(request, refused=None, status=200):
+    """The plan; `refused` is {"task_id", "notes", "errors"} for a task whose save was refused."""
+    return render(
+        request,
+        "checklists/proof_plan.html",
+        {"plans": selectors.proof_plan_for(request.user), "refused": refused},
+        status=status,
+    )
+
+
 @role_required(Role.AGENT)
 @require_GET
 def proof_plan(request):
-    return render(
-        request, "checklists/proof_plan.html", {"plans": selectors.proof_plan_for(request.user)}
-    )
+    return _proof_plan_page(request)
 
 
 @role_required(Role.AGENT)
@@ -512,6 +524,7 @@ def proof_plan(request):
 def proof_plan_task_update(request, task_id):
     task = get_object_or_404(ProofPlanTask, pk=task_id)
     form = ProofPlanTaskForm(request.POST)
+    errors = []
     if form.is_valid():
         try:
             services.proof_plan_task_update(
@@ -521,16 +534,14 @@ def proof_plan_task_update(request, task_id):
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            errors = error.messages
         else:
             messages.success(request, f"Saved “{task.title}”.")
+            return redirect(f"{reverse('proof_plan')}#task-{task.pk}")
     else:
-        messages.error(
-            request,
-            f"“{task.title}” was not saved: "
-            + " ".join(message for errors in form.errors.values() for message in errors),
-        )
-    return redirect(f"{reverse('proof_plan')}#task-{task.pk}")
+        errors = [message for field_errors in form.errors.values() for message in field_errors]
+    refused = {"task_id": task.pk, "notes": request.POST.get("notes", ""), "errors": errors}
+    return _proof_plan_page(request, refused)
 
 
 def _evidence_page(request, agent):

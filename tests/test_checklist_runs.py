@@ -425,3 +425,11 @@ def test_no_counts_per_team_and_person_in_a_window(agent, other_agent, north, so
     only_north = checklist_no_counts([north], now - timedelta(days=60), now + timedelta(days=1))
     assert only_north["by_team"] == {north.id: {"runs": 2, "no_answers": 2}}
     assert oscars.team == south
+
+
+def test_the_index_counts_active_questions_only(login, agent, django_assert_max_num_queries):
+    checklist().items.filter(title="Respect").update(is_active=False)
+    client = login(agent)
+    with django_assert_max_num_queries(8):
+        body = client.get("/checklists/").content.decode()
+    assert "9 questions" in body

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import escape
 
 from checklists.models import Checklist, ChecklistAnswer, ChecklistItem, ChecklistRun
 from checklists.selectors import checklist_no_counts
@@ -433,3 +434,50 @@ def test_the_index_counts_active_questions_only(login, agent, django_assert_max_
     with django_assert_max_num_queries(8):
         body = client.get("/checklists/").content.decode()
     assert "9 questions" in body
+
+
+def test_admin_edits_items_in_the_django_admin_and_past_runs_keep_their_wording(
+    login, admin_user, agent, alices_run
+):
+    interaction_checklist = checklist()
+    items = list(interaction_checklist.items.order_by("position"))
+    data = {
+        "slug": interaction_checklist.slug,
+        "title": interaction_checklist.title,
+        "kind": interaction_checklist.kind,
+        "audience": interaction_checklist.audience,
+        "purpose": interaction_checklist.purpose,
+        "is_active": "on",
+        "items-TOTAL_FORMS": str(len(items)),
+        "items-INITIAL_FORMS": str(len(items)),
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    for index, item in enumerate(items):
+        data |= {
+            f"items-{index}-id": str(item.id),
+            f"items-{index}-checklist": str(interaction_checklist.id),
+            f"items-{index}-position": str(item.position),
+            f"items-{index}-title": item.title,
+            f"items-{index}-question": item.question,
+            f"items-{index}-why_it_matters": item.why_it_matters,
+            f"items-{index}-is_active": "on",
+        }
+    fairness = items.index(next(item for item in items if item.title == "Fairness"))
+    data[f"items-{fairness}-question"] = "Was every customer offered the same options?"
+    data[f"items-{fairness}-position"] = "0"
+    del data[f"items-{fairness + 1}-is_active"]
+
+    client = login(admin_user)
+    response = client.post(f"/admin/checklists/checklist/{interaction_checklist.id}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fresh = list(interaction_checklist.items.filter(is_active=True))
+    assert fresh[0].question == "Was every customer offered the same options?"
+    assert len(fresh) == 9
+
+    page = client.get(f"/checklists/runs/{alices_run.pk}/").content.decode()
+    assert "Was every customer offered the same options?" not in page
+    assert escape(items[fairness].question) in page
+    assert alices_run.answers.count() == 10
+    run_page = login(agent).get(INTERACTION_URL).content.decode()
+    assert run_page.index("1. Fairness") < run_page.index("Data privacy")

@@ -419,7 +419,7 @@ def concern_new(request):
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            concern = services.concern_report(
+            services.concern_report(
                 reporter=request.user,
                 category=form.cleaned_data["category"],
                 description=form.cleaned_data["description"],
@@ -428,10 +428,10 @@ def concern_new(request):
         except ValidationError as error:
             _apply_service_errors(error, form)
         else:
+            # Named or anonymous, the reply is the same, so not even a web server's access log
+            # (which records who fetched what next) tells the two kinds of report apart.
             messages.success(request, "Thank you. Your report has been received.")
-            if concern.is_anonymous:
-                return redirect("concern_mine")
-            return redirect("concern_detail", pk=concern.pk)
+            return redirect("concern_mine")
     return render(request, "checklists/concern_form.html", {"form": form})
 
 

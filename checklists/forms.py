@@ -18,13 +18,17 @@ NOTE_MAX_LENGTH = 1000
 RECENT_INTERACTIONS = 50
 
 
-def _note_field(label: str, *, required: bool = False) -> forms.CharField:
+def _free_text(
+    label: str, *, max_length: int, required: bool = True, rows: int = 3, **kwargs
+) -> forms.CharField:
+    """A text area that, like every free-text field here, refuses customers' contact details."""
     return forms.CharField(
         label=label,
         required=required,
-        max_length=NOTE_MAX_LENGTH,
+        max_length=max_length,
         validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
     )
 
 
@@ -48,8 +52,11 @@ class ItemAnswersForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": self.required_message(item)},
             )
-            self.fields[f"note_{item.id}"] = _note_field(
-                f"Note on {item.title}", required=self.notes_required
+            self.fields[f"note_{item.id}"] = _free_text(
+                f"Note on {item.title}",
+                max_length=NOTE_MAX_LENGTH,
+                required=self.notes_required,
+                rows=2,
             )
             if self.notes_required:
                 self.fields[f"note_{item.id}"].error_messages["required"] = (
@@ -153,12 +160,7 @@ class ServiceChangeForm(ItemAnswersForm):
         validators=[validate_no_personal_data],
         help_text="A short name, e.g. 'Close the phone line on Sundays'.",
     )
-    description = forms.CharField(
-        label="What would change, for whom and when",
-        max_length=3000,
-        validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    description = _free_text("What would change, for whom and when", max_length=3000, rows=4)
 
     def required_message(self, item) -> str:
         return f"Rate the risk for “{item.title}”: low, medium or high."
@@ -174,12 +176,10 @@ class ServiceChangeDecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose approve, revise or reject."},
     )
-    note = forms.CharField(
-        label="Reasons and conditions",
-        required=False,
+    note = _free_text(
+        "Reasons and conditions",
         max_length=2000,
-        validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text="Required to send back or reject: say what must change or why.",
     )
 
@@ -225,11 +225,9 @@ class TriageRequestForm(forms.ModelForm):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(
-        label="Outcome",
+    outcome = _free_text(
+        "Outcome",
         max_length=2000,
-        validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Describe the outcome before resolving the request."},
     )
 
@@ -303,11 +301,9 @@ class DecisionRecordForm(forms.ModelForm):
 
 
 class FollowUpForm(forms.Form):
-    note = forms.CharField(
-        label="How did it turn out?",
+    note = _free_text(
+        "How did it turn out?",
         max_length=2000,
-        validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say how the decision turned out."},
     )
 
@@ -323,11 +319,10 @@ class ConcernForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what kind of concern this is."},
     )
-    description = forms.CharField(
-        label="What happened?",
+    description = _free_text(
+        "What happened?",
         max_length=4000,
-        validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 6}),
+        rows=6,
         help_text="When and where, what you saw or were offered, and who else knows. "
         "Use ticket ids rather than customers' contact details.",
         error_messages={"required": "Describe what happened."},
@@ -351,13 +346,8 @@ class ConcernForm(forms.Form):
 
 class ConcernUpdateForm(forms.Form):
     status = forms.ChoiceField(choices=Concern.Status.choices, label="Status")
-    outcome = forms.CharField(
-        label="Outcome",
-        required=False,
-        max_length=4000,
-        validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to close the concern.",
+    outcome = _free_text(
+        "Outcome", max_length=4000, required=False, help_text="Required to close the concern."
     )
 
     def clean(self):
@@ -372,10 +362,4 @@ class ConcernUpdateForm(forms.Form):
 
 class ProofPlanTaskForm(forms.Form):
     done = forms.BooleanField(label="Done", required=False)
-    notes = forms.CharField(
-        label="Notes",
-        required=False,
-        max_length=3000,
-        validators=[validate_no_personal_data],
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    notes = _free_text("Notes", max_length=3000, required=False, rows=2)

@@ -1,5 +1,12 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from rubrics.privacy import validate_no_personal_data
 
 
 class Checklist(models.Model):
@@ -107,3 +114,442 @@ class ProofPlanTask(models.Model):
 
     def __str__(self):
         return f"{self.get_plan_display()}: {self.title}"
+
+
+# --- Checklist runs -----------------------------------------------------------------------------
+
+
+def _visible_by_owner_or_team(queryset, user, owner_field: str):
+    """Owners see their own rows, leaders the rows of the teams they lead, admins everything."""
+    from teams.access import is_admin, teams_led_by
+
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_admin(user):
+        return queryset
+    return queryset.filter(Q(**{owner_field: user}) | Q(team__in=teams_led_by(user)))
+
+
+class ChecklistRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _visible_by_owner_or_team(self, user, "runner")
+
+    def with_answer_counts(self):
+        return self.annotate(
+            no_count=models.Count("answers", filter=Q(answers__answer=Answer.NO)),
+            answer_count=models.Count("answers"),
+        )
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class ChecklistRun(models.Model):
+    """One person working through a checklist once, about one interaction or policy change."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="runs")
+    runner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checklist_runs"
+    )
+    # The runner's team at the time, so a later move does not hand the run to another supervisor.
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    interaction = models.ForeignKey(
+        "rubrics.Interaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checklist_runs",
+    )
+    policy_change = models.CharField(
+        "policy change or request",
+        max_length=200,
+        blank=True,
+        validators=[validate_no_personal_data],
+        help_text="The policy change or complex request this run is about.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChecklistRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(interaction__isnull=False) & Q(policy_change=""))
+                | (Q(interaction__isnull=True) & ~Q(policy_change="")),
+                name="checklist_run_about_one_thing",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "-created_at"], name="checklist_run_team_recent"),
+            models.Index(fields=["runner", "-created_at"], name="checklist_run_runner_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.checklist.title} by {self.runner} on {self.created_at:%Y-%m-%d}"
+
+    @property
+    def subject(self) -> str:
+        return str(self.interaction.reference) if self.interaction_id else self.policy_change
+
+
+class ChecklistAnswer(models.Model):
+    """One answer of a run, with the wording that was answered copied in.
+
+    The copy is what makes a past run read the same after an admin rewords or removes the item.
+    """
+
+    run = models.ForeignKey(ChecklistRun, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(
+        ChecklistItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    position = models.PositiveSmallIntegerField()
+    item_title = models.CharField(max_length=80)
+    item_question = models.CharField(max_length=300)
+    answer = models.CharField(max_length=3, choices=Answer.choices)
+    note = models.TextField(max_length=1000, blank=True, validators=[validate_no_personal_data])
+
+    class Meta:
+        ordering = ["run", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "item"], name="one_answer_per_item_per_run"),
+            models.CheckConstraint(
+                condition=~Q(answer="no") | ~Q(note=""), name="checklist_no_answer_has_note"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer__in=["yes", "no", "na"]), name="checklist_answer_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item_title}: {self.get_answer_display()}"
+
+
+# --- Service-change reviews ---------------------------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+RISK_ORDER = {RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
+
+
+class ServiceChangeReview(models.Model):
+    """A proposed change to a service, its five-question ethics review and the decision on it."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REVISE = "revise", "Sent back for revision"
+        REJECT = "reject", "Rejected"
+
+    title = models.CharField(
+        "proposed change", max_length=160, validators=[validate_no_personal_data]
+    )
+    description = models.TextField(
+        "what would change", max_length=3000, validators=[validate_no_personal_data]
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_changes_recorded"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=7, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(
+        max_length=2000, blank=True, validators=[validate_no_personal_data]
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_changes_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(decision="") & Q(decided_by__isnull=True) & Q(decided_at__isnull=True))
+                | (~Q(decision="") & Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="service_change_decision_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.decision)
+
+    def risk_summary(self) -> dict:
+        """Answers per risk level and the highest level, from the (prefetched) answers."""
+        counts = dict.fromkeys(RiskLevel.values, 0)
+        for answer in self.answers.all():
+            counts[answer.risk] += 1
+        raised = [level for level in RiskLevel.values if counts[level]]
+        highest = max(raised, key=lambda level: RISK_ORDER[level]) if raised else None
+        return {
+            "counts": [(RiskLevel(level).label, counts[level]) for level in RiskLevel.values],
+            "highest": RiskLevel(highest) if highest else None,
+        }
+
+
+class ServiceChangeAnswer(models.Model):
+    """The risk found for one question of the service-change review, with its wording copied in."""
+
+    review = models.ForeignKey(
+        ServiceChangeReview, on_delete=models.CASCADE, related_name="answers"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    item_title = models.CharField(max_length=80)
+    item_question = models.CharField(max_length=300)
+    risk = models.CharField(max_length=6, choices=RiskLevel.choices)
+    note = models.TextField(max_length=1000, validators=[validate_no_personal_data])
+
+    class Meta:
+        ordering = ["review", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "item"], name="one_risk_per_question"),
+            models.CheckConstraint(
+                condition=Q(risk__in=["low", "medium", "high"]), name="service_change_risk_known"
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="service_change_answer_has_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_title}: {self.get_risk_display()}"
+
+
+# --- Request triage -----------------------------------------------------------------------------
+
+
+class TriageRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _visible_by_owner_or_team(self, user, "logged_by")
+
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def in_queue_order(self):
+        """Most urgent first; within one priority, the one waiting longest first."""
+        return self.order_by("rule__rank", "created_at", "id")
+
+
+class TriageRequest(models.Model):
+    """A customer request placed on the triage matrix by its ethical risk and business impact."""
+
+    description = models.CharField(
+        max_length=300,
+        validators=[validate_no_personal_data],
+        help_text="One or two sentences. Leave out the customer's name and contact details.",
+    )
+    reference = models.CharField(
+        "ticket or case id",
+        max_length=64,
+        blank=True,
+        validators=[validate_no_personal_data],
+    )
+    ethical_risk = models.CharField(max_length=4, choices=Level.choices)
+    business_impact = models.CharField(max_length=4, choices=Level.choices)
+    rule = models.ForeignKey(TriageRule, on_delete=models.PROTECT, related_name="requests")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="triage_requests"
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.TextField(max_length=2000, blank=True, validators=[validate_no_personal_data])
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="triage_requests_resolved",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TriageRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rule__rank", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ethical_risk__in=["high", "low"], business_impact__in=["high", "low"]),
+                name="triage_request_levels_known",
+            ),
+            models.CheckConstraint(
+                condition=(Q(resolved_at__isnull=True) & Q(outcome=""))
+                | (Q(resolved_at__isnull=False) & ~Q(outcome="")),
+                name="triage_request_resolved_with_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resolved_at", "team", "created_at"], name="triage_request_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.description} ({self.rule.priority})"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+# --- Decision records ---------------------------------------------------------------------------
+
+
+class DecisionRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _visible_by_owner_or_team(self, user, "author")
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(followed_up_at__isnull=True, follow_up_on__lt=today)
+
+
+class DecisionRecord(models.Model):
+    """A dilemma reasoned through the six steps of the decision framework."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_records"
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Step 1 to step 6, in the framework's order.
+    issue = models.TextField(max_length=2000, validators=[validate_no_personal_data])
+    values_at_stake = models.TextField(max_length=1000, validators=[validate_no_personal_data])
+    facts = models.TextField(max_length=3000, validators=[validate_no_personal_data])
+    policies = models.TextField(max_length=2000, validators=[validate_no_personal_data])
+    alternatives = models.TextField(max_length=3000, validators=[validate_no_personal_data])
+    consequences = models.TextField(max_length=3000, validators=[validate_no_personal_data])
+    decision = models.TextField(max_length=2000, validators=[validate_no_personal_data])
+    actions = models.TextField(max_length=2000, validators=[validate_no_personal_data])
+    follow_up_on = models.DateField("follow-up date")
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    follow_up_note = models.TextField(
+        max_length=2000, blank=True, validators=[validate_no_personal_data]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DecisionRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["team", "follow_up_on"], name="decision_team_follow_up"),
+        ]
+
+    def __str__(self):
+        return self.issue[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.followed_up_at is None and self.follow_up_on < timezone.localdate()
+
+
+# --- Concerns -----------------------------------------------------------------------------------
+
+
+class Concern(models.Model):
+    """A report of something wrong. An anonymous report keeps nothing that leads to its reporter.
+
+    Anonymous rows have no reporter, no exact time (only the day, so the report cannot be matched
+    against sign-in times) and a random primary key (so its position among other reports, named
+    or not, does not give away when it was made). Do not add history tracking to this model.
+    """
+
+    class Category(models.TextChoices):
+        ETHICAL_VIOLATION = "violation", "Suspected ethical violation"
+        GIFT = "gift", "Gift or incentive offered"
+        ABUSIVE_CUSTOMER = "abuse", "Abusive-customer incident"
+        DATA_BREACH = "breach", "Possible data breach"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        INVESTIGATING = "investigating", "Investigating"
+        CLOSED = "closed", "Closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    category = models.CharField(max_length=10, choices=Category.choices)
+    description = models.TextField(max_length=4000, validators=[validate_no_personal_data])
+    is_anonymous = models.BooleanField(default=False)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concerns_reported",
+    )
+    reported_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(max_length=13, choices=Status.choices, default=Status.NEW)
+    outcome = models.TextField(max_length=4000, blank=True, validators=[validate_no_personal_data])
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(reporter__isnull=True),
+                name="anonymous_concern_has_no_reporter",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(outcome=""),
+                name="closed_concern_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["violation", "gift", "abuse", "breach"]),
+                name="concern_category_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "reported_on"], name="concern_queue")]
+
+    def __str__(self):
+        return f"{self.get_category_display()} reported {self.reported_on:%Y-%m-%d}"
+
+    def clean(self):
+        if self.is_anonymous and self.reporter_id is not None:
+            raise ValidationError("An anonymous report cannot name its reporter.")
+        if self.status == self.Status.CLOSED and not self.outcome.strip():
+            raise ValidationError({"outcome": "Write down the outcome before closing a concern."})
+
+
+# --- The proof plan -----------------------------------------------------------------------------
+
+
+class ProofPlanProgress(models.Model):
+    """One person's progress on one proof-plan task."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proof_plan_progress"
+    )
+    task = models.ForeignKey(ProofPlanTask, on_delete=models.CASCADE, related_name="progress")
+    notes = models.TextField(max_length=3000, blank=True, validators=[validate_no_personal_data])
+    completed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["task"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "task"], name="one_progress_per_task"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.task.title}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_on is not None

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("ethicskit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("checklists.urls")),
     path("admin/", admin.site.urls),
 ]
 

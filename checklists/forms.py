@@ -1,0 +1,365 @@
+from django import forms
+from django.utils import timezone
+
+from checklists.models import (
+    Answer,
+    Checklist,
+    Concern,
+    DecisionRecord,
+    Level,
+    RiskLevel,
+    TriageRequest,
+)
+from checklists.services import FOREIGN_ANSWERS
+from rubrics.models import Interaction
+from rubrics.privacy import validate_no_personal_data
+
+NOTE_MAX_LENGTH = 1000
+RECENT_INTERACTIONS = 50
+
+
+def _free_text(
+    label: str, *, max_length: int, required: bool = True, rows: int = 3, **kwargs
+) -> forms.CharField:
+    """A text area that, like every free-text field here, refuses customers' contact details."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        validators=[validate_no_personal_data],
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
+class ItemAnswersForm(forms.Form):
+    """A choice and a note per item of a checklist; refuses answers for any other item.
+
+    Subclasses say what the choice is (`choice_prefix`, `choices`) and whether a note is required.
+    """
+
+    choice_prefix = "answer"
+    choices: list[tuple[str, str]] = []
+    notes_required = False
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"{self.choice_prefix}_{item.id}"] = forms.ChoiceField(
+                label=item.title,
+                choices=self.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": self.required_message(item)},
+            )
+            self.fields[f"note_{item.id}"] = _free_text(
+                f"Note on {item.title}",
+                max_length=NOTE_MAX_LENGTH,
+                required=self.notes_required,
+                rows=2,
+            )
+            if self.notes_required:
+                self.fields[f"note_{item.id}"].error_messages["required"] = (
+                    f"Add a note for “{item.title}”."
+                )
+
+    def required_message(self, item) -> str:
+        return f"Answer “{item.title}”."
+
+    def item_rows(self):
+        """(item, choice bound field, note bound field) for the template."""
+        return [
+            (item, self[f"{self.choice_prefix}_{item.id}"], self[f"note_{item.id}"])
+            for item in self.items
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        known = {str(item.id) for item in self.items}
+        for key in self.data:
+            prefix, _, item_id = key.partition("_")
+            if prefix in {self.choice_prefix, "note"} and item_id and item_id not in known:
+                raise forms.ValidationError(FOREIGN_ANSWERS)
+        return cleaned
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            item.id: (
+                self.cleaned_data.get(f"{self.choice_prefix}_{item.id}"),
+                self.cleaned_data.get(f"note_{item.id}") or "",
+            )
+            for item in self.items
+        }
+
+
+class ChecklistRunForm(ItemAnswersForm):
+    choices = Answer.choices
+
+    interaction = forms.ModelChoiceField(
+        queryset=Interaction.objects.none(),
+        required=False,
+        label="Interaction",
+        help_text="The interaction you are checking, by its ticket id.",
+    )
+    policy_change = forms.CharField(
+        label="Policy change or request",
+        max_length=200,
+        required=False,
+        validators=[validate_no_personal_data],
+        help_text="Name it so the run can be found later, e.g. 'New refund window for annual plans'.",
+    )
+
+    def __init__(self, *args, checklist: Checklist, user, **kwargs):
+        super().__init__(*args, items=checklist.items.filter(is_active=True), **kwargs)
+        self.checklist = checklist
+        if checklist.kind == Checklist.Kind.INTERACTION:
+            del self.fields["policy_change"]
+            visible = Interaction.objects.visible_to(user)
+            field = self.fields["interaction"]
+            field.required = True
+            field.queryset = visible
+            field.error_messages["required"] = "Choose the interaction this run is about."
+            field.error_messages["invalid_choice"] = "Choose one of the interactions you can see."
+            # Anyone may pick any interaction they can see, but the list offers the recent ones.
+            recent = list(visible.order_by("-occurred_at", "-id")[:RECENT_INTERACTIONS])
+            chosen = self.initial.get("interaction")
+            if chosen is not None and chosen not in recent:
+                recent.insert(0, chosen)
+            field.widget.choices = [("", "Choose an interaction")] + [
+                (interaction.pk, str(interaction)) for interaction in recent
+            ]
+        else:
+            del self.fields["interaction"]
+            self.fields["policy_change"].required = True
+            self.fields["policy_change"].error_messages["required"] = (
+                "Name the policy change or request this run is about."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            answer = cleaned.get(f"answer_{item.id}")
+            note = (cleaned.get(f"note_{item.id}") or "").strip()
+            if answer == Answer.NO and not note and f"note_{item.id}" not in self.errors:
+                self.add_error(
+                    f"note_{item.id}",
+                    f"You answered no to “{item.title}”: add a note on what happened or what "
+                    "you will do about it.",
+                )
+        return cleaned
+
+
+class ServiceChangeForm(ItemAnswersForm):
+    choice_prefix = "risk"
+    choices = RiskLevel.choices
+    notes_required = True
+
+    title = forms.CharField(
+        label="Proposed change",
+        max_length=160,
+        validators=[validate_no_personal_data],
+        help_text="A short name, e.g. 'Close the phone line on Sundays'.",
+    )
+    description = _free_text("What would change, for whom and when", max_length=3000, rows=4)
+
+    def required_message(self, item) -> str:
+        return f"Rate the risk for “{item.title}”: low, medium or high."
+
+
+class ServiceChangeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("approve", "Approve"),
+            ("revise", "Send back for revision"),
+            ("reject", "Reject"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve, revise or reject."},
+    )
+    note = _free_text(
+        "Reasons and conditions",
+        max_length=2000,
+        required=False,
+        help_text="Required to send back or reject: say what must change or why.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision in {"revise", "reject"} and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "Say what needs to change, or why the change is rejected.")
+        return cleaned
+
+
+class TriageRequestForm(forms.ModelForm):
+    class Meta:
+        model = TriageRequest
+        fields = ["description", "reference", "ethical_risk", "business_impact"]
+        labels = {
+            "description": "What is the customer asking for?",
+            "ethical_risk": "Ethical risk",
+            "business_impact": "Business impact",
+        }
+        help_texts = {
+            "reference": "Optional: the helpdesk ticket or case id, e.g. ZD-4821.",
+            "ethical_risk": "High if getting it wrong could harm the customer, break the law "
+            "or breach policy.",
+            "business_impact": "High if it affects revenue, many customers or the company's "
+            "reputation.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "ethical_risk": forms.RadioSelect,
+            "business_impact": forms.RadioSelect,
+        }
+        error_messages = {
+            "ethical_risk": {"required": "Choose the ethical risk: high or low."},
+            "business_impact": {"required": "Choose the business impact: high or low."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A ModelForm offers a blank choice for a radio list; the matrix has only two rows.
+        for name in ["ethical_risk", "business_impact"]:
+            self.fields[name].choices = Level.choices
+
+
+class OutcomeForm(forms.Form):
+    outcome = _free_text(
+        "Outcome",
+        max_length=2000,
+        error_messages={"required": "Describe the outcome before resolving the request."},
+    )
+
+
+class DecisionRecordForm(forms.ModelForm):
+    """All six steps on one page, so a record is saved whole or not at all."""
+
+    # Which fields belong to which step of the framework, in order.
+    STEP_FIELDS = [
+        ["issue", "values_at_stake"],
+        ["facts", "policies"],
+        ["alternatives"],
+        ["consequences"],
+        ["decision"],
+        ["actions", "follow_up_on"],
+    ]
+
+    class Meta:
+        model = DecisionRecord
+        fields = [
+            "issue",
+            "values_at_stake",
+            "facts",
+            "policies",
+            "alternatives",
+            "consequences",
+            "decision",
+            "actions",
+            "follow_up_on",
+        ]
+        labels = {
+            "issue": "The issue",
+            "values_at_stake": "Values at stake",
+            "facts": "The facts",
+            "policies": "Policies and regulations that apply",
+            "alternatives": "The options open to you",
+            "consequences": "What each option would lead to",
+            "decision": "Your decision and why",
+            "actions": "What you will do",
+            "follow_up_on": "Follow-up date",
+        }
+        help_texts = {
+            "follow_up_on": "When you will check how it turned out.",
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in [
+                "issue",
+                "values_at_stake",
+                "facts",
+                "policies",
+                "alternatives",
+                "consequences",
+                "decision",
+                "actions",
+            ]
+        } | {"follow_up_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_follow_up_on(self):
+        follow_up_on = self.cleaned_data["follow_up_on"]
+        if follow_up_on < timezone.localdate():
+            raise forms.ValidationError("The follow-up date cannot be in the past.")
+        return follow_up_on
+
+    def steps(self, decision_steps):
+        """(step, [bound fields]) pairs: each framework step with the fields that answer it."""
+        return [
+            (step, [self[name] for name in names])
+            for step, names in zip(decision_steps, self.STEP_FIELDS, strict=False)
+        ]
+
+
+class FollowUpForm(forms.Form):
+    note = _free_text(
+        "How did it turn out?",
+        max_length=2000,
+        error_messages={"required": "Say how the decision turned out."},
+    )
+
+
+# Field names a concern form must never carry: the reporter comes from the session or not at all.
+IDENTITY_FIELDS = {"reporter", "reporter_id", "user", "user_id", "username", "author"}
+
+
+class ConcernForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What are you reporting?",
+        choices=Concern.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of concern this is."},
+    )
+    description = _free_text(
+        "What happened?",
+        max_length=4000,
+        rows=6,
+        help_text="When and where, what you saw or were offered, and who else knows. "
+        "Use ticket ids rather than customers' contact details.",
+        error_messages={"required": "Describe what happened."},
+    )
+    anonymous = forms.BooleanField(
+        label="Report anonymously",
+        required=False,
+        help_text="Nothing that identifies you is stored, so you will not be able to follow "
+        "this report's progress and nobody can ask you for more details.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if IDENTITY_FIELDS & set(self.data):
+            raise forms.ValidationError(
+                "This report carried a user id, which this form never accepts. Nothing was "
+                "saved: reload the page and send the report again from the form."
+            )
+        return cleaned
+
+
+class ConcernUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Concern.Status.choices, label="Status")
+    outcome = _free_text(
+        "Outcome", max_length=4000, required=False, help_text="Required to close the concern."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == Concern.Status.CLOSED
+            and not (cleaned.get("outcome") or "").strip()
+        ):
+            self.add_error("outcome", "Write down the outcome before closing a concern.")
+        return cleaned
+
+
+class ProofPlanTaskForm(forms.Form):
+    done = forms.BooleanField(label="Done", required=False)
+    notes = _free_text("Notes", max_length=3000, required=False, rows=2)

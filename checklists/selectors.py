@@ -1,0 +1,100 @@
+"""Reads for the checklists and decision tools that are more than a filter."""
+
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q
+
+from checklists.models import (
+    Answer,
+    ChecklistAnswer,
+    ChecklistRun,
+    ProofPlanProgress,
+    ProofPlanTask,
+)
+from rubrics.selectors import my_scores
+
+
+def checklist_no_counts(teams, start: datetime, end: datetime) -> dict:
+    """ "No" answers in checklist runs made in [start, end) by people in `teams`.
+
+    Returns {"by_team": {team_id: {"runs": n, "no_answers": n}},
+             "by_person": [{"team_id", "runner_id", "runner__username", "runs", "no_answers"}]},
+    people with the most "no" answers first. Runs count under the team the runner was in when
+    they made the run. Built for the team dashboard; two queries whatever the size of the teams.
+    """
+    runs = ChecklistRun.objects.filter(team__in=teams, created_at__gte=start, created_at__lt=end)
+    no_answers = Count("answers", filter=Q(answers__answer=Answer.NO))
+    by_team = {
+        row["team_id"]: {"runs": row["runs"], "no_answers": row["no_answers"]}
+        for row in runs.values("team_id").annotate(
+            runs=Count("id", distinct=True), no_answers=no_answers
+        )
+    }
+    by_person = list(
+        runs.values("team_id", "runner_id", "runner__username")
+        .annotate(runs=Count("id", distinct=True), no_answers=no_answers)
+        .order_by("-no_answers", "runner__username")
+    )
+    return {"by_team": by_team, "by_person": by_person}
+
+
+def runs_for_list(user):
+    """Runs the user may see, newest first, with their "no" counts, ready for a table."""
+    return (
+        ChecklistRun.objects.visible_to(user)
+        .with_answer_counts()
+        .select_related("checklist", "runner", "team", "interaction")
+        .order_by("-created_at", "-id")
+    )
+
+
+def run_with_answers(user, pk: int) -> ChecklistRun:
+    return (
+        ChecklistRun.objects.visible_to(user)
+        .select_related("checklist", "runner", "team", "interaction")
+        .prefetch_related(
+            Prefetch("answers", queryset=ChecklistAnswer.objects.order_by("position"))
+        )
+        .get(pk=pk)
+    )
+
+
+def proof_plan_for(user) -> list[dict]:
+    """The plan's tasks grouped by plan, each with the user's progress (None if not started)."""
+    progress = {row.task_id: row for row in ProofPlanProgress.objects.filter(user=user)}
+    plans = {}
+    for task in ProofPlanTask.objects.all():
+        plans.setdefault(task.plan, {"plan": task.get_plan_display(), "rows": []})
+        plans[task.plan]["rows"].append({"task": task, "progress": progress.get(task.id)})
+    for plan in plans.values():
+        plan["done"] = sum(1 for row in plan["rows"] if row["progress"] and row["progress"].is_done)
+    return list(plans.values())
+
+
+def evidence_of_practice(agent, start: datetime, end: datetime) -> dict:
+    """What the printable evidence page brings together for one agent over one period."""
+    completed = (
+        ProofPlanProgress.objects.filter(user=agent, completed_on__isnull=False)
+        .select_related("task")
+        .order_by("completed_on", "task__plan", "task__position")
+    )
+    runs = (
+        ChecklistRun.objects.filter(runner=agent, created_at__gte=start, created_at__lt=end)
+        .with_answer_counts()
+        .select_related("checklist", "interaction")
+        .order_by("-created_at", "-id")
+    )
+    scores = my_scores(agent, start, end)
+    runs = list(runs)
+    return {
+        "completed_tasks": list(completed),
+        "runs": runs,
+        "run_totals": {
+            "runs": len(runs),
+            "answers": sum(run.answer_count for run in runs),
+            "no_answers": sum(run.no_count for run in runs),
+        },
+        "score_totals": scores["totals"],
+        "trend": scores["trend"],
+        "criteria": scores["criteria"],
+    }

@@ -1,0 +1,309 @@
+"""Writes for the checklists and decision tools: each saves everything it is given, or nothing."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from checklists.models import (
+    Answer,
+    Checklist,
+    ChecklistAnswer,
+    ChecklistRun,
+    Concern,
+    DecisionRecord,
+    ProofPlanProgress,
+    ProofPlanTask,
+    RiskLevel,
+    ServiceChangeAnswer,
+    ServiceChangeReview,
+    TriageRequest,
+    TriageRule,
+)
+from rubrics.models import Interaction
+from teams.access import has_role
+from teams.models import Role
+
+FOREIGN_ANSWERS = (
+    "Some answers are for questions that are not on this checklist. Reload the page and "
+    "answer the questions shown."
+)
+
+
+def _team_of(user):
+    membership = getattr(user, "membership", None)
+    return membership.team if membership else None
+
+
+def _full_clean_all(rows, exclude):
+    for row in rows:
+        row.full_clean(exclude=exclude, validate_constraints=False)
+
+
+def _check_item_keys(items, given_ids) -> None:
+    """Every active item answered, and nothing answered that is not one of them."""
+    item_ids = {item.id for item in items}
+    if set(given_ids) - item_ids:
+        raise ValidationError(FOREIGN_ANSWERS)
+    missing = [item for item in items if item.id not in given_ids]
+    if missing:
+        raise ValidationError({f"answer_{item.id}": f"Answer “{item.title}”." for item in missing})
+
+
+def checklist_run_create(
+    *,
+    checklist: Checklist,
+    runner,
+    answers: dict[int, tuple[str, str]],
+    interaction: Interaction | None = None,
+    policy_change: str = "",
+) -> ChecklistRun:
+    """Save a run of the interaction or policy checklist: answers keyed by item id -> (answer, note).
+
+    A "no" needs a note saying what went wrong or what will be done about it.
+    """
+    if not checklist.is_active or checklist.kind == Checklist.Kind.SERVICE_CHANGE:
+        raise ValidationError("This checklist cannot be run here.")
+    if checklist.audience == Checklist.Audience.LEADERS and not has_role(
+        runner, Role.SUPERVISOR, Role.ADMIN
+    ):
+        raise ValidationError("Only supervisors and admins run this checklist.")
+    policy_change = (policy_change or "").strip()
+    if checklist.kind == Checklist.Kind.INTERACTION:
+        if interaction is None:
+            raise ValidationError({"interaction": "Choose the interaction this run is about."})
+        if not Interaction.objects.visible_to(runner).filter(pk=interaction.pk).exists():
+            raise ValidationError({"interaction": "Choose one of the interactions you can see."})
+        policy_change = ""
+    else:
+        if not policy_change:
+            raise ValidationError(
+                {"policy_change": "Name the policy change or request this run is about."}
+            )
+        interaction = None
+
+    items = list(checklist.items.filter(is_active=True))
+    _check_item_keys(items, answers.keys())
+    errors = {}
+    for item in items:
+        answer, note = answers[item.id]
+        if answer not in Answer.values:
+            errors[f"answer_{item.id}"] = f"Answer “{item.title}” with yes, no or not applicable."
+        elif answer == Answer.NO and not (note or "").strip():
+            errors[f"note_{item.id}"] = (
+                f"You answered no to “{item.title}”: add a note on what happened or what you "
+                "will do about it."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        run = ChecklistRun(
+            checklist=checklist,
+            runner=runner,
+            team=_team_of(runner),
+            interaction=interaction,
+            policy_change=policy_change,
+        )
+        run.full_clean(exclude=["checklist", "runner", "team", "interaction"])
+        run.save()
+        rows = [
+            ChecklistAnswer(
+                run=run,
+                item=item,
+                position=position,
+                item_title=item.title,
+                item_question=item.question,
+                answer=answers[item.id][0],
+                note=(answers[item.id][1] or "").strip(),
+            )
+            for position, item in enumerate(items, start=1)
+        ]
+        _full_clean_all(rows, exclude=["run", "item"])
+        ChecklistAnswer.objects.bulk_create(rows)
+    return run
+
+
+def service_change_review_create(
+    *, proposed_by, title: str, description: str, answers: dict[int, tuple[str, str]]
+) -> ServiceChangeReview:
+    """Record a proposed change with a risk level and a note for each review question."""
+    checklist = Checklist.objects.filter(kind=Checklist.Kind.SERVICE_CHANGE, is_active=True).first()
+    if checklist is None:
+        raise ValidationError("There is no active service-change review checklist to answer.")
+    items = list(checklist.items.filter(is_active=True))
+    _check_item_keys(items, answers.keys())
+    errors = {}
+    for item in items:
+        risk, note = answers[item.id]
+        if risk not in RiskLevel.values:
+            errors[f"risk_{item.id}"] = f"Rate the risk for “{item.title}”: low, medium or high."
+        if not (note or "").strip():
+            errors[f"note_{item.id}"] = f"Add a note explaining the risk for “{item.title}”."
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        review = ServiceChangeReview(
+            title=title.strip(), description=description.strip(), proposed_by=proposed_by
+        )
+        review.full_clean(exclude=["proposed_by", "decided_by"])
+        review.save()
+        rows = [
+            ServiceChangeAnswer(
+                review=review,
+                item=item,
+                position=position,
+                item_title=item.title,
+                item_question=item.question,
+                risk=answers[item.id][0],
+                note=answers[item.id][1].strip(),
+            )
+            for position, item in enumerate(items, start=1)
+        ]
+        _full_clean_all(rows, exclude=["review", "item"])
+        ServiceChangeAnswer.objects.bulk_create(rows)
+    return review
+
+
+def service_change_decide(
+    *, review: ServiceChangeReview, decided_by, decision: str, note: str = ""
+) -> ServiceChangeReview:
+    """Approve, send back or reject a reviewed change; a decision, once made, stands."""
+    if decision not in ServiceChangeReview.Decision.values:
+        raise ValidationError({"decision": "Choose approve, revise or reject."})
+    note = (note or "").strip()
+    if decision != ServiceChangeReview.Decision.APPROVE and not note:
+        raise ValidationError({"note": "Say what needs to change, or why the change is rejected."})
+    with transaction.atomic():
+        locked = ServiceChangeReview.objects.select_for_update().get(pk=review.pk)
+        if locked.is_decided:
+            raise ValidationError(
+                f"This change was already {locked.get_decision_display().lower()} by "
+                f"{locked.decided_by}; record a new review for a revised proposal."
+            )
+        locked.decision = decision
+        locked.decision_note = note
+        locked.decided_by = decided_by
+        locked.decided_at = timezone.now()
+        locked.full_clean(exclude=["proposed_by", "decided_by"])
+        locked.save(update_fields=["decision", "decision_note", "decided_by", "decided_at"])
+    return locked
+
+
+def triage_request_log(
+    *,
+    logged_by,
+    description: str,
+    ethical_risk: str,
+    business_impact: str,
+    reference: str = "",
+) -> TriageRequest:
+    """Log a request; its priority comes from the triage matrix cell it falls in."""
+    rule = TriageRule.objects.filter(
+        ethical_risk=ethical_risk, business_impact=business_impact
+    ).first()
+    if rule is None:
+        raise ValidationError("Choose the ethical risk and the business impact: high or low.")
+    request = TriageRequest(
+        description=description.strip(),
+        reference=(reference or "").strip(),
+        ethical_risk=ethical_risk,
+        business_impact=business_impact,
+        rule=rule,
+        logged_by=logged_by,
+        team=_team_of(logged_by),
+    )
+    request.full_clean(exclude=["rule", "logged_by", "team", "resolved_by"])
+    request.save()
+    return request
+
+
+def triage_request_resolve(*, request: TriageRequest, resolved_by, outcome: str) -> TriageRequest:
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": "Describe the outcome before resolving the request."})
+    with transaction.atomic():
+        locked = TriageRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.is_resolved:
+            raise ValidationError("This request has already been resolved.")
+        locked.outcome = outcome
+        locked.resolved_by = resolved_by
+        locked.resolved_at = timezone.now()
+        locked.full_clean(exclude=["rule", "logged_by", "team", "resolved_by"])
+        locked.save(update_fields=["outcome", "resolved_by", "resolved_at"])
+    return locked
+
+
+def decision_record_create(*, author, fields: dict) -> DecisionRecord:
+    """Save all six steps of a decision together; the follow-up cannot be in the past."""
+    follow_up_on = fields.get("follow_up_on")
+    if isinstance(follow_up_on, date) and follow_up_on < timezone.localdate():
+        raise ValidationError({"follow_up_on": "The follow-up date cannot be in the past."})
+    record = DecisionRecord(author=author, team=_team_of(author), **fields)
+    record.full_clean(exclude=["author", "team"])
+    record.save()
+    return record
+
+
+def decision_record_follow_up(*, record: DecisionRecord, note: str) -> DecisionRecord:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say how the decision turned out."})
+    with transaction.atomic():
+        locked = DecisionRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.followed_up_at is not None:
+            raise ValidationError("This decision has already been followed up.")
+        locked.follow_up_note = note
+        locked.followed_up_at = timezone.now()
+        locked.full_clean(exclude=["author", "team"])
+        locked.save(update_fields=["follow_up_note", "followed_up_at"])
+    return locked
+
+
+def concern_report(*, reporter, category: str, description: str, anonymous: bool) -> Concern:
+    """Store a concern. For an anonymous one the reporter is dropped here and never stored."""
+    concern = Concern(
+        category=category,
+        description=(description or "").strip(),
+        is_anonymous=anonymous,
+        reporter=None if anonymous else reporter,
+    )
+    concern.full_clean(exclude=["reporter"])
+    concern.save()
+    return concern
+
+
+def concern_update(*, concern: Concern, status: str, outcome: str = "") -> Concern:
+    """Move a concern through new -> investigating -> closed; closing needs an outcome."""
+    if status not in Concern.Status.values:
+        raise ValidationError({"status": "Choose new, investigating or closed."})
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        if locked.status == Concern.Status.CLOSED:
+            raise ValidationError("This concern is closed; it can no longer be changed.")
+        locked.status = status
+        locked.outcome = (outcome or "").strip()
+        locked.closed_on = timezone.localdate() if status == Concern.Status.CLOSED else None
+        locked.full_clean(exclude=["reporter"])
+        locked.save(update_fields=["status", "outcome", "closed_on"])
+    return locked
+
+
+def proof_plan_task_update(
+    *, user, task: ProofPlanTask, done: bool, notes: str
+) -> ProofPlanProgress:
+    """Tick a task done (dated today the first time) or not done, and keep the notes."""
+    with transaction.atomic():
+        progress, _ = ProofPlanProgress.objects.select_for_update().get_or_create(
+            user=user, task=task
+        )
+        progress.notes = (notes or "").strip()
+        if done and progress.completed_on is None:
+            progress.completed_on = timezone.localdate()
+        elif not done:
+            progress.completed_on = None
+        progress.full_clean(exclude=["user", "task"])
+        progress.save()
+    return progress

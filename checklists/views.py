@@ -1,0 +1,590 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from checklists import selectors, services
+from checklists.forms import (
+    ChecklistRunForm,
+    ConcernForm,
+    ConcernUpdateForm,
+    DecisionRecordForm,
+    FollowUpForm,
+    OutcomeForm,
+    ProofPlanTaskForm,
+    ServiceChangeDecisionForm,
+    ServiceChangeForm,
+    TriageRequestForm,
+)
+from checklists.models import (
+    Checklist,
+    ChecklistItem,
+    ChecklistRun,
+    Concern,
+    DecisionRecord,
+    DecisionStep,
+    ProofPlanTask,
+    ServiceChangeReview,
+    TriageRequest,
+    TriageRule,
+)
+from rubrics.forms import DateRangeForm
+from rubrics.models import Interaction
+from rubrics.selectors import date_window
+from teams.access import has_role, is_admin, role_required, teams_led_by
+from teams.models import Role
+
+ANY_ROLE = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+LEADERS = (Role.SUPERVISOR, Role.ADMIN)
+PAGE_SIZE = 25
+
+
+def _apply_service_errors(error: ValidationError, form) -> None:
+    """Show a service's ValidationError on the field it names, or atop the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, field_errors in error.error_dict.items():
+        form.add_error(key if key in form.fields else None, field_errors)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Checklist runs -----------------------------------------------------------------------------
+
+
+def _runnable_checklists(user):
+    checklists = Checklist.objects.filter(is_active=True).exclude(
+        kind=Checklist.Kind.SERVICE_CHANGE
+    )
+    if not has_role(user, *LEADERS):
+        checklists = checklists.filter(audience=Checklist.Audience.AGENTS)
+    return checklists.order_by("kind")
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def checklist_index(request):
+    return render(
+        request,
+        "checklists/index.html",
+        {
+            "checklists": _runnable_checklists(request.user).prefetch_related(
+                Prefetch("items", queryset=ChecklistItem.objects.filter(is_active=True))
+            ),
+            "recent_runs": selectors.runs_for_list(request.user).filter(runner=request.user)[:5],
+        },
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_http_methods(["GET", "POST"])
+def checklist_run(request, slug):
+    checklist = get_object_or_404(
+        Checklist.objects.exclude(kind=Checklist.Kind.SERVICE_CHANGE), slug=slug, is_active=True
+    )
+    if checklist.audience == Checklist.Audience.LEADERS and not has_role(request.user, *LEADERS):
+        raise PermissionDenied("This checklist is for supervisors and admins.")
+    if request.method == "POST":
+        form = ChecklistRunForm(request.POST, checklist=checklist, user=request.user)
+        if form.is_valid():
+            try:
+                run = services.checklist_run_create(
+                    checklist=checklist,
+                    runner=request.user,
+                    answers=form.answers(),
+                    interaction=form.cleaned_data.get("interaction"),
+                    policy_change=form.cleaned_data.get("policy_change", ""),
+                )
+            except ValidationError as error:
+                _apply_service_errors(error, form)
+            else:
+                messages.success(request, f"Saved your run of the {checklist.title.lower()}.")
+                return redirect("checklist_run_detail", pk=run.pk)
+    else:
+        initial = {}
+        chosen = _int_or_none(request.GET.get("interaction"))
+        if checklist.kind == Checklist.Kind.INTERACTION and chosen is not None:
+            initial["interaction"] = (
+                Interaction.objects.visible_to(request.user).filter(pk=chosen).first()
+            )
+        form = ChecklistRunForm(checklist=checklist, user=request.user, initial=initial)
+    return render(request, "checklists/run_form.html", {"checklist": checklist, "form": form})
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def checklist_runs(request):
+    runs = selectors.runs_for_list(request.user)
+    only_no = request.GET.get("only") == "no"
+    if only_no:
+        runs = runs.filter(no_count__gt=0)
+    return render(
+        request,
+        "checklists/runs.html",
+        {
+            "page": _page(request, runs),
+            "only_no": only_no,
+            "leads": has_role(request.user, *LEADERS),
+        },
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def checklist_run_detail(request, pk):
+    try:
+        run = selectors.run_with_answers(request.user, pk)
+    except ChecklistRun.DoesNotExist as missing:
+        raise Http404("No such checklist run.") from missing
+    return render(request, "checklists/run_detail.html", {"run": run})
+
+
+# --- Service-change reviews ---------------------------------------------------------------------
+
+
+def _service_change_items():
+    checklist = Checklist.objects.filter(kind=Checklist.Kind.SERVICE_CHANGE, is_active=True).first()
+    if checklist is None:
+        raise Http404("There is no active service-change review checklist.")
+    return checklist, checklist.items.filter(is_active=True)
+
+
+@role_required(*LEADERS)
+@require_GET
+def service_change_list(request):
+    reviews = ServiceChangeReview.objects.select_related("proposed_by", "decided_by")
+    return render(request, "checklists/service_change_list.html", {"page": _page(request, reviews)})
+
+
+@role_required(*LEADERS)
+@require_http_methods(["GET", "POST"])
+def service_change_new(request):
+    checklist, items = _service_change_items()
+    form = ServiceChangeForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.service_change_review_create(
+                proposed_by=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                answers=form.answers(),
+            )
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            messages.success(request, "Review recorded. Check the summary, then decide.")
+            return redirect("service_change_detail", pk=review.pk)
+    return render(
+        request, "checklists/service_change_form.html", {"checklist": checklist, "form": form}
+    )
+
+
+def _review_page(request, review, decision_form):
+    return render(
+        request,
+        "checklists/service_change_detail.html",
+        {"review": review, "summary": review.risk_summary(), "decision_form": decision_form},
+    )
+
+
+def _get_review(pk):
+    return get_object_or_404(
+        ServiceChangeReview.objects.select_related("proposed_by", "decided_by").prefetch_related(
+            "answers"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(*LEADERS)
+@require_GET
+def service_change_detail(request, pk):
+    review = _get_review(pk)
+    return _review_page(request, review, None if review.is_decided else ServiceChangeDecisionForm())
+
+
+@role_required(*LEADERS)
+@require_POST
+def service_change_decide(request, pk):
+    review = _get_review(pk)
+    form = ServiceChangeDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            review = services.service_change_decide(
+                review=review,
+                decided_by=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            messages.success(request, f"Decision recorded: {review.get_decision_display()}.")
+            return redirect("service_change_detail", pk=review.pk)
+    return _review_page(request, review, form)
+
+
+# --- Request triage -----------------------------------------------------------------------------
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def triage_queue(request):
+    visible = TriageRequest.objects.visible_to(request.user).select_related(
+        "rule", "logged_by", "team"
+    )
+    show_resolved = request.GET.get("show") == "resolved"
+    if show_resolved:
+        requests = visible.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")
+    else:
+        requests = visible.open().in_queue_order()
+    return render(
+        request,
+        "checklists/triage_queue.html",
+        {
+            "page": _page(request, requests),
+            "show_resolved": show_resolved,
+            "rules": TriageRule.objects.all(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_http_methods(["GET", "POST"])
+def triage_new(request):
+    form = TriageRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            triaged = services.triage_request_log(logged_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            messages.success(
+                request,
+                f"Logged. Priority: {triaged.rule.priority.lower()}. {triaged.rule.guidance}",
+            )
+            return redirect("triage_queue")
+    return render(
+        request, "checklists/triage_form.html", {"form": form, "rules": TriageRule.objects.all()}
+    )
+
+
+def _get_triage_request(user, pk):
+    return get_object_or_404(
+        TriageRequest.objects.visible_to(user).select_related(
+            "rule", "logged_by", "team", "resolved_by"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def triage_detail(request, pk):
+    triaged = _get_triage_request(request.user, pk)
+    form = None if triaged.is_resolved else OutcomeForm()
+    return render(request, "checklists/triage_detail.html", {"triaged": triaged, "form": form})
+
+
+@role_required(*ANY_ROLE)
+@require_POST
+def triage_resolve(request, pk):
+    triaged = _get_triage_request(request.user, pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.triage_request_resolve(
+                request=triaged, resolved_by=request.user, outcome=form.cleaned_data["outcome"]
+            )
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            messages.success(request, "Request resolved.")
+            return redirect("triage_queue")
+    return render(request, "checklists/triage_detail.html", {"triaged": triaged, "form": form})
+
+
+# --- Decision records ---------------------------------------------------------------------------
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def decision_list(request):
+    records = DecisionRecord.objects.visible_to(request.user).select_related("author", "team")
+    only_overdue = request.GET.get("only") == "overdue"
+    if only_overdue:
+        records = records.overdue().order_by("follow_up_on", "id")
+    return render(
+        request,
+        "checklists/decision_list.html",
+        {
+            "page": _page(request, records),
+            "only_overdue": only_overdue,
+            "overdue_count": DecisionRecord.objects.visible_to(request.user).overdue().count(),
+        },
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_http_methods(["GET", "POST"])
+def decision_new(request):
+    form = DecisionRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.decision_record_create(author=request.user, fields=form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            messages.success(request, "Decision recorded. Come back on the follow-up date.")
+            return redirect("decision_detail", pk=record.pk)
+    return render(
+        request,
+        "checklists/decision_form.html",
+        {"form": form, "steps": form.steps(DecisionStep.objects.all())},
+    )
+
+
+def _get_decision(user, pk):
+    return get_object_or_404(
+        DecisionRecord.objects.visible_to(user).select_related("author", "team"), pk=pk
+    )
+
+
+def _decision_page(request, record, follow_up_form):
+    return render(
+        request,
+        "checklists/decision_detail.html",
+        {
+            "record": record,
+            "steps": list(DecisionStep.objects.all()),
+            "is_owner": record.author_id == request.user.id,
+            "follow_up_form": follow_up_form,
+        },
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_GET
+def decision_detail(request, pk):
+    record = _get_decision(request.user, pk)
+    return _decision_page(request, record, FollowUpForm())
+
+
+@role_required(*ANY_ROLE)
+@require_POST
+def decision_follow_up(request, pk):
+    record = _get_decision(request.user, pk)
+    if record.author_id != request.user.id:
+        raise PermissionDenied("Only the person who made the decision records its follow-up.")
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_record_follow_up(record=record, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            messages.success(request, "Follow-up recorded.")
+            return redirect("decision_detail", pk=record.pk)
+    return _decision_page(request, record, form)
+
+
+# --- Concerns -----------------------------------------------------------------------------------
+# Nothing in this section may log, cache or message anything that identifies who sent an
+# anonymous report.
+
+
+@login_required
+@require_GET
+def concern_mine(request):
+    concerns = Concern.objects.filter(reporter=request.user).order_by("-reported_on", "status")
+    return render(request, "checklists/concern_mine.html", {"concerns": concerns})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_new(request):
+    form = ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_report(
+                reporter=request.user,
+                category=form.cleaned_data["category"],
+                description=form.cleaned_data["description"],
+                anonymous=form.cleaned_data["anonymous"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            # Named or anonymous, the reply is the same, so not even a web server's access log
+            # (which records who fetched what next) tells the two kinds of report apart.
+            messages.success(request, "Thank you. Your report has been received.")
+            return redirect("concern_mine")
+    return render(request, "checklists/concern_form.html", {"form": form})
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def concern_queue(request):
+    status = request.GET.get("status")
+    concerns = Concern.objects.select_related("reporter")
+    if status in Concern.Status.values:
+        concerns = concerns.filter(status=status)
+    else:
+        status = ""
+        concerns = concerns.exclude(status=Concern.Status.CLOSED)
+    # The random key breaks ties within a day: a stable order that says nothing about timing.
+    concerns = concerns.order_by("reported_on", "category", "id")
+    return render(
+        request,
+        "checklists/concern_queue.html",
+        {"page": _page(request, concerns), "status": status, "statuses": Concern.Status.choices},
+    )
+
+
+def _get_concern(user, pk):
+    """Admins see every concern; a named reporter sees their own; nobody else sees any."""
+    concerns = Concern.objects.select_related("reporter")
+    if not is_admin(user):
+        concerns = concerns.filter(reporter=user)
+    return get_object_or_404(concerns, pk=pk)
+
+
+def _concern_page(request, concern, update_form):
+    return render(
+        request,
+        "checklists/concern_detail.html",
+        {"concern": concern, "update_form": update_form, "is_admin_view": is_admin(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def concern_detail(request, pk):
+    concern = _get_concern(request.user, pk)
+    form = None
+    if is_admin(request.user) and concern.status != Concern.Status.CLOSED:
+        form = ConcernUpdateForm(initial={"status": concern.status, "outcome": concern.outcome})
+    return _concern_page(request, concern, form)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def concern_update(request, pk):
+    concern = _get_concern(request.user, pk)
+    form = ConcernUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_update(
+                concern=concern,
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(error, form)
+        else:
+            messages.success(request, "Concern updated.")
+            return redirect("concern_queue")
+    return _concern_page(request, concern, form)
+
+
+# --- The proof plan -----------------------------------------------------------------------------
+
+
+def _proof_plan_page(request, refused=None, status=200):
+    """The plan; `refused` is {"task_id", "notes", "errors"} for a task whose save was refused."""
+    return render(
+        request,
+        "checklists/proof_plan.html",
+        {"plans": selectors.proof_plan_for(request.user), "refused": refused},
+        status=status,
+    )
+
+
+@role_required(Role.AGENT)
+@require_GET
+def proof_plan(request):
+    return _proof_plan_page(request)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def proof_plan_task_update(request, task_id):
+    task = get_object_or_404(ProofPlanTask, pk=task_id)
+    form = ProofPlanTaskForm(request.POST)
+    errors = []
+    if form.is_valid():
+        try:
+            services.proof_plan_task_update(
+                user=request.user,
+                task=task,
+                done=form.cleaned_data["done"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"Saved “{task.title}”.")
+            return redirect(f"{reverse('proof_plan')}#task-{task.pk}")
+    else:
+        errors = [message for field_errors in form.errors.values() for message in field_errors]
+    refused = {"task_id": task.pk, "notes": request.POST.get("notes", ""), "errors": errors}
+    return _proof_plan_page(request, refused)
+
+
+def _evidence_page(request, agent):
+    form = DateRangeForm(request.GET or None)
+    date_from = date_to = None
+    if form.is_bound and form.is_valid():
+        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    start, end = date_window(date_from, date_to)
+    return render(
+        request,
+        "checklists/evidence.html",
+        {
+            **selectors.evidence_of_practice(agent, start, end),
+            "agent": agent,
+            "form": form,
+            "start": start.date(),
+            "end": (end - timedelta(days=1)).date(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(Role.AGENT)
+@require_GET
+def evidence(request):
+    return _evidence_page(request, request.user)
+
+
+@role_required(*LEADERS)
+@require_GET
+def evidence_for_agent(request, user_id):
+    """A leader's view of an agent's evidence page, for the agent's performance review."""
+    agent = get_object_or_404(
+        get_user_model().objects.filter(
+            Q(membership__team__in=teams_led_by(request.user)), groups__name=Role.AGENT
+        ),
+        pk=user_id,
+    )
+    return _evidence_page(request, agent)
+
+
+def _int_or_none(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None

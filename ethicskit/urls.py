@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("rubrics.urls")),
+    path("library/", include("scripts_library.urls")),
     path("admin/", admin.site.urls),
 ]

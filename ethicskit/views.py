@@ -44,6 +44,9 @@ def home(request):
         context["team"] = membership.team if membership else None
         if membership:
             context["team_supervisors"] = membership.team.supervisors.order_by("username")
+        context["awaiting_acknowledgement"] = Script.objects.awaiting_acknowledgement_by(user).only(
+            "title", "slug", "version", "change_note"
+        )
     if has_role(user, Role.SUPERVISOR):
         context["led_teams"] = user.led_teams.annotate(agent_count=Count("memberships"))
     if is_admin(user):

@@ -33,10 +33,31 @@ def changes_since(model, pk: int, seen_version: int) -> list[str]:
     lines = []
     for change in latest.diff_against(seen, excluded_fields=NOT_COMPARED).changes:
         label = model._meta.get_field(change.field).verbose_name.capitalize()
-        before = Truncator(str(change.old)).chars(300)
-        after = Truncator(str(change.new)).chars(300)
+        before, after = changed_part(str(change.old), str(change.new))
         lines.append(f"{label} was “{before}” and is now “{after}”.")
     return lines or ["No field you can edit changed."]
+
+
+def changed_part(old: str, new: str, context: int = 40) -> tuple[str, str]:
+    """The differing middle of two texts with a little context, so a one-word edit near the end
+    of a long script is visible instead of cut off."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < min(len(old), len(new)) - prefix
+        and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]
+    ):
+        suffix += 1
+    start = max(0, prefix - context)
+
+    def excerpt(text: str) -> str:
+        end = min(len(text), len(text) - suffix + context)
+        middle = Truncator(text[start:end]).chars(400)
+        return f"{'…' if start else ''}{middle}{'…' if end < len(text) else ''}"
+
+    return excerpt(old), excerpt(new)
 
 
 class LockedForm(forms.ModelForm):
@@ -80,7 +101,8 @@ class LockedForm(forms.ModelForm):
             )
         if seen != current:
             latest = model.history.filter(id=self.instance.pk).order_by("-history_date").first()
-            who = getattr(latest, "history_user", None) if latest else None
+            editor = getattr(latest, "history_user", None) if latest else None
+            who = (editor.get_full_name() or editor.get_username()) if editor else None
             # The next save is a deliberate overwrite of the changes shown, so it is allowed.
             self.data = self.data.copy()
             self.data[self.add_prefix("version")] = current

@@ -92,6 +92,10 @@ def script_acknowledge(*, script: Script, user, version: int | None) -> Acknowle
     """Record that `user` has read `version` of `script`; refuses a version they did not see."""
     if not script.is_published:
         raise ValidationError("This script is not published, so there is nothing to confirm.")
+    if version is None:
+        raise ValidationError(
+            "We could not tell which version you read. Open the script and confirm from there."
+        )
     if version != script.version:
         raise ValidationError(
             "This script changed after you opened it. Read the new version, then confirm."

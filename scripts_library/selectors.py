@@ -30,20 +30,29 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.DOTALL)
 LOW_RATING = 2
 
+WORDS = SearchWord._meta.db_table
 SIMILAR_WORDS_SQL = f"""
-WITH terms AS (
-    SELECT t.ord AS idx, ARRAY(SELECT jsonb_array_elements_text(t.grams)) AS grams
-    FROM jsonb_array_elements(%(terms)s::jsonb) WITH ORDINALITY AS t(grams, ord)
-), scored AS (
-    SELECT terms.idx, w.word,
-           (SELECT count(*) FROM (SELECT unnest(w.trigrams) INTERSECT SELECT unnest(terms.grams)) s)::float
-           / (SELECT count(*) FROM (SELECT unnest(w.trigrams) UNION SELECT unnest(terms.grams)) u)
-           AS similarity
-    FROM terms JOIN {SearchWord._meta.db_table} w ON w.trigrams && terms.grams::varchar(3)[]
+WITH terms AS MATERIALIZED (
+    SELECT t.ord AS idx, (%(words)s::text[])[t.ord] AS term,
+           ARRAY(SELECT jsonb_array_elements_text(t.grams))::varchar(3)[] AS grams,
+           jsonb_array_length(t.grams) AS size
+    FROM jsonb_array_elements(%(grams)s::jsonb) WITH ORDINALITY AS t(grams, ord)
+), unknown AS MATERIALIZED (
+    -- A word spelt as in the library needs no guesses; they would only add noise.
+    SELECT * FROM terms WHERE NOT EXISTS (SELECT 1 FROM {WORDS} w WHERE w.word = terms.term)
+), shared AS (
+    SELECT u.idx, w.word, count(*) AS shared,
+           cardinality(w.trigrams) + u.size - count(*) AS combined
+    FROM unknown u
+    CROSS JOIN LATERAL unnest(u.grams) AS g(gram)
+    JOIN {WORDS} w ON w.trigrams @> ARRAY[g.gram]
+    -- shared / combined can only reach the threshold if neither word has far more trigrams.
+    WHERE cardinality(w.trigrams) BETWEEN u.size * %(threshold)s AND u.size / %(threshold)s
+    GROUP BY u.idx, u.size, w.word, w.trigrams
 ), ranked AS (
-    SELECT idx, word, similarity,
-           row_number() OVER (PARTITION BY idx ORDER BY similarity DESC, word) AS place
-    FROM scored WHERE similarity >= %(threshold)s
+    SELECT idx, word, shared::float / combined AS similarity,
+           row_number() OVER (PARTITION BY idx ORDER BY shared::float / combined DESC, word) AS place
+    FROM shared WHERE shared::float / combined >= %(threshold)s
 )
 SELECT idx, word, similarity FROM ranked WHERE place <= %(per_term)s ORDER BY idx, place
 """
@@ -84,7 +93,8 @@ def similar_words(terms: list[str]) -> dict[str, list[str]]:
         cursor.execute(
             SIMILAR_WORDS_SQL,
             {
-                "terms": json.dumps([SearchWord.trigrams_of(term) for term in fuzzy]),
+                "words": fuzzy,
+                "grams": json.dumps([SearchWord.trigrams_of(term) for term in fuzzy]),
                 "threshold": SIMILARITY_THRESHOLD,
                 "per_term": SUGGESTIONS_PER_TERM,
             },
@@ -93,8 +103,7 @@ def similar_words(terms: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for index, word, _similarity in rows:
         found.setdefault(fuzzy[index - 1], []).append(word)
-    # A word spelt as in the library needs no guesses; they would only add noise.
-    return {term: words for term, words in found.items() if term not in words}
+    return found
 
 
 def _tsquery(groups: list[list[str]], operator: str) -> str:

@@ -23,28 +23,33 @@ DOCUMENT = SearchVector("title", weight="A", config="english") + SearchVector(
 )
 
 
+def _joined(*texts: str) -> str:
+    # Snippets run lines together; a separator keeps "qualify for · Pressure to" readable.
+    return " · ".join(line.strip() for text in texts for line in text.splitlines() if line.strip())
+
+
 def _search_fields(obj) -> dict:
     """What a library row contributes to search. Reads attributes only, so migrations can use it."""
     kind = KIND_BY_MODEL[obj._meta.model_name]
     if kind == SearchEntry.Kind.SCRIPT:
         return {
             "title": obj.title,
-            "body": "\n".join([obj.situation, obj.body, obj.guidance]),
+            "body": _joined(obj.situation, obj.body, obj.guidance),
             "slug": obj.slug,
             "published": obj.status == Script.Status.PUBLISHED,
         }
     if kind == SearchEntry.Kind.FAQ:
-        return {"title": obj.question, "body": obj.answer, "slug": "", "published": True}
+        return {"title": obj.question, "body": _joined(obj.answer), "slug": "", "published": True}
     if kind == SearchEntry.Kind.PHRASE:
-        body = f"{obj.when_to_use}\n{obj.value}"
+        body = _joined(obj.when_to_use, obj.value)
         return {"title": obj.text, "body": body, "slug": "", "published": True}
     if kind == SearchEntry.Kind.MISTAKE:
-        body = f"{obj.why_it_hurts}\n{obj.remedy}"
+        body = _joined(obj.why_it_hurts, obj.remedy)
         return {"title": obj.title, "body": body, "slug": "", "published": True}
     sections = [obj.summary, obj.warning_signs, obj.first_hour, obj.what_to_say, obj.metrics]
     return {
         "title": obj.title,
-        "body": "\n".join([*sections, obj.target_outcome]),
+        "body": _joined(*sections, obj.target_outcome),
         "slug": obj.slug,
         "published": True,
     }

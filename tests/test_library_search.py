@@ -1,5 +1,7 @@
 """Library search: ranking, stemming, typos, highlighting, bad input and the index staying current."""
 
+import io
+
 import pytest
 
 from scripts_library.models import (
@@ -214,3 +216,23 @@ def test_html_in_a_query_is_escaped(login, agent):
 def test_nothing_found_says_so(login, agent):
     body = login(agent).get("/library/search/?q=xylophonequartz").content.decode()
     assert "Nothing matches" in body
+
+
+def test_rebuilding_the_index_picks_up_bulk_updates(agent):
+    from django.core.management import call_command
+
+    Phrase.objects.filter(value="Ownership").update(text="Walrus wording")  # no save(), no signal
+    Phrase.objects.update(when_to_use="When a walrus calls.")
+    assert library_search(query="walrus", user=agent).count == 0
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert library_search(query="walrus", user=agent).count == Phrase.objects.count()
+    assert library_search(query="walrsu", user=agent).count == Phrase.objects.count()
+
+
+def test_only_words_missing_from_the_library_get_guesses():
+    from scripts_library.selectors import similar_words
+
+    guesses = similar_words(["discount", "dicsount", "breech", "qzxv"])
+    assert "discount" not in guesses and "qzxv" not in guesses
+    assert guesses["dicsount"][0] == "discount"
+    assert "breach" in guesses["breech"]

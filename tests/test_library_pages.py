@@ -72,6 +72,13 @@ def test_every_role_reads_every_library_page(login, personas, persona):
         assert client.get(url).status_code == 200, url
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_role_fills_in_a_script(login, personas, persona):
+    response = login(personas[persona]).post(POST_PAGES[0], {"p0": "Robin"})
+    assert response.status_code == 200
+    assert "straight away, Robin." in response.content.decode()
+
+
 @pytest.mark.parametrize("persona", ["agent", "other_agent", "supervisor", "other_supervisor"])
 def test_only_admins_see_who_has_confirmed(login, personas, persona):
     client = login(personas[persona])

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("checklists.urls")),
+    path("library/", include("scripts_library.urls")),
     path("admin/", admin.site.urls),
 ]
 

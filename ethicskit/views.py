@@ -1,7 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -29,16 +30,33 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _count(queryset):
+    """A scalar subquery counting `queryset`, to fold several counts into one query."""
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 @login_required
 @require_GET
 def home(request):
     user = request.user
+    # The rubric and the toolkit's sizes come back in one query (plus one for the criteria).
+    rubric = (
+        Rubric.objects.prefetch_related("criteria")
+        .annotate(
+            checklist_count=_count(Checklist.objects.filter(is_active=True)),
+            script_count=_count(Script.objects.filter(status=Script.Status.PUBLISHED)),
+            faq_count=_count(FaqEntry.objects.all()),
+        )
+        .order_by("-version")
+        .first()
+    )
     context = {
-        "rubric": Rubric.objects.prefetch_related("criteria").order_by("-version").first(),
+        "rubric": rubric,
         "toolkit_counts": {
-            "checklists": Checklist.objects.filter(is_active=True).count(),
-            "scripts": Script.objects.filter(status=Script.Status.PUBLISHED).count(),
-            "faq": FaqEntry.objects.count(),
+            "checklists": rubric.checklist_count if rubric else 0,
+            "scripts": rubric.script_count if rubric else 0,
+            "faq": rubric.faq_count if rubric else 0,
         },
     }
     if has_role(user, Role.AGENT):
@@ -47,6 +65,9 @@ def home(request):
         if membership:
             context["team_supervisors"] = membership.team.supervisors.order_by("username")
         context["unread_reviews"] = unread_review_count(user)
+        context["awaiting_acknowledgement"] = Script.objects.awaiting_acknowledgement_by(user).only(
+            "title", "slug", "version", "change_note"
+        )
     if has_role(user, Role.SUPERVISOR):
         context["led_teams"] = user.led_teams.annotate(agent_count=Count("memberships"))
     if has_role(user, Role.SUPERVISOR, Role.ADMIN):

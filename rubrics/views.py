@@ -144,7 +144,8 @@ def interaction_detail(request, pk):
         review_mark_seen(interaction=interaction, agent=request.user)
     overview = selectors.interaction_overview(interaction)
     may_review = (
-        overview["review"] is None
+        not is_owner
+        and overview["review"] is None
         and Interaction.objects.reviewable_by(request.user).filter(pk=pk).exists()
     )
     if may_review:

@@ -1,0 +1,238 @@
+"""Library search: ranking, stemming, typos, highlighting, bad input and the index staying current."""
+
+import io
+
+import pytest
+
+from scripts_library.models import (
+    FaqCategory,
+    FaqEntry,
+    Phrase,
+    Script,
+    ScriptCategory,
+    SearchEntry,
+    SearchWord,
+)
+from scripts_library.selectors import library_search
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results):
+    return [str(result.title) for _, items in results.groups for result in items]
+
+
+def plain(html):
+    return html.replace("<mark>", "").replace("</mark>", "")
+
+
+@pytest.fixture
+def refund_content():
+    category = ScriptCategory.objects.first()
+    faq = FaqCategory.objects.first()
+    # Mentions refunds often but is not titled "Refund"; the exact title must still win.
+    FaqEntry.objects.create(
+        category=faq,
+        question="Refunds, refunds and more refunds: how do refund rules work?",
+        answer="A refund is due when a refund was promised. Refund refunds refunded.",
+    )
+    Script.objects.create(
+        category=category,
+        title="Refund",
+        slug="refund",
+        situation="When a customer asks for their money back.",
+        body="I can arrange that for you, [Customer Name].",
+        status=Script.Status.PUBLISHED,
+    )
+    Phrase.objects.create(
+        text="We will put it right.", when_to_use="After a late refund.", value="Ownership"
+    )
+
+
+def test_an_exact_title_match_comes_first(agent, refund_content):
+    results = library_search(query="Refund", user=agent)
+    assert plain(titles(results)[0]) == "Refund"
+    assert results.groups[0][0] == "Scripts"
+
+
+def test_results_are_grouped_by_kind_with_each_kind_once(agent, refund_content):
+    results = library_search(query="refund", user=agent)
+    labels = [label for label, _ in results.groups]
+    assert set(labels) == {"Scripts", "FAQ", "Language bank"}
+    assert len(labels) == len(set(labels))
+
+
+def test_stemming_finds_other_forms_of_a_word(agent, refund_content):
+    for query in ["refunds", "refunding", "refunded"]:
+        found = [plain(title) for title in titles(library_search(query=query, user=agent))]
+        assert "Refund" in found, query
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("refnd", "Refund"),
+        ("dicsount", "Declining a discount that breaks policy"),
+        ("breech", "A customer reports a possible data breach"),
+        ("abusve customer", "An angry or abusive customer"),
+    ],
+)
+def test_misspelt_words_still_find_things(agent, refund_content, typo, expected):
+    found = [plain(title) for title in titles(library_search(query=typo, user=agent))]
+    assert expected in found
+
+
+def test_a_short_query_matches_the_start_of_words(agent):
+    found = [plain(title) for title in titles(library_search(query="disc", user=agent))]
+    assert "Declining a discount that breaks policy" in found
+
+
+def test_entries_with_every_word_come_before_those_with_some(agent):
+    found = [plain(t) for t in titles(library_search(query="data breach", user=agent))]
+    assert found[0] == "A customer reports a possible data breach"
+
+
+def test_matched_words_are_highlighted(agent):
+    results = library_search(query="discounts", user=agent)
+    assert any(
+        "<mark>discount</mark>" in str(r.title) for _, items in results.groups for r in items
+    )
+    assert any("<mark>" in str(r.snippet) for _, items in results.groups for r in items)
+
+
+def test_html_in_content_is_escaped_and_only_our_marks_are_markup(agent):
+    Phrase.objects.create(
+        text="<script>alert('kiwi')</script> kiwi", when_to_use="never", value="Test"
+    )
+    result = library_search(query="kiwi", user=agent).groups[0][1][0]
+    assert "<script>" not in result.title
+    assert "&lt;script&gt;" in result.title and "<mark>kiwi</mark>" in result.title
+
+
+def test_search_runs_two_queries_whatever_the_query(agent, django_assert_num_queries):
+    library_search(query="warm up", user=agent)  # the user's roles are looked up once
+    for query in ["refnd dicsount breech customer data policy " * 5, "discount"]:
+        with django_assert_num_queries(2):
+            library_search(query=query, user=agent)
+    with django_assert_num_queries(1):  # too short to misspell: no lexicon look-up
+        library_search(query="a", user=agent)
+
+
+def test_a_query_with_no_words_runs_no_query(agent, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        results = library_search(query="!!! ??? ---", user=agent)
+    assert results.count == 0 and results.terms == []
+
+
+def test_drafts_are_found_only_by_admins(agent, supervisor, admin_user):
+    Script.objects.create(
+        category=ScriptCategory.objects.first(),
+        title="Quokka draft",
+        slug="quokka",
+        situation="Never.",
+        body="A quokka script.",
+    )
+    assert library_search(query="quokka", user=agent).count == 0
+    assert library_search(query="quokka", user=supervisor).count == 0
+    admin_results = library_search(query="quokka", user=admin_user)
+    assert admin_results.count == 1 and not admin_results.groups[0][1][0].published
+
+
+# --- The index follows the content ----------------------------------------------------------
+
+
+def test_saving_content_updates_the_index_and_the_lexicon(agent):
+    phrase = Phrase.objects.create(text="Pineapple promise", when_to_use="Always", value="Care")
+    assert SearchWord.objects.filter(word="pineapple").exists()
+    assert library_search(query="pineapple", user=agent).count == 1
+    phrase.text = "Mango promise"
+    phrase.save()
+    assert library_search(query="pineapple", user=agent).count == 0
+    assert library_search(query="mango", user=agent).count == 1
+    phrase.delete()
+    assert library_search(query="mango", user=agent).count == 0
+    assert not SearchEntry.objects.filter(kind="phrase", object_id=phrase.pk).exists()
+
+
+def test_unpublishing_hides_a_script_from_search(agent):
+    script = Script.objects.get(slug="data-breach-report")
+    script.status = Script.Status.DRAFT
+    script.save()
+    found = [plain(t) for t in titles(library_search(query="data breach", user=agent))]
+    assert "A customer reports a possible data breach" not in found
+
+
+def test_the_default_library_is_indexed():
+    kinds = set(SearchEntry.objects.values_list("kind", flat=True))
+    assert kinds == {"script", "faq", "phrase", "mistake", "playbook"}
+    assert SearchEntry.objects.filter(document__isnull=True).count() == 0
+    assert SearchWord.objects.filter(word="discount").exists()
+
+
+def test_trigrams_are_computed_the_way_pg_trgm_does():
+    assert SearchWord.trigrams_of("Cat") == sorted(["  c", " ca", "cat", "at "])
+
+
+# --- The search page and bad input ----------------------------------------------------------
+
+
+def test_search_page_groups_results_and_highlights(login, agent):
+    body = login(agent).get("/library/search/?q=discount").content.decode()
+    assert "<mark>discount</mark>" in body
+    assert "Scripts" in body and "Playbooks" in body
+
+
+def test_a_5000_character_search_gets_a_clear_message(login, agent, django_assert_max_num_queries):
+    client = login(agent)
+    with django_assert_max_num_queries(7):
+        response = client.get("/library/search/", {"q": "refund" * 833 + "re"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Search for at most 200 characters (this search has 5000)" in body
+    assert "result" not in body.split("</form>")[1]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'; DROP TABLE scripts_library_script; --",
+        "discount' OR 1=1 --",
+        "refund) | (!discount & :* <->",
+        "\\x00 %s %(terms)s",
+    ],
+)
+def test_sql_and_tsquery_syntax_is_just_text(login, agent, query):
+    response = login(agent).get("/library/search/", {"q": query})
+    assert response.status_code == 200
+    assert Script.objects.filter(slug="data-breach-report").exists()
+
+
+def test_html_in_a_query_is_escaped(login, agent):
+    body = login(agent).get("/library/search/", {"q": "<img src=x onerror=alert(1)>"}).content
+    assert b"<img src=x" not in body
+    assert b"&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_nothing_found_says_so(login, agent):
+    body = login(agent).get("/library/search/?q=xylophonequartz").content.decode()
+    assert "Nothing matches" in body
+
+
+def test_rebuilding_the_index_picks_up_bulk_updates(agent):
+    from django.core.management import call_command
+
+    Phrase.objects.filter(value="Ownership").update(text="Walrus wording")  # no save(), no signal
+    Phrase.objects.update(when_to_use="When a walrus calls.")
+    assert library_search(query="walrus", user=agent).count == 0
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert library_search(query="walrus", user=agent).count == Phrase.objects.count()
+    assert library_search(query="walrsu", user=agent).count == Phrase.objects.count()
+
+
+def test_only_words_missing_from_the_library_get_guesses():
+    from scripts_library.selectors import similar_words
+
+    guesses = similar_words(["discount", "dicsount", "breech", "qzxv"])
+    assert "discount" not in guesses and "qzxv" not in guesses
+    assert guesses["dicsount"][0] == "discount"
+    assert "breach" in guesses["breech"]

@@ -76,30 +76,53 @@ ROLE_PERMISSIONS = {
 }
 
 
-RECORD_MODELS = [
-    "interaction",
-    "evaluation",
-    "rating",
-    "reviewsample",
-    "coachingcomment",
-    "dispute",
-    "disputeitem",
-]
+# People's records, not content: only admins browse them in the Django admin, because a
+# view permission there would show every team's rows. Everyone else reaches them in the app.
+RECORD_MODELS = {
+    "rubrics": [
+        "interaction",
+        "evaluation",
+        "rating",
+        "reviewsample",
+        "coachingcomment",
+        "dispute",
+        "disputeitem",
+    ],
+    "checklists": [
+        "checklistrun",
+        "checklistanswer",
+        "servicechangereview",
+        "servicechangeanswer",
+        "triagerequest",
+        "decisionrecord",
+        "concern",
+        "proofplanprogress",
+    ],
+    "scripts_library": ["acknowledgement"],
+}
 
 
 def grant_role_permissions(sender=None, using="default", **kwargs):
-    """Give each role group the permissions of every model it covers, including new ones."""
+    """Give each role group the permissions of every model it covers, including new ones,
+    and keep people's records out of the non-admin groups."""
     from django.contrib.auth.models import Group, Permission
 
+    permissions = Permission.objects.using(using)
+    records = permissions.none()
+    for app_label, models in RECORD_MODELS.items():
+        records |= permissions.filter(
+            content_type__app_label=app_label, content_type__model__in=models
+        )
     for role, (apps, actions) in ROLE_PERMISSIONS.items():
         group = Group.objects.using(using).filter(name=role).first()
         if group is None:
             continue
-        wanted = Permission.objects.using(using).filter(
+        wanted = permissions.filter(
             content_type__app_label__in=apps, codename__regex=rf"^({'|'.join(actions)})_"
         )
         if role == Role.ADMIN:
-            wanted |= Permission.objects.using(using).filter(
-                content_type__app_label="auth", content_type__model="user"
-            )
+            wanted |= permissions.filter(content_type__app_label="auth", content_type__model="user")
+        else:
+            wanted = wanted.exclude(pk__in=records.values("pk"))
+            group.permissions.remove(*records.filter(group=group))
         group.permissions.add(*wanted.exclude(group=group))

@@ -110,3 +110,19 @@ def test_people_admin_shows_roles_and_team(login, admin_user, agent):
     response = login(admin_user).get("/admin/auth/user/")
     assert response.status_code == 200
     assert b"alice" in response.content and b"North" in response.content
+
+
+@pytest.mark.django_db
+def test_only_admins_may_browse_peoples_records_in_the_django_admin():
+    from django.contrib.auth.models import Group
+
+    from teams.access import RECORD_MODELS
+
+    for role in ("Agent", "Supervisor"):
+        codenames = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+        for models in RECORD_MODELS.values():
+            for model in models:
+                assert f"view_{model}" not in codenames, (role, model)
+        assert "view_script" in codenames and "change_script" not in codenames
+    admin = set(Group.objects.get(name="Admin").permissions.values_list("codename", flat=True))
+    assert {"view_evaluation", "view_concern", "change_script"} <= admin

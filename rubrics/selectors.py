@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Abs, Cast, Floor, Least, TruncWeek
+from django.db.models.functions import Abs, Cast, Coalesce, Floor, Least, TruncWeek
 from django.utils import timezone
 
 from rubrics.models import Dispute, Evaluation, Interaction, Rating, ReviewSample
@@ -15,10 +15,11 @@ DEFAULT_RANGE_DAYS = 90
 
 
 def date_window(date_from: date | None, date_to: date | None) -> tuple[datetime, datetime]:
-    """Inclusive calendar dates -> [start, end) datetimes; the default is the last 90 days."""
+    """Inclusive calendar dates -> [start, end) datetimes; the default is the last 90 days
+    (today and the 89 before it). Dates beyond the calendar's ends are clamped, never an error."""
     today = timezone.localdate()
-    date_to = date_to or today
-    date_from = date_from or date_to - timedelta(days=DEFAULT_RANGE_DAYS)
+    date_to = min(date_to or today, date.max - timedelta(days=1))
+    date_from = date_from or max(date_to - timedelta(days=DEFAULT_RANGE_DAYS - 1), date.min)
     tz = timezone.get_current_timezone()
     start = datetime.combine(date_from, time.min, tzinfo=tz)
     end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
@@ -44,6 +45,8 @@ def interactions_with_scores(queryset):
 
 
 def _weekly_trend(evaluations) -> list[dict]:
+    """Average self and review score per week; weeks without scores are kept, empty, so the
+    chart's time axis stays true."""
     rows = (
         evaluations.annotate(week=TruncWeek("interaction__occurred_at"))
         .values("week")
@@ -53,14 +56,21 @@ def _weekly_trend(evaluations) -> list[dict]:
         )
         .order_by("week")
     )
-    return [
-        {
-            "week": row["week"].date().isoformat(),
-            "self": float(row["self_avg"]) if row["self_avg"] is not None else None,
-            "review": float(row["review_avg"]) if row["review_avg"] is not None else None,
-        }
-        for row in rows
-    ]
+    by_week = {row["week"].date(): row for row in rows}
+    if not by_week:
+        return []
+    weeks, week = [], min(by_week)
+    while week <= max(by_week):
+        row = by_week.get(week, {})
+        weeks.append(
+            {
+                "week": week.isoformat(),
+                "self": float(row["self_avg"]) if row.get("self_avg") is not None else None,
+                "review": float(row["review_avg"]) if row.get("review_avg") is not None else None,
+            }
+        )
+        week += timedelta(days=7)
+    return weeks
 
 
 def my_scores(agent, start: datetime, end: datetime) -> dict:
@@ -175,7 +185,7 @@ def dashboard(
     threshold: Decimal = DEFAULT_THRESHOLD,
     list_all_agents: bool = True,
 ) -> dict:
-    """The team (or organisation) dashboard, aggregated in PostgreSQL in 7 queries.
+    """The team (or organisation) dashboard, aggregated in PostgreSQL in 8 queries.
 
     `teams` is the scope the viewer may see and has chosen; `agent_id` narrows every figure
     but the agent table to one person.
@@ -187,6 +197,9 @@ def dashboard(
     )
     if agent_id is not None:
         window &= Q(interaction__agent_id=agent_id)
+    # Imported here: the checklists' evidence page imports this module's my_scores.
+    from checklists.selectors import checklist_no_counts
+
     evaluations = Evaluation.objects.filter(window, is_current=True)
     SELF, REVIEW = Evaluation.Kind.SELF, Evaluation.Kind.REVIEW
     open_dispute = Q(interaction__dispute__status=OPEN)
@@ -215,6 +228,7 @@ def dashboard(
         "agents": _agent_averages(teams, start, end, threshold, list_all_agents),
         "gaps": _largest_gaps(evaluations),
         "waiting": _waiting_on_someone(evaluations),
+        "checklists": checklist_no_counts(teams, start, end, runner_id=agent_id),
         "threshold": threshold,
     }
 
@@ -308,9 +322,14 @@ def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
         .order_by("first_name", "last_name", "username")
     )
     if not list_all_agents:
-        people = people.filter(
-            Q(review_pct__lt=threshold) | Q(review_pct__isnull=True, self_pct__lt=threshold)
-        )[:DASHBOARD_LIST_LIMIT]
+        # Across all teams only those under the threshold are listed, the lowest first.
+        people = (
+            people.filter(
+                Q(review_pct__lt=threshold) | Q(review_pct__isnull=True, self_pct__lt=threshold)
+            )
+            .annotate(basis_pct=Coalesce("review_pct", "self_pct"))
+            .order_by("basis_pct", "username")[:DASHBOARD_LIST_LIMIT]
+        )
     result = []
     for person in people:
         basis = person.review_pct if person.review_pct is not None else person.self_pct
@@ -321,20 +340,21 @@ def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
 
 
 def _largest_gaps(evaluations) -> list[dict]:
-    """Where agents rate themselves furthest from their reviews, per agent and criterion."""
-    self_rating = Rating.objects.filter(
-        evaluation__interaction=OuterRef("evaluation__interaction"),
-        evaluation__kind=Evaluation.Kind.SELF,
-        evaluation__is_current=True,
-        criterion__key=OuterRef("criterion__key"),
-        value__isnull=False,
-    ).values("value")[:1]
+    """Where agents rate themselves furthest from their reviews, per agent and criterion, over
+    the interactions that have both (positive: the agent rated themselves higher).
+
+    One grouped scan: the average self-rating minus the average review rating, both over the
+    reviewed interactions only. (With every criterion rated, that equals the average gap.)
+    """
+    reviewed = Evaluation.objects.filter(
+        interaction=OuterRef("evaluation__interaction"),
+        kind=Evaluation.Kind.REVIEW,
+        is_current=True,
+    )
+    SELF, REVIEW = Evaluation.Kind.SELF, Evaluation.Kind.REVIEW
     return list(
-        Rating.objects.filter(
-            evaluation__in=evaluations.filter(kind=Evaluation.Kind.REVIEW), value__isnull=False
-        )
-        .annotate(self_value=Subquery(self_rating))
-        .filter(self_value__isnull=False)
+        Rating.objects.filter(evaluation__in=evaluations, value__isnull=False)
+        .filter(Exists(reviewed))
         .values(
             "evaluation__interaction__agent_id",
             "evaluation__interaction__agent__username",
@@ -343,33 +363,41 @@ def _largest_gaps(evaluations) -> list[dict]:
             "criterion__key",
             "criterion__name",
         )
-        .annotate(gap=Avg(F("self_value") - F("value")), pairs=Count("id"))
-        .filter(gap__gt=0)
+        .annotate(
+            self_avg=Avg("value", filter=Q(evaluation__kind=SELF)),
+            review_avg=Avg("value", filter=Q(evaluation__kind=REVIEW)),
+            pairs=Count("id", filter=Q(evaluation__kind=REVIEW)),
+        )
+        .annotate(gap=F("self_avg") - F("review_avg"))
+        .filter(self_avg__isnull=False, review_avg__isnull=False)
+        .exclude(gap=0)
         .order_by(Abs("gap").desc(), "evaluation__interaction__agent__username")[:10]
     )
 
 
 def _waiting_on_someone(evaluations) -> dict:
-    """Open disputes (waiting on the reviewer) and reviews the agent has not acknowledged."""
-    rows = list(
-        evaluations.filter(kind=Evaluation.Kind.REVIEW)
-        .filter(Q(interaction__dispute__status=OPEN) | Q(acknowledged_at__isnull=True))
-        .select_related("interaction__agent", "interaction__dispute", "author")
-        .order_by(F("interaction__dispute__created_at").asc(nulls_last=True), "created_at", "id")[
-            : 2 * DASHBOARD_LIST_LIMIT
-        ]
+    """Open disputes (waiting on the reviewer) and reviews the agent has not acknowledged,
+    each list limited on its own, in one query."""
+    reviews = evaluations.filter(kind=Evaluation.Kind.REVIEW).select_related(
+        "interaction__agent", "interaction__dispute", "author"
     )
-    disputes, unacknowledged = [], []
-    for review in rows:
+    disputes = reviews.filter(interaction__dispute__status=OPEN).order_by(
+        "interaction__dispute__created_at", "id"
+    )[:DASHBOARD_LIST_LIMIT]
+    unacknowledged = (
+        reviews.filter(acknowledged_at__isnull=True)
+        .exclude(interaction__dispute__status=OPEN)
+        .order_by("created_at", "id")[:DASHBOARD_LIST_LIMIT]
+    )
+    waiting = {"disputes": [], "unacknowledged": []}
+    for review in disputes.union(unacknowledged, all=True):
         dispute = getattr(review.interaction, "dispute", None)
-        if dispute is not None and dispute.is_open:
-            disputes.append(review)
-        else:
-            unacknowledged.append(review)
-    return {
-        "disputes": disputes[:DASHBOARD_LIST_LIMIT],
-        "unacknowledged": unacknowledged[:DASHBOARD_LIST_LIMIT],
-    }
+        waiting["disputes" if dispute is not None and dispute.is_open else "unacknowledged"].append(
+            review
+        )
+    waiting["disputes"].sort(key=lambda review: (review.interaction.dispute.created_at, review.pk))
+    waiting["unacknowledged"].sort(key=lambda review: (review.created_at, review.pk))
+    return waiting
 
 
 def team_comparison(teams, start: datetime, end: datetime) -> list[Team]:
@@ -417,7 +445,8 @@ def dashboard_evaluations(*, teams, agent_id=None, start: datetime, end: datetim
     return (
         evaluations.select_related("interaction__team", "interaction__agent", "author", "rubric")
         .prefetch_related("ratings__criterion")
-        .order_by("interaction__occurred_at", "interaction_id", "kind")
+        # Per interaction: the agent's own score first, then the review ("self" > "review").
+        .order_by("interaction__occurred_at", "interaction_id", "-kind")
     )
 
 

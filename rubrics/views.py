@@ -1,11 +1,12 @@
 import csv
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -484,14 +485,24 @@ def my_reviews(request):
 # Dashboards ----------------------------------------------------------------------------------
 
 
+THRESHOLD_SESSION_KEY = "dashboard_threshold"
+
+
 def _dashboard_filters(request):
-    """The validated filter form and its values; defaults where a value is missing or bad."""
+    """The filter form and the values to use: each field that is valid, defaults for the rest.
+
+    The threshold a leader sets is remembered in their session until they change it.
+    """
     form = DashboardFilterForm(request.GET or None)
-    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cleaned = form.valid_values()
     start, end = date_window(cleaned.get("date_from"), cleaned.get("date_to"))
     threshold = cleaned.get("threshold")
-    if threshold is None:
-        threshold = selectors.DEFAULT_THRESHOLD
+    if threshold is not None:
+        if str(threshold) != request.session.get(THRESHOLD_SESSION_KEY):
+            request.session[THRESHOLD_SESSION_KEY] = str(threshold)
+    else:
+        remembered = request.session.get(THRESHOLD_SESSION_KEY)
+        threshold = Decimal(remembered) if remembered else selectors.DEFAULT_THRESHOLD
     return form, {
         "team_id": _int_or_none(request.GET.get("team")),
         "agent_id": _int_or_none(request.GET.get("agent")),
@@ -516,6 +527,12 @@ def _dashboard(request, *, organisation: bool):
         threshold=filters["threshold"],
         list_all_agents=not organisation or len(chosen) == 1 or agent_id is not None,
     )
+    for team in teams:
+        # Checklist counts cover the chosen teams; the others show a dash, not a false zero.
+        counts = data["checklists"]["by_team"].get(team.pk, {})
+        chosen_team = team in chosen
+        team.checklist_runs = counts.get("runs", 0) if chosen_team else None
+        team.checklist_no_answers = counts.get("no_answers", 0) if chosen_team else None
     agent = next((person for person in data["agents"] if person.pk == agent_id), None)
     if agent_id is not None and agent is None:
         raise Http404("No such agent in your teams.")
@@ -567,6 +584,17 @@ CSV_FIXED_COLUMNS = [
 ]
 
 
+def _criterion_columns() -> list[str]:
+    """Criterion keys in the current rubric's order, then any only older versions had."""
+    keys = []
+    for key in Criterion.objects.order_by("-rubric__version", "position", "key").values_list(
+        "key", flat=True
+    ):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def _csv_cell(value) -> str:
     """Text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
     text = "" if value is None else str(value)
@@ -583,7 +611,16 @@ class _Echo:
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_GET
 def dashboard_export(request):
-    _, filters = _dashboard_filters(request)
+    form, filters = _dashboard_filters(request)
+    if form.is_bound and not form.is_valid():
+        # A file quietly built from other filters than asked for would mislead; say what is wrong.
+        problems = "; ".join(
+            f"{form.fields[field].label if field in form.fields else 'Filters'}: {' '.join(errors)}"
+            for field, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            f"The export was not made. {problems}", content_type="text/plain; charset=utf-8"
+        )
     start, end = filters["start"], filters["end"]
     chosen = _chosen(_led_teams(request.user), filters["team_id"])
     agent_id = filters["agent_id"]
@@ -595,7 +632,7 @@ def dashboard_export(request):
     evaluations = selectors.dashboard_evaluations(
         teams=chosen, agent_id=agent_id, start=start, end=end
     )
-    keys = list(Criterion.objects.order_by("key").values_list("key", flat=True).distinct())
+    keys = _criterion_columns()
     writer = csv.writer(_Echo())
 
     def rows():

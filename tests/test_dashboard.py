@@ -230,3 +230,128 @@ def test_csv_query_count_is_constant(
         response = client.get("/dashboard/export.csv")
         body = b"".join(response.streaming_content).decode()
     assert body.count("\n") == 301
+
+
+# Filters at the edges, remembered thresholds and the checklist counts -------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["date_to=9999-12-31", "date_to=0001-01-05", "date_from=0001-01-01", "date_from=1999-12-31"],
+)
+def test_dates_beyond_the_bounds_get_a_message_not_an_error(login, supervisor, agent, query):
+    client = login(supervisor)
+    response = client.get(f"/dashboard/?{query}")
+    assert response.status_code == 200
+    assert "Pick a date between 1 Jan 2000 and" in response.content.decode()
+    export = client.get(f"/dashboard/export.csv?{query}")
+    assert export.status_code == 400 and "Pick a date between" in export.content.decode()
+    mine = login(agent).get(f"/my/scores/?{query}")
+    assert mine.status_code == 200 and "Pick a date between" in mine.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["date_from=2026-13-01", "threshold=abc", "agent=abc&date_from=x"]
+)
+def test_export_with_a_bad_filter_is_refused_with_the_reason(login, supervisor, query):
+    response = login(supervisor).get(f"/dashboard/export.csv?{query}")
+    assert response.status_code == 400
+    assert response.content.decode().startswith("The export was not made.")
+
+
+def test_a_bad_filter_keeps_the_good_ones(login, supervisor, scores):
+    old = Interaction.objects.get(reference="ZD-B1")
+    old.occurred_at = timezone.now() - timedelta(days=120)
+    old.save()
+    earlier = (timezone.localdate() - timedelta(days=150)).isoformat()
+    context = login(supervisor).get(f"/dashboard/?date_from={earlier}&threshold=abc").context
+    assert context["totals"]["scored"] == 3  # the valid date still applies
+    assert "threshold" in context["form"].errors
+
+
+def test_the_threshold_is_remembered(login, supervisor):
+    client = login(supervisor)
+    assert client.get("/dashboard/").context["threshold"] == Decimal("70")
+    client.get("/dashboard/?threshold=55.5")
+    assert client.get("/dashboard/").context["threshold"] == Decimal("55.5")
+
+
+def test_the_default_range_is_ninety_days_including_today(login, supervisor):
+    context = login(supervisor).get("/dashboard/").context
+    assert (context["end"] - context["start"]).days == 89
+    assert context["end"] == timezone.localdate()
+
+
+def test_gaps_show_agents_who_rate_themselves_lower_too(login, supervisor, agent):
+    interaction = self_score(agent, uniform(3), reference="ZD-MODEST").interaction
+    review(interaction, supervisor, uniform(5))
+    rows = login(supervisor).get("/dashboard/").context["gaps"]
+    assert rows and all(row["gap"] == -2 for row in rows)
+    body = login(supervisor).get("/dashboard/").content.decode()
+    assert "-2.00" in body
+
+
+def test_trend_keeps_empty_weeks(login, supervisor, agent):
+    self_score(agent, uniform(4), days_ago=1, reference="ZD-NOW")
+    self_score(agent, uniform(4), days_ago=29, reference="ZD-THEN")
+    trend = login(supervisor).get("/dashboard/").context["trend"]
+    weeks = [row["week"] for row in trend]
+    assert len(weeks) >= 4
+    assert all(
+        (timezone.datetime.fromisoformat(b) - timezone.datetime.fromisoformat(a)).days == 7
+        for a, b in zip(weeks, weeks[1:], strict=False)
+    )
+    assert any(row["self"] is None for row in trend)
+
+
+def test_waiting_lists_are_limited_separately(login, supervisor, agent):
+    from rubrics.selectors import DASHBOARD_LIST_LIMIT
+
+    for number in range(DASHBOARD_LIST_LIMIT + 2):
+        interaction = self_score(agent, reference=f"ZD-D{number}").interaction
+        review(interaction, supervisor, uniform(3))
+        dispute_raise(interaction=interaction, agent=agent, reason="No", proposed={"empathy": 4})
+    for number in range(3):
+        review(self_score(agent, reference=f"ZD-U{number}").interaction, supervisor)
+    context = login(supervisor).get("/dashboard/").context
+    assert len(context["waiting"]["disputes"]) == DASHBOARD_LIST_LIMIT
+    assert len(context["waiting"]["unacknowledged"]) == 3
+    assert context["totals"]["open_disputes"] == DASHBOARD_LIST_LIMIT + 2
+
+
+def test_checklist_no_answers_appear_on_the_dashboard(login, supervisor, agent, other_agent):
+    from checklists.models import Checklist
+    from checklists.services import checklist_run_create
+
+    checklist = Checklist.objects.get(slug="interaction-ethics")
+    items = list(checklist.items.filter(is_active=True))
+
+    def run(person, noes):
+        interaction = self_score(person, reference="ZD-CHK").interaction
+        answers = {
+            item.pk: ("no", "Missed it") if index < noes else ("yes", "")
+            for index, item in enumerate(items)
+        }
+        checklist_run_create(
+            checklist=checklist, runner=person, interaction=interaction, answers=answers
+        )
+
+    run(agent, 2)
+    run(agent, 1)
+    run(other_agent, 5)
+    response = login(supervisor).get("/dashboard/")
+    rows = response.context["checklists"]["by_person"]
+    assert [(row["runner__username"], row["runs"], row["no_answers"]) for row in rows] == [
+        ("alice", 2, 3)
+    ]
+    assert 'data-testid="checklist-row"' in response.content.decode()
+
+
+def test_csv_columns_follow_the_rubric_and_self_comes_first(login, supervisor, scores):
+    response = login(supervisor).get("/dashboard/export.csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    header = lines[0].split(",")
+    assert header[-5:] == ["empathy", "accuracy", "fairness", "transparency", "respect"]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    first = [row["kind"] for row in rows if row["reference"] == "ZD-A1"]
+    assert first == ["self", "review"]

@@ -6,12 +6,15 @@ from django.db.models import Count, Prefetch, Q
 
 from checklists.models import (
     Answer,
+    Checklist,
     ChecklistAnswer,
     ChecklistRun,
     ProofPlanProgress,
     ProofPlanTask,
 )
 from rubrics.selectors import my_scores
+from teams.access import has_role
+from teams.models import Role
 
 
 def checklist_no_counts(teams, start: datetime, end: datetime, runner_id=None) -> dict:
@@ -102,3 +105,16 @@ def evidence_of_practice(agent, start: datetime, end: datetime) -> dict:
         "trend": scores["trend"],
         "criteria": scores["criteria"],
     }
+
+
+def runnable_checklists(user):
+    """The checklists a person may run: agents the everyday ones, leaders also the policy one.
+
+    Service-change reviews have their own pages, so that checklist is never run as a list.
+    """
+    checklists = Checklist.objects.filter(is_active=True).exclude(
+        kind=Checklist.Kind.SERVICE_CHANGE
+    )
+    if not has_role(user, Role.SUPERVISOR, Role.ADMIN):
+        checklists = checklists.filter(audience=Checklist.Audience.AGENTS)
+    return checklists.order_by("kind")

@@ -64,15 +64,6 @@ def _page(request, queryset):
 # --- Checklist runs -----------------------------------------------------------------------------
 
 
-def _runnable_checklists(user):
-    checklists = Checklist.objects.filter(is_active=True).exclude(
-        kind=Checklist.Kind.SERVICE_CHANGE
-    )
-    if not has_role(user, *LEADERS):
-        checklists = checklists.filter(audience=Checklist.Audience.AGENTS)
-    return checklists.order_by("kind")
-
-
 @role_required(*ANY_ROLE)
 @require_GET
 def checklist_index(request):
@@ -80,7 +71,7 @@ def checklist_index(request):
         request,
         "checklists/index.html",
         {
-            "checklists": _runnable_checklists(request.user).prefetch_related(
+            "checklists": selectors.runnable_checklists(request.user).prefetch_related(
                 Prefetch("items", queryset=ChecklistItem.objects.filter(is_active=True))
             ),
             "recent_runs": selectors.runs_for_list(request.user).filter(runner=request.user)[:5],

@@ -61,6 +61,7 @@ SELECT idx, word, similarity FROM ranked WHERE place <= %(per_term)s ORDER BY id
 @dataclass
 class SearchResult:
     kind: str
+    object_id: int
     kind_label: str
     title: SafeString
     snippet: SafeString
@@ -171,6 +172,7 @@ def library_search(*, query: str, user, kinds: list[str] | None = None) -> Searc
         grouped.setdefault(row["kind"], []).append(
             SearchResult(
                 kind=row["kind"],
+                object_id=row["object_id"],
                 kind_label=labels[row["kind"]],
                 title=highlight(row["title_marked"]),
                 snippet=highlight(row["snippet_marked"]),

@@ -457,3 +457,78 @@ def test_users_are_throttled(agent, monkeypatch):
     statuses = [client.get("/api/v1/rubric/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert "detail" in client.get("/api/v1/rubric/").json()
+
+
+# Library and checklists -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["agent", "other_agent", "supervisor", "admin"])
+def test_scripts_faq_and_checklists_are_readable_by_every_role(personas, persona):
+    client = api_as(personas[persona])
+    for url in ("/api/v1/scripts/", "/api/v1/faq/", "/api/v1/checklists/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_content_endpoints_need_a_login():
+    for url in ("/api/v1/scripts/", "/api/v1/faq/", "/api/v1/checklists/"):
+        assert APIClient().get(url).status_code == 401
+
+
+def test_scripts_list_published_only_for_agents(agent, admin_user):
+    from scripts_library.models import Script
+
+    draft = Script.objects.published().first()
+    Script.objects.filter(pk=draft.pk).update(status="draft")
+    agent_slugs = {
+        row["slug"] for row in api_as(agent).get("/api/v1/scripts/?page_size=200").json()["results"]
+    }
+    admin_slugs = {
+        row["slug"]
+        for row in api_as(admin_user).get("/api/v1/scripts/?page_size=200").json()["results"]
+    }
+    assert draft.slug not in agent_slugs and draft.slug in admin_slugs
+    script = next(row for row in api_as(agent).get("/api/v1/scripts/").json()["results"])
+    assert set(script) >= {"slug", "title", "body", "placeholders", "criteria", "version"}
+
+
+def test_script_search_ranks_and_forgives_typos(agent):
+    from scripts_library.models import Script
+
+    target = Script.objects.published().order_by("title").first()
+    client = api_as(agent)
+    exact = client.get("/api/v1/scripts/", {"q": target.title}).json()["results"]
+    assert exact[0]["slug"] == target.slug
+    word = max(target.title.split(), key=len)
+    typo = word[:2] + word[3:]  # one letter dropped
+    assert target.slug in {
+        row["slug"] for row in client.get("/api/v1/scripts/", {"q": typo}).json()["results"]
+    }
+
+
+def test_faq_search_and_bad_queries(agent):
+    client = api_as(agent)
+    all_entries = client.get("/api/v1/faq/?page_size=200").json()
+    assert all_entries["count"] >= 30
+    found = client.get("/api/v1/faq/", {"q": "refund"}).json()
+    assert 0 < found["count"] < all_entries["count"]
+    too_long = client.get("/api/v1/faq/", {"q": "x" * 5000})
+    assert too_long.status_code == 400 and "q" in too_long.json()
+    hostile = client.get("/api/v1/faq/", {"q": "'; DROP TABLE rubrics_rating; -- <script>"})
+    assert hostile.status_code == 200
+    assert Rating.objects.count() == 0  # the table is still there, untouched
+
+
+def test_checklists_follow_the_audience(agent, supervisor):
+    agent_kinds = {row["kind"] for row in api_as(agent).get("/api/v1/checklists/").json()}
+    leader_kinds = {row["kind"] for row in api_as(supervisor).get("/api/v1/checklists/").json()}
+    assert agent_kinds == {"interaction"}
+    assert leader_kinds == {"interaction", "policy"}
+    checklist = api_as(agent).get("/api/v1/checklists/").json()[0]
+    assert len(checklist["items"]) == 10 and checklist["items"][0]["question"]
+
+
+def test_content_lists_take_constant_queries(agent, django_assert_max_num_queries):
+    client = api_as(agent)
+    for url in ("/api/v1/scripts/", "/api/v1/faq/", "/api/v1/checklists/", "/api/v1/faq/?q=refund"):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200, url

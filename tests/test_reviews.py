@@ -603,3 +603,11 @@ def test_every_review_page_for_every_persona(client, personas, review_world, met
         client.force_login(personas[persona])
         response = getattr(client, method)(target, data)
         assert response.status_code == status, (persona, target)
+
+
+def test_the_agent_can_run_the_checklist_from_the_interaction(login, agent):
+    scored = self_score(agent)
+    body = login(agent).get(f"/interactions/{scored.interaction_id}/").content.decode()
+    link = f"/checklists/interaction-ethics/run/?interaction={scored.interaction_id}"
+    assert link in body
+    assert login(agent).get(link).status_code == 200

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check-python
+.PHONY: install run test lint format bench check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "EthicsKit needs Python 3.11 or newer; set PYTHON=python3.11 or similar.")'
@@ -31,6 +31,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# The benchmark: BENCH_ARGS="--rows 10000000" for the large run. See docs/performance.md.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -142,7 +142,7 @@ class Command(BaseCommand):
                 agents.append((agent, (team, supervisor, skill)))
         return agents
 
-    def create_interactions(self, rubric, agents, size, review_share, offset):
+    def create_interactions(self, rubric, agents, size, review_share, offset, days=90):
         agent_ids = [agent.id for agent, _ in agents]
         team_ids = [team.id for _, (team, _, _) in agents]
         supervisor_ids = [supervisor.id for _, (_, supervisor, _) in agents]
@@ -158,7 +158,7 @@ class Command(BaseCommand):
                 CREATE TEMP TABLE demo_new ON COMMIT DROP AS
                 WITH picked AS (
                     SELECT g, 1 + (g %% %(agents)s) AS slot,
-                           now() - random() * interval '90 days' AS occurred_at
+                           now() - random() * %(days)s * interval '1 day' AS occurred_at
                     FROM generate_series(%(first)s, %(last)s) AS g
                 ), inserted AS (
                     INSERT INTO rubrics_interaction
@@ -189,6 +189,7 @@ class Command(BaseCommand):
                     "topics": TOPICS,
                     "topic_count": len(TOPICS),
                     "review_share": review_share,
+                    "days": days,
                 },
             )
             # Self-ratings scatter around the agent's skill; reviews run a little lower.

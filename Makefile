@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench check-python
+.PHONY: install run test e2e lint format bench check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "EthicsKit needs Python 3.11 or newer; set PYTHON=python3.11 or similar.")'
@@ -30,7 +30,12 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
+	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser tests (tests/e2e) are skipped. Install it with: apt-get install chromium"
 	$(PY) -m pytest
+
+# The browser journeys only (Playwright driving Debian's Chromium).
+e2e: install
+	$(PY) -m pytest tests/e2e
 
 # The benchmark: BENCH_ARGS="--rows 10000000" for the large run. See docs/performance.md.
 bench: install

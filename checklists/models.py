@@ -542,6 +542,7 @@ class ProofPlanProgress(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = "proof plan progress"
         ordering = ["task"]
         constraints = [
             models.UniqueConstraint(fields=["user", "task"], name="one_progress_per_task"),

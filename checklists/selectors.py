@@ -29,7 +29,9 @@ def checklist_no_counts(teams, start: datetime, end: datetime, runner_id=None) -
     if runner_id is not None:
         runs = runs.filter(runner_id=runner_id)
     by_person = list(
-        runs.values("team_id", "runner_id", "runner__username")
+        runs.values(
+            "team_id", "runner_id", "runner__username", "runner__first_name", "runner__last_name"
+        )
         .annotate(
             runs=Count("id", distinct=True),
             no_answers=Count("answers", filter=Q(answers__answer=Answer.NO)),

@@ -1,0 +1,123 @@
+"""The library and the everyday tools in a real browser."""
+
+from tests.conftest import make_user, self_score
+from tests.e2e.conftest import E2E
+
+pytestmark = E2E
+
+
+def test_an_admin_publishes_a_must_read_script_and_the_agent_reads_fills_and_copies_it(visit):
+    from scripts_library.models import Script
+    from teams.models import Team
+
+    north = Team.objects.create(name="North")
+    agent = make_user("alice", "Agent", team=north, first_name="Alice")
+    admin = make_user("ada", "Admin", is_staff=True, first_name="Ada")
+    script = Script.objects.published().filter(body__contains="[").order_by("title").first()
+
+    ada = visit(admin)
+    page = ada.page
+    page.goto(f"/admin/scripts_library/script/{script.pk}/change/")
+    page.fill("#id_guidance", script.guidance + "\nSay the refund date only once it is booked.")
+    page.check("#id_require_acknowledgement")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+    assert "was changed successfully" in page.content()
+
+    alice = visit(agent)
+    page = alice.go("/")
+    assert script.title in page.content()
+    with page.expect_navigation():
+        page.click("button:has-text('I have read it')")
+    assert "Please read and confirm" not in page.content()
+
+    page = alice.go(f"/library/scripts/{script.slug}/")
+    for index, field in enumerate(page.locator("form input[type=text]").all()):
+        field.fill(f"Value {index}")
+    # The script updates as you type (htmx); the button does the same without JavaScript.
+    page.get_by_role("button", name="Show my script").click()
+    page.wait_for_function(
+        "document.querySelector('#filled-script-text')?.textContent.includes('Value 0')"
+    )
+    alice.check()
+    alice.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy to clipboard").click()
+    page.wait_for_function("document.querySelector('#copy-status').textContent.trim() !== ''")
+    alice.screenshot("script-fill-in")
+
+
+def test_an_agent_runs_a_checklist_raises_an_anonymous_concern_and_searches(visit):
+    from checklists.models import ChecklistRun, Concern
+    from teams.models import Team
+
+    north = Team.objects.create(name="North")
+    agent = make_user("alice", "Agent", team=north, first_name="Alice")
+    interaction = self_score(agent, reference="ZD-CHECK").interaction
+
+    alice = visit(agent)
+    page = alice.go(f"/checklists/interaction-ethics/run/?interaction={interaction.pk}")
+    for fieldset in page.locator("main fieldset").all():
+        fieldset.locator("input[type=radio]").first.check()
+    page.locator("main fieldset").nth(2).locator("input[value=no]").check()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert ChecklistRun.objects.count() == 0  # a "no" needs a note
+    alice.check()
+    page.locator("main fieldset").nth(2).locator("textarea").fill("Forgot to offer the options.")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert ChecklistRun.objects.count() == 1
+    alice.check()
+    alice.screenshot("checklist-run")
+
+    page = alice.go("/concerns/new/")
+    page.locator("input[type=radio]").first.check()
+    page.fill("textarea", "A caller offered a gift card if I waived the fee.")
+    page.check("input[type=checkbox]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    concern = Concern.objects.get()
+    assert concern.is_anonymous and concern.reporter_id is None
+    assert "alice" not in page.content().lower().split("</nav>")[-1]
+
+    page = alice.go("/library/search/?q=discont")
+    assert "discount" in page.content().lower()
+    alice.screenshot("library-search")
+
+
+PAGES = {
+    "agent": [
+        "/",
+        "/score/",
+        "/my/scores/",
+        "/my/reviews/",
+        "/library/",
+        "/library/faq/",
+        "/library/search/?q=refund",
+        "/checklists/",
+        "/triage/",
+        "/decisions/",
+        "/concerns/",
+        "/proof-plan/",
+        "/profile/",
+    ],
+    "supervisor": ["/reviews/", "/dashboard/", "/checklists/runs/", "/service-changes/"],
+    "admin": ["/dashboard/organisation/", "/concerns/queue/", "/library/acknowledgements/"],
+}
+
+
+def test_every_main_page_fits_375_pixels_and_passes_axe(visit):
+    from teams.models import Team
+
+    north = Team.objects.create(name="North")
+    people = {
+        "agent": make_user("alice", "Agent", team=north),
+        "supervisor": make_user("sue", "Supervisor", leads=[north]),
+        "admin": make_user("ada", "Admin", is_staff=True),
+    }
+    self_score(people["agent"])
+    for role, paths in PAGES.items():
+        person = visit(people[role])
+        for path in paths:
+            person.go(path)
+            person.no_sideways_scroll(path)

@@ -1,0 +1,113 @@
+"""Supervisors and agents in a real browser: blind review, acknowledgement, dispute, dashboard."""
+
+import re
+
+from tests.conftest import RATINGS, make_user, self_score
+from tests.e2e.conftest import E2E
+
+pytestmark = E2E
+
+
+def world():
+    from teams.models import Team
+
+    north = Team.objects.create(name="North")
+    agent = make_user("alice", "Agent", team=north, first_name="Alice", last_name="Agent")
+    supervisor = make_user("sue", "Supervisor", leads=[north], first_name="Sue", last_name="Lead")
+    first = self_score(agent, RATINGS, reference="ZD-FIRST", days_ago=2).interaction
+    second = self_score(
+        agent, {**RATINGS, "empathy": 5}, reference="ZD-SECOND", days_ago=1
+    ).interaction
+    return agent, supervisor, first, second
+
+
+def review_in_browser(page, interaction, empathy):
+    page.goto(f"/interactions/{interaction.pk}/")
+    assert "Review it now" in page.content()
+    assert "4.20" not in page.content()  # blind: the agent's own score is not on the page
+    with page.expect_navigation():
+        page.get_by_role("link", name="Review it now").click()
+    assert "4.20" not in page.content()
+    for key, value in {**RATINGS, "empathy": empathy, "fairness": 2}.items():
+        page.check(f"input[name=rating_{key}][value='{value}']")
+    page.fill("#id_comment_fairness", "Promised a date we cannot keep.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my review").click()
+
+
+def test_blind_review_acknowledgement_and_dispute(visit):
+    agent, supervisor, first, second = world()
+    sue = visit(supervisor)
+    page = sue.go("/reviews/")
+    assert "ZD-FIRST" in page.content() and "ZD-SECOND" in page.content()
+    sue.screenshot("review-queue")
+    review_in_browser(page, first, empathy=4)
+    sue.check()
+    assert page.locator("[data-testid=gap-fairness]").inner_text() == "+1"
+    page.fill("#id_body", "Warm and clear. Check the refund policy before giving a date.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add coaching").click()
+    assert "Coaching comment added" in page.content()
+    sue.screenshot("review-side-by-side")
+    review_in_browser(page, second, empathy=3)
+
+    alice = visit(agent)
+    page = alice.go("/")
+    assert "<strong>2</strong> unread reviews" in page.content()
+    page = alice.go("/my/reviews/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="ZD-FIRST").click()
+    alice.check()
+    assert "Check the refund policy" in page.content()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Acknowledge the review").click()
+    assert "the review is acknowledged" in page.content()
+
+    page.goto(f"/interactions/{second.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Dispute the review").click()
+    alice.check()
+    page.select_option("#id_propose_empathy", "5")
+    page.fill("#id_reason", "I stayed with the caller until the refund was booked.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the dispute").click()
+    assert page.locator("[data-testid=dispute-status]").inner_text() == "Open"
+
+    page = sue.go("/")
+    assert "1 dispute" in page.locator("[data-testid=disputes-to-settle]").inner_text()
+    page = sue.go(f"/interactions/{second.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Settle this dispute").click()
+    sue.check()
+    page.check("input[name=decision][value=partly_accepted]")
+    page.select_option("#id_final_empathy", "4")
+    page.fill("#id_reason", "You stayed, but the hold was long.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the decision").click()
+    assert page.locator("[data-testid=dispute-status]").inner_text() == "Partly accepted"
+    assert "Partly accepted the dispute: Empathy 3 → 4" in page.content()
+
+
+def test_a_supervisor_filters_the_dashboard_and_downloads_the_csv(visit):
+    agent, supervisor, first, second = world()
+    from tests.conftest import review
+
+    review(first, supervisor)
+    sue = visit(supervisor)
+    page = sue.go("/dashboard/")
+    page.wait_for_function("document.querySelector('#score-trend')?.offsetHeight > 0")
+    sue.screenshot("team-dashboard")
+    page.select_option("#id_agent", str(agent.pk))
+    page.fill("#id_threshold", "90")
+    with page.expect_navigation():
+        page.click("form[aria-label='Dashboard filters'] button[type=submit]")
+    assert re.search(r"agent=\d+", page.url) and "threshold=90" in page.url
+    sue.check()
+    assert "Under 90.0%" in page.content()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    download = download_info.value
+    lines = open(download.path(), encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("evaluation_id,interaction_id,reference")
+    assert len(lines) == 1 + 3  # two self-scores and one review, all Alice's
+    assert all(",alice," in line for line in lines[1:])

@@ -109,6 +109,7 @@ ERROR_RESPONSES = {
     "405": "Method not allowed.",
     "415": "Send JSON (Content-Type: application/json).",
     "429": "Too many requests: wait and retry.",
+    "503": "The database is briefly unreachable: nothing was saved; retry after Retry-After seconds.",
 }
 
 

@@ -22,11 +22,18 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("api/v1/", include("ethicskit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api/swagger_ui.html"
+        ),
+        name="api_docs",
+    ),
     path("", include("checklists.urls")),
     path("library/", include("scripts_library.urls")),
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "ethicskit.views.permission_denied"
 handler404 = "ethicskit.views.not_found"
 handler500 = "ethicskit.views.server_error"

@@ -1,3 +1,7 @@
+import sys
+
+from axes.helpers import get_client_username
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -10,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from checklists.models import Checklist
+from ethicskit.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from rubrics.models import Dispute, Rubric
 from rubrics.selectors import unread_review_count
 from scripts_library.models import FaqEntry, Script
@@ -95,7 +100,27 @@ def not_found(request, exception):
     return _api_error(request, 404, "Not found.") or defaults.page_not_found(request, exception)
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a paused sign-in: what happened, for how long, and who can help."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "username": get_client_username(request, credentials) or "",
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+def permission_denied(request, exception):
+    return _api_error(
+        request, 403, "You do not have permission to perform this action."
+    ) or defaults.permission_denied(request, exception)
+
+
 def server_error(request):
+    # A database outage noticed outside a view (a session saved after the response, a 404 page's
+    # menu) lands here rather than in DatabaseUnavailableMiddleware; it is still a 503.
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request)
     return _api_error(request, 500, "Something went wrong on our side.") or defaults.server_error(
         request
     )

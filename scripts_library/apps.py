@@ -11,8 +11,8 @@ class ScriptsLibraryConfig(AppConfig):
         from scripts_library import models, services
 
         def index_saved(sender, instance, raw=False, **kwargs):
+            # Raw saves (loaddata, a test's serialized rollback) bring their search entries along.
             if raw:
-                # Loading a fixture or a serialized copy: its search rows come with it.
                 return
             services.search_index_rows(rows=[instance])
 

@@ -68,9 +68,10 @@ def role_required(*roles: str):
 
 # The Django admin permissions each role's group holds: admins manage the toolkit's content,
 # records, teams and people; the other roles may only read content (they have no staff access).
+# Admins also see django-axes' failed sign-ins, and lift a lockout by deleting its attempt row.
 CONTENT_APPS = ["rubrics", "checklists", "scripts_library"]
 ROLE_PERMISSIONS = {
-    Role.ADMIN: ([*CONTENT_APPS, "teams"], ["add", "change", "delete", "view"]),
+    Role.ADMIN: ([*CONTENT_APPS, "teams", "axes"], ["add", "change", "delete", "view"]),
     Role.SUPERVISOR: ([*CONTENT_APPS, "teams"], ["view"]),
     Role.AGENT: (CONTENT_APPS, ["view"]),
 }

@@ -29,13 +29,13 @@ def test_an_agent_self_scores_and_finds_it_in_my_scores(visit):
     total = page.locator("[data-testid=live-score]")
     for key, value in {"empathy": 4, "accuracy": 5, "fairness": 3}.items():
         page.check(f"input[name=rating_{key}][value='{value}']")
-    page.wait_for_function("document.querySelector('[data-testid=live-score]') !== null")
+    page.wait_for_function("() => document.querySelector('[data-testid=live-score]') !== null")
     first = total.inner_text()
     page.check("input[name=rating_transparency][value='4']")
     page.check("input[name=rating_respect][value='5']")
     # htmx swaps the whole total box, so look it up afresh each time.
     page.wait_for_function(
-        "document.querySelector('[data-testid=live-score]')?.textContent.trim() === '4.20'"
+        "() => document.querySelector('[data-testid=live-score]')?.textContent.trim() === '4.20'"
     )
     assert first != "4.20"  # the total moved as ratings were picked
     assert page.locator("[data-testid=live-percent]").inner_text() == "80.0"
@@ -74,7 +74,7 @@ def test_the_self_score_form_works_with_the_keyboard_alone(visit):
         for _ in range(3):
             page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "document.querySelector('[data-testid=live-score]')?.textContent.trim() === '4.00'"
+        "() => document.querySelector('[data-testid=live-score]')?.textContent.trim() === '4.00'"
     )
     tab_to(page, "el.textContent.trim() === 'Save my score'")
     with page.expect_navigation():

@@ -37,12 +37,12 @@ def test_an_admin_publishes_a_must_read_script_and_the_agent_reads_fills_and_cop
     # The script updates as you type (htmx); the button does the same without JavaScript.
     page.get_by_role("button", name="Show my script").click()
     page.wait_for_function(
-        "document.querySelector('#filled-script-text')?.textContent.includes('Value 0')"
+        "() => document.querySelector('#filled-script-text')?.textContent.includes('Value 0')"
     )
     alice.check()
     alice.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Copy to clipboard").click()
-    page.wait_for_function("document.querySelector('#copy-status').textContent.trim() !== ''")
+    page.wait_for_function("() => document.querySelector('#copy-status').textContent.trim() !== ''")
     alice.screenshot("script-fill-in")
 
 

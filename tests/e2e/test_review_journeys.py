@@ -95,7 +95,7 @@ def test_a_supervisor_filters_the_dashboard_and_downloads_the_csv(visit):
     review(first, supervisor)
     sue = visit(supervisor)
     page = sue.go("/dashboard/")
-    page.wait_for_function("document.querySelector('#score-trend')?.offsetHeight > 0")
+    page.wait_for_function("() => document.querySelector('#score-trend')?.offsetHeight > 0")
     sue.screenshot("team-dashboard")
     page.select_option("#id_agent", str(agent.pk))
     page.fill("#id_threshold", "90")

@@ -125,11 +125,11 @@ OSCARS = expect(
 ALICE_ONLY = expect(
     anon=LOGIN, agent=200, other_agent=404, supervisor=403, other_supervisor=403, admin=403
 )
-# Reviewing Alice's interaction: her supervisor only; admins oversee but do not review.
-SUES_TO_REVIEW = expect(
+# Reviewing North's work: its supervisor only; admins oversee but do not review.
+NORTHS_REVIEWER = expect(
     anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=403
 )
-# Settling Alice's dispute: the reviewer (Sue) or an admin.
+# North's records for leaders (and settling Alice's dispute: the reviewer, Sue, or an admin).
 NORTHS_LEADERS = expect(
     anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200
 )
@@ -188,15 +188,24 @@ MATRIX = {
     "my_scores": [get(AGENTS)],
     "my_reviews": [get(AGENTS, mark="ZD-REVIEWED", seen_by=("agent",))],
     # Reviewing is the supervisors' job; admins oversee but have no queue.
-    "review_queue": [get(SUPERVISORS, mark="ZD-WAITING", seen_by=("supervisor",))],
+    "review_queue": [
+        get(SUPERVISORS, mark="ZD-WAITING", seen_by=("supervisor",)),
+        # Another team's id in the query is someone else's: 404.
+        get(NORTHS_REVIEWER, query="team={north}", label="north"),
+    ],
     "review_sample": [
         post(
             expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=302, admin=403)
-        )
+        ),
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=403),
+            data={"team": "north", "per_agent": "1"},
+            label="north",
+        ),
     ],
     "review_create": [
-        get(SUES_TO_REVIEW, kwargs={"pk": "alice_waiting"}),
-        post(SUES_TO_REVIEW, kwargs={"pk": "alice_waiting"}, data={}),
+        get(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}),
+        post(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}, data={}),
     ],
     "coaching_comment_create": [
         post(
@@ -219,13 +228,28 @@ MATRIX = {
         get(NORTHS_LEADERS, kwargs={"pk": "alice_dispute"}),
         post(NORTHS_LEADERS, kwargs={"pk": "alice_dispute"}, data={}),
     ],
-    "team_dashboard": [get(LEADERS)],
+    "team_dashboard": [
+        get(LEADERS),
+        get(NORTHS_LEADERS, query="team={north}", label="north"),
+        get(NORTHS_LEADERS, query="team={north}&agent={alice}", label="alice"),
+    ],
     "organisation_dashboard": [get(ADMINS)],
-    "dashboard_export": [get(LEADERS, mark="ZD-REVIEWED", seen_by=("supervisor", "admin"))],
+    "dashboard_export": [
+        get(LEADERS, mark="ZD-REVIEWED", seen_by=("supervisor", "admin")),
+        get(NORTHS_LEADERS, query="team={north}", label="north"),
+        get(NORTHS_LEADERS, query="agent={alice}", label="alice"),
+    ],
     # The API, with each persona's token
     "api:rubric": [get(API_EVERYONE)],
     "api:interactions": [
         get(API_EVERYONE, mark="ZD-REVIEWED", seen_by=("agent", "supervisor", "admin")),
+        get(
+            API_EVERYONE,
+            query="team={south}",
+            mark="ZD-SOUTH",
+            seen_by=("other_agent", "other_supervisor", "admin"),
+            label="south",
+        ),
         # Only agents record interactions; an empty body is bad input.
         post(
             expect(anon=401, agent=400, other_agent=400, supervisor=403, other_supervisor=403, admin=403),
@@ -249,19 +273,32 @@ MATRIX = {
             kwargs={"pk": "north"},
         )
     ],
-    "api:scripts": [get(API_EVERYONE, mark="unreleased-wording", seen_by=("admin",))],
-    "api:faq": [get(API_EVERYONE)],
-    "api:checklists": [get(API_EVERYONE)],
+    "api:scripts": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
+    "api:faq": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
+    "api:checklists": [
+        get(API_EVERYONE, mark="policy_checklist", seen_by=("supervisor", "other_supervisor", "admin"))
+    ],
     # The schema and its docs are public: they describe the API, not anyone's data.
     "api_schema": [get(EVERYONE)],
     "api_docs": [get(EVERYONE)],
     # Checklists and decision tools (checklists/README.md)
-    "checklist_index": [get(SIGNED_IN)],
+    "checklist_index": [
+        get(SIGNED_IN, mark="policy_checklist_link", seen_by=("supervisor", "other_supervisor", "admin"))
+    ],
     "checklist_runs": [get(SIGNED_IN, mark="ZD-REVIEWED", seen_by=("agent", "supervisor", "admin"))],
     "checklist_run_detail": [get(ALICES, kwargs={"pk": "alice_run"})],
     "checklist_run": [
         get(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, label="interaction"),
         post(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, data={}, label="interaction"),
+        # Another team's interaction named in the query is not offered.
+        get(
+            SIGNED_IN,
+            kwargs={"slug": "interaction_checklist"},
+            query="interaction={oscar_interaction}",
+            mark="ZD-SOUTH",
+            seen_by=("other_agent", "other_supervisor", "admin"),
+            label="south-interaction",
+        ),
         get(LEADERS, kwargs={"slug": "policy_checklist"}, label="policy"),
         # The service-change checklist has its own pages.
         get(
@@ -338,7 +375,7 @@ MATRIX = {
         )
     ],
     # The library: drafts exist only for admins.
-    "library_scripts": [get(SIGNED_IN, mark="Unreleased wording", seen_by=("admin",))],
+    "library_scripts": [get(SIGNED_IN, mark="draft_script_link", seen_by=("admin",))],
     "library_script": [
         get(SIGNED_IN, kwargs={"slug": "published_script"}, label="published"),
         get(
@@ -364,12 +401,12 @@ MATRIX = {
             data={},
         )
     ],
-    "library_search": [get(SIGNED_IN, query="q=refund")],
-    "library_faq": [get(SIGNED_IN)],
+    "library_search": [get(SIGNED_IN, query="q=unreleased", mark="draft_script_link", seen_by=("admin",))],
+    "library_faq": [get(SIGNED_IN, mark="draft_script_link", seen_by=("admin",))],
     "library_language": [get(SIGNED_IN)],
     "library_mistakes": [get(SIGNED_IN)],
     "library_playbooks": [get(SIGNED_IN)],
-    "library_playbook": [get(SIGNED_IN, kwargs={"slug": "playbook"})],
+    "library_playbook": [get(SIGNED_IN, kwargs={"slug": "playbook"}, mark="draft_script_link", seen_by=("admin",))],
     "library_acknowledgements": [get(ADMINS)],
     "library_acknowledgement_detail": [get(ADMINS, kwargs={"slug": "published_script"})],
     # --- The Django admin's own pages (the per-model pages are generated below) ---
@@ -615,8 +652,13 @@ def build_world() -> dict:
         body="Hello [Customer Name].",
         status=Script.Status.DRAFT,
     )
-    for model in (FaqEntry, Phrase, CommonMistake, Playbook):
+    # The draft sits beside published content, so lists can show they leave it out.
+    FaqEntry.objects.order_by("pk").first().related_scripts.add(draft)
+    playbook = Playbook.objects.order_by("pk").first()
+    playbook.script = draft
+    for model in (FaqEntry, Phrase, CommonMistake):
         model.objects.order_by("pk").first().save()  # a history row for the revert page
+    playbook.save()
 
     tokens = {}
     for persona, user in people.items():
@@ -648,7 +690,11 @@ def build_world() -> dict:
         "proof_task": proof_task.pk,
         "published_script": published.slug,
         "draft_script": draft.slug,
-        "playbook": Playbook.objects.order_by("pk").first().slug,
+        "playbook": playbook.slug,
+        "draft_script_link": reverse("library_script", args=[draft.slug]),
+        "policy_checklist_link": reverse(
+            "checklist_run", args=[Checklist.objects.get(kind=Checklist.Kind.POLICY).slug]
+        ),
     }
     for model in admin.site._registry:
         name = f"{model._meta.app_label}_{model._meta.model_name}"
@@ -719,7 +765,8 @@ def url_for(key, case, world):
         kwargs = {name: _named(value, world) for name, value in case.kwargs.items()}
         args = [_named(value, world) for value in case.args]
         path = reverse(key, kwargs=kwargs or None, args=args or None)
-    return f"{path}?{case.query}" if case.query else path
+    query = case.query.format_map(_Lookup(world))
+    return f"{path}?{query}" if query else path
 
 
 class _Lookup(dict):

@@ -22,7 +22,15 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("api/v1/", include("ethicskit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # GET only: DRF would answer OPTIONS through the page's HTML renderer, which has no template
+    # for it, so anyone could make the page fail with a 500.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", http_method_names=["get", "head"]
+        ),
+        name="api_docs",
+    ),
     path("", include("checklists.urls")),
     path("library/", include("scripts_library.urls")),
     path("admin/", admin.site.urls),

@@ -22,10 +22,14 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("api/v1/", include("ethicskit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # GET only: DRF would answer OPTIONS through the page's HTML renderer, which has no template
+    # for it, so anyone could make the page fail with a 500.
     path(
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(
-            url_name="api_schema", template_name="api/swagger_ui.html"
+            url_name="api_schema",
+            template_name="api/swagger_ui.html",
+            http_method_names=["get", "head"],
         ),
         name="api_docs",
     ),

@@ -238,7 +238,9 @@ def test_queue_lists_open_concerns_oldest_first(
     with django_assert_max_num_queries(8):
         body = client.get("/concerns/queue/").content.decode()
     assert "Incident number 3." not in body
-    assert body.index("Incident number 7.") < body.index("Incident number 0.")
+    # The oldest comes first. Within a day the order follows the random key, so which 25 of the
+    # 29 open concerns make the first page varies: compare with whichever incident is listed.
+    assert body[body.index("Incident number ") :].startswith("Incident number 7.")
     assert body.count("<em>Anonymous</em>") + body.count("Alice") == 25
     closed_page = client.get("/concerns/queue/?status=closed").content.decode()
     assert "Incident number 3." in closed_page and "Incident number 0." not in closed_page

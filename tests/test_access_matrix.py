@@ -1,0 +1,919 @@
+"""The access matrix: every URL pattern of the app, for every persona, in one table.
+
+The table below is keyed by every pattern Django's URL resolver knows (namespaced names such as
+`api:interactions` or `admin:rubrics_evaluation_changelist`; the few unnamed patterns by their
+route). A new URL without a row fails `test_every_url_pattern_has_a_row`, so nobody adds a page
+without deciding who may open it. Each row is tried for each persona against one shared world of
+records that each persona owns, and the answers must be exactly the ones in the table:
+
+- LOGIN: a 302 to the login page with `?next=`; ADMIN_LOGIN: the same for the Django admin.
+- 403: the role does not give access; 404: the object is someone else's (or does not exist for
+  this persona); 200/302/400: allowed (a POST may be refused as bad input: the point is access).
+
+And nowhere a 5xx; API errors are JSON.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from checklists.models import Checklist, ProofPlanTask
+from checklists.services import (
+    checklist_run_create,
+    concern_report,
+    decision_record_create,
+    proof_plan_task_update,
+    service_change_review_create,
+    triage_request_log,
+)
+from rubrics.models import Rubric
+from rubrics.services import dispute_raise
+from scripts_library.models import (
+    CommonMistake,
+    FaqEntry,
+    Phrase,
+    Playbook,
+    Script,
+    ScriptCategory,
+)
+from teams.models import ApiToken, Membership, Role, Team
+from tests.conftest import RATINGS, make_user, review, self_score
+
+PERSONAS = ("anon", "agent", "other_agent", "supervisor", "other_supervisor", "admin")
+LOGIN = "LOGIN"
+ADMIN_LOGIN = "ADMIN_LOGIN"
+
+
+def expect(*, anon, agent, other_agent, supervisor, other_supervisor, admin):
+    """One answer per persona, all six named, so every cell of a row is a decision."""
+    return {
+        "anon": anon,
+        "agent": agent,
+        "other_agent": other_agent,
+        "supervisor": supervisor,
+        "other_supervisor": other_supervisor,
+        "admin": admin,
+    }
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request to try: `kwargs` and `args` name objects of the world (see `world`)."""
+
+    method: str
+    expected: dict
+    kwargs: dict = field(default_factory=dict)
+    args: tuple = ()
+    query: str = ""
+    data: dict | None = None
+    # Only for unnamed patterns, which cannot be reversed: the path, with {names} from the world.
+    path: str = ""
+    label: str = ""
+    # For lists: a text (or a world name) of someone's record that exactly these personas find
+    # in a 200 answer.
+    mark: str = ""
+    seen_by: tuple = ()
+
+
+def get(expected, **options):
+    return Case("get", expected, **options)
+
+
+def options(expected, **kwargs):
+    return Case("options", expected, **kwargs)
+
+
+def post(expected, **options):
+    return Case("post", expected, **options)
+
+
+# The answers that recur. Pages first (anonymous people go to the login page), then the API
+# (anonymous callers get 401). "Alice's" means a record of Alice's in North, which she, North's
+# supervisor Sue and admins may see; Oscar (South) and Sam (leads South) get 404.
+EVERYONE = expect(
+    anon=200, agent=200, other_agent=200, supervisor=200, other_supervisor=200, admin=200
+)
+SIGNED_IN = expect(
+    anon=LOGIN, agent=200, other_agent=200, supervisor=200, other_supervisor=200, admin=200
+)
+AGENTS = expect(
+    anon=LOGIN, agent=200, other_agent=200, supervisor=403, other_supervisor=403, admin=403
+)
+SUPERVISORS = expect(
+    anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=200, admin=403
+)
+LEADERS = expect(
+    anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=200, admin=200
+)
+ADMINS = expect(
+    anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=200
+)
+ALICES = expect(
+    anon=LOGIN, agent=200, other_agent=404, supervisor=200, other_supervisor=404, admin=200
+)
+OSCARS = expect(
+    anon=LOGIN, agent=404, other_agent=200, supervisor=404, other_supervisor=200, admin=200
+)
+# Alice's own actions on her records: other agents 404, leaders lack the role (403).
+ALICE_ONLY = expect(
+    anon=LOGIN, agent=200, other_agent=404, supervisor=403, other_supervisor=403, admin=403
+)
+# Reviewing North's work: its supervisor only; admins oversee but do not review.
+NORTHS_REVIEWER = expect(
+    anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=403
+)
+# North's records for leaders (and settling Alice's dispute: the reviewer, Sue, or an admin).
+NORTHS_LEADERS = expect(
+    anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200
+)
+API_EVERYONE = expect(
+    anon=401, agent=200, other_agent=200, supervisor=200, other_supervisor=200, admin=200
+)
+STAFF = expect(
+    anon=ADMIN_LOGIN,
+    agent=ADMIN_LOGIN,
+    other_agent=ADMIN_LOGIN,
+    supervisor=ADMIN_LOGIN,
+    other_supervisor=ADMIN_LOGIN,
+    admin=200,
+)
+
+
+def staff(admin_status):
+    """A Django admin page: everyone but staff goes to the admin's login page."""
+    return {**STAFF, "admin": admin_status}
+
+
+# --- The table: the app's own pages and the API ---------------------------------------------
+
+# One row per line reads as a table, so the formatter leaves it alone.
+# fmt: off
+MATRIX = {
+    "home": [get(SIGNED_IN)],
+    "healthz": [get(EVERYONE)],
+    # Signed-in people are sent on to the home page.
+    "login": [
+        get(expect(anon=200, agent=302, other_agent=302, supervisor=302, other_supervisor=302, admin=302))
+    ],
+    # Logging out is a POST; everyone lands on the login page (no ?next=).
+    "logout": [
+        post(expect(anon=302, agent=302, other_agent=302, supervisor=302, other_supervisor=302, admin=302))
+    ],
+    "profile": [
+        get(SIGNED_IN, mark="Matrix token of agent", seen_by=("agent",)),
+        post(SIGNED_IN, data={}),
+    ],
+    "token_revoke": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
+            kwargs={"pk": "alice_token"},
+        )
+    ],
+    # Scoring
+    "self_score": [get(AGENTS), post(AGENTS, data={})],
+    "score_preview": [post(SIGNED_IN, data={"rubric_version": "rubric_version"})],
+    "interaction_detail": [
+        get(ALICES, kwargs={"pk": "alice_interaction"}, label="reviewed"),
+        get(ALICES, kwargs={"pk": "alice_waiting"}, label="unreviewed"),
+        get(OSCARS, kwargs={"pk": "oscar_interaction"}, label="south"),
+    ],
+    "self_score_revise": [
+        get(ALICE_ONLY, kwargs={"pk": "alice_waiting"}),
+        post(ALICE_ONLY, kwargs={"pk": "alice_waiting"}, data={}),
+    ],
+    "my_scores": [get(AGENTS, mark="ZD-REVIEWED", seen_by=("agent",))],
+    "my_reviews": [get(AGENTS, mark="ZD-REVIEWED", seen_by=("agent",))],
+    # Reviewing is the supervisors' job; admins oversee but have no queue.
+    "review_queue": [
+        get(SUPERVISORS, mark="ZD-WAITING", seen_by=("supervisor",)),
+        # Another team's id in the query is someone else's: 404.
+        get(NORTHS_REVIEWER, query="team={north}", label="north"),
+    ],
+    "review_sample": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=302, admin=403)
+        ),
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=403),
+            data={"team": "north", "per_agent": "1"},
+            label="north",
+        ),
+    ],
+    "review_create": [
+        get(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}),
+        post(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}, data={}),
+    ],
+    "coaching_comment_create": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302),
+            kwargs={"pk": "alice_interaction"},
+            data={"body": "Keep asking before offering."},
+        )
+    ],
+    "review_acknowledge": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=403, admin=403),
+            kwargs={"pk": "alice_interaction"},
+        )
+    ],
+    "dispute_create": [
+        get(ALICE_ONLY, kwargs={"pk": "alice_interaction"}),
+        post(ALICE_ONLY, kwargs={"pk": "alice_interaction"}, data={}),
+    ],
+    "dispute_resolve": [
+        get(NORTHS_LEADERS, kwargs={"pk": "alice_dispute"}),
+        post(NORTHS_LEADERS, kwargs={"pk": "alice_dispute"}, data={}),
+    ],
+    "team_dashboard": [
+        get(LEADERS, mark="Alice", seen_by=("supervisor", "admin")),
+        get(NORTHS_LEADERS, query="team={north}", label="north"),
+        get(NORTHS_LEADERS, query="team={north}&agent={alice}", label="alice"),
+    ],
+    "organisation_dashboard": [get(ADMINS)],
+    "dashboard_export": [
+        get(LEADERS, mark="ZD-REVIEWED", seen_by=("supervisor", "admin")),
+        get(NORTHS_LEADERS, query="team={north}", label="north"),
+        get(NORTHS_LEADERS, query="agent={alice}", label="alice"),
+    ],
+    # The API, with each persona's token
+    "api:rubric": [get(API_EVERYONE)],
+    "api:interactions": [
+        get(API_EVERYONE, mark="ZD-REVIEWED", seen_by=("agent", "supervisor", "admin")),
+        get(
+            API_EVERYONE,
+            query="team={south}",
+            mark="ZD-SOUTH",
+            seen_by=("other_agent", "other_supervisor", "admin"),
+            label="south",
+        ),
+        # Only agents record interactions; an empty body is bad input.
+        post(
+            expect(anon=401, agent=400, other_agent=400, supervisor=403, other_supervisor=403, admin=403),
+            data={},
+        ),
+    ],
+    "api:interaction": [
+        get({**ALICES, "anon": 401}, kwargs={"pk": "alice_interaction"}, label="north"),
+        get({**OSCARS, "anon": 401}, kwargs={"pk": "oscar_interaction"}, label="south"),
+    ],
+    "api:interaction_reviews": [
+        post(
+            expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=403),
+            kwargs={"pk": "alice_waiting"},
+            data={},
+        )
+    ],
+    "api:team_summary": [
+        get(
+            expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200),
+            kwargs={"pk": "north"},
+        )
+    ],
+    "api:scripts": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
+    "api:faq": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
+    "api:checklists": [
+        get(API_EVERYONE, mark="policy_checklist", seen_by=("supervisor", "other_supervisor", "admin"))
+    ],
+    # The schema and its docs are public: they describe the API, not anyone's data.
+    "api_schema": [get(EVERYONE)],
+    "api_docs": [
+        get(EVERYONE),
+        # The Swagger UI page answered OPTIONS with a 500 (no template for DRF's metadata).
+        options(expect(anon=405, agent=405, other_agent=405, supervisor=405, other_supervisor=405, admin=405)),
+    ],
+    # Checklists and decision tools (checklists/README.md)
+    "checklist_index": [
+        get(SIGNED_IN, mark="policy_checklist_link", seen_by=("supervisor", "other_supervisor", "admin"))
+    ],
+    "checklist_runs": [get(SIGNED_IN, mark="ZD-REVIEWED", seen_by=("agent", "supervisor", "admin"))],
+    "checklist_run_detail": [get(ALICES, kwargs={"pk": "alice_run"})],
+    "checklist_run": [
+        get(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, label="interaction"),
+        post(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, data={}, label="interaction"),
+        # Another team's interaction named in the query is not offered.
+        get(
+            SIGNED_IN,
+            kwargs={"slug": "interaction_checklist"},
+            query="interaction={oscar_interaction}",
+            mark="ZD-SOUTH",
+            seen_by=("other_agent", "other_supervisor", "admin"),
+            label="south-interaction",
+        ),
+        get(LEADERS, kwargs={"slug": "policy_checklist"}, label="policy"),
+        # The service-change checklist has its own pages.
+        get(
+            expect(anon=LOGIN, agent=404, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
+            kwargs={"slug": "service_change_checklist"},
+            label="service-change",
+        ),
+    ],
+    # Service changes are not tied to a team: every leader may see and decide them.
+    "service_change_list": [get(LEADERS)],
+    "service_change_new": [get(LEADERS), post(LEADERS, data={})],
+    "service_change_detail": [get(LEADERS, kwargs={"pk": "sue_change"})],
+    "service_change_decide": [post(LEADERS, kwargs={"pk": "sue_change"}, data={})],
+    "triage_queue": [get(SIGNED_IN, mark="(triage mark)", seen_by=("agent", "supervisor", "admin"))],
+    "triage_new": [get(SIGNED_IN), post(SIGNED_IN, data={})],
+    "triage_detail": [get(ALICES, kwargs={"pk": "alice_triage"})],
+    # An empty outcome is refused on the page (200); the point is who gets that far.
+    "triage_resolve": [post(ALICES, kwargs={"pk": "alice_triage"}, data={})],
+    "decision_list": [get(SIGNED_IN, mark="(alice_decision mark)", seen_by=("agent", "supervisor", "admin"))],
+    "decision_new": [get(SIGNED_IN), post(SIGNED_IN, data={})],
+    "decision_detail": [
+        get(ALICES, kwargs={"pk": "alice_decision"}, label="agent's"),
+        # A supervisor's own record is theirs (and the admins'): they are in no team.
+        get(
+            expect(anon=LOGIN, agent=404, other_agent=404, supervisor=200, other_supervisor=404, admin=200),
+            kwargs={"pk": "sue_decision"},
+            label="supervisor's",
+        ),
+    ],
+    # Only the author records the follow-up; leaders who can see the record get 403.
+    "decision_follow_up": [
+        post(
+            expect(anon=LOGIN, agent=200, other_agent=404, supervisor=403, other_supervisor=404, admin=403),
+            kwargs={"pk": "alice_decision"},
+            data={},
+        )
+    ],
+    # The list links each report of one's own; its text is on the report's page.
+    "concern_mine": [get(SIGNED_IN, mark="alice_concern_link", seen_by=("agent",))],
+    "concern_new": [get(SIGNED_IN), post(SIGNED_IN, data={})],
+    "concern_queue": [get(ADMINS, mark="(anonymous_concern mark)", seen_by=("admin",))],
+    # A concern is its named reporter's and the admins' only: not even her supervisor sees it.
+    "concern_detail": [
+        get(
+            expect(anon=LOGIN, agent=200, other_agent=404, supervisor=404, other_supervisor=404, admin=200),
+            kwargs={"pk": "alice_concern"},
+            label="named",
+        ),
+        get(
+            expect(anon=LOGIN, agent=404, other_agent=200, supervisor=404, other_supervisor=404, admin=200),
+            kwargs={"pk": "oscar_concern"},
+            label="named-south",
+        ),
+        get(
+            expect(anon=LOGIN, agent=404, other_agent=404, supervisor=404, other_supervisor=404, admin=200),
+            kwargs={"pk": "anonymous_concern"},
+            label="anonymous",
+        ),
+    ],
+    "concern_update": [post(ADMINS, kwargs={"pk": "alice_concern"}, data={})],
+    "proof_plan": [get(AGENTS)],
+    "proof_plan_task_update": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=302, supervisor=403, other_supervisor=403, admin=403),
+            kwargs={"task_id": "proof_task"},
+            data={"notes": ""},
+        )
+    ],
+    "evidence": [get(AGENTS)],
+    "evidence_for_agent": [
+        get(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200),
+            kwargs={"user_id": "alice"},
+        )
+    ],
+    # The library: drafts exist only for admins.
+    "library_scripts": [get(SIGNED_IN, mark="draft_script_link", seen_by=("admin",))],
+    "library_script": [
+        get(SIGNED_IN, kwargs={"slug": "published_script"}, label="published"),
+        get(
+            expect(anon=LOGIN, agent=404, other_agent=404, supervisor=404, other_supervisor=404, admin=200),
+            kwargs={"slug": "draft_script"},
+            label="draft",
+        ),
+    ],
+    "library_script_fill": [
+        post(SIGNED_IN, kwargs={"slug": "published_script"}, data={}, label="published"),
+        post(
+            expect(anon=LOGIN, agent=404, other_agent=404, supervisor=404, other_supervisor=404, admin=200),
+            kwargs={"slug": "draft_script"},
+            data={},
+            label="draft",
+        ),
+    ],
+    # Confirming fails without a version (a message and a redirect); leaders have nothing to confirm.
+    "library_script_acknowledge": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=302, supervisor=403, other_supervisor=403, admin=403),
+            kwargs={"slug": "published_script"},
+            data={},
+        )
+    ],
+    "library_search": [get(SIGNED_IN, query="q=unreleased", mark="draft_script_link", seen_by=("admin",))],
+    "library_faq": [get(SIGNED_IN, mark="draft_script_link", seen_by=("admin",))],
+    "library_language": [get(SIGNED_IN)],
+    "library_mistakes": [get(SIGNED_IN)],
+    "library_playbooks": [get(SIGNED_IN)],
+    "library_playbook": [get(SIGNED_IN, kwargs={"slug": "playbook"}, mark="draft_script_link", seen_by=("admin",))],
+    "library_acknowledgements": [get(ADMINS)],
+    "library_acknowledgement_detail": [get(ADMINS, kwargs={"slug": "published_script"})],
+    # --- The Django admin's own pages (the per-model pages are generated below) ---
+    "admin:index": [get(STAFF)],
+    # Signed-in people who are not staff see the form with a note; staff go on to the index.
+    "admin:login": [
+        get(expect(anon=200, agent=200, other_agent=200, supervisor=200, other_supervisor=200, admin=302))
+    ],
+    # Non-staff are sent to the admin index (and from there to its login); staff are signed out
+    # and land on the app's login page.
+    "admin:logout": [
+        post(expect(anon=302, agent=302, other_agent=302, supervisor=302, other_supervisor=302, admin=302))
+    ],
+    "admin:password_change": [get(STAFF)],
+    "admin:password_change_done": [get(STAFF)],
+    "admin:autocomplete": [
+        get(STAFF, query="app_label=teams&model_name=membership&field_name=user&term=al")
+    ],
+    "admin:jsi18n": [get(STAFF)],
+    "admin:app_list": [
+        get(STAFF, path="admin/rubrics/", label="rubrics"),
+        get(STAFF, path="admin/auth/", label="auth"),
+    ],
+    # No model of ours has a public URL to jump to.
+    "admin:view_on_site": [
+        get(staff(404), kwargs={"content_type_id": "interaction_type", "object_id": "alice_interaction"})
+    ],
+    # Django's catch-all: 404 for staff, and nothing about what exists for anyone else.
+    "admin/(?P<url>.*)$": [get(staff(404), path="admin/no-such-page/")],
+}
+# fmt: on
+
+
+# --- The table: the Django admin's pages for each registered model ---------------------------
+# Every registered model needs an entry here, with what Ada (staff, Admin group) gets on each of
+# its pages; everyone else is sent to the admin's login page. A newly registered model has no
+# entry, so its pages have no rows and the coverage test fails until someone decides.
+
+
+def admin_model(
+    *, changelist=200, add=200, change=200, delete=200, history=200, revert=None, password=None
+):
+    """`revert` is django-simple-history's page of one past version, for models that keep one;
+    `password` is the user admin's set-a-password page."""
+    pages = {"changelist": changelist, "add": add, "change": change, "delete": delete}
+    pages["history"] = history
+    if revert is not None:
+        pages["simple_history"] = revert
+    if password is not None:
+        pages["password_change"] = password
+    return pages
+
+
+CONTENT = admin_model()
+VERSIONED_CONTENT = admin_model(revert=200)
+# Scores, reviews and disputes change only through the app, which keeps their revisions.
+SCORED_RECORD = admin_model(add=403, delete=403)
+# Records people make with the tools: read-only here, though an admin may delete one.
+TOOL_RECORD = admin_model(add=403)
+SIGN_IN_RECORD = admin_model(add=403)
+
+ADMIN_MODELS = {
+    # Roles are fixed groups kept in step by code (teams.access), so no one edits them here.
+    "auth.group": admin_model(changelist=403, add=403, change=403, delete=403, history=403),
+    "auth.user": admin_model(password=200),
+    "teams.team": CONTENT,
+    "teams.membership": CONTENT,
+    "rubrics.rubric": CONTENT,
+    "rubrics.interaction": SCORED_RECORD,
+    "rubrics.evaluation": SCORED_RECORD,
+    "rubrics.dispute": SCORED_RECORD,
+    "checklists.checklist": CONTENT,
+    "checklists.triagerule": CONTENT,
+    "checklists.decisionstep": CONTENT,
+    "checklists.proofplantask": CONTENT,
+    "checklists.checklistrun": TOOL_RECORD,
+    "checklists.servicechangereview": TOOL_RECORD,
+    "checklists.triagerequest": TOOL_RECORD,
+    "checklists.decisionrecord": TOOL_RECORD,
+    "checklists.concern": TOOL_RECORD,
+    "checklists.proofplanprogress": TOOL_RECORD,
+    "scripts_library.scriptcategory": CONTENT,
+    "scripts_library.script": VERSIONED_CONTENT,
+    "scripts_library.faqcategory": CONTENT,
+    "scripts_library.faqentry": VERSIONED_CONTENT,
+    "scripts_library.phrase": VERSIONED_CONTENT,
+    "scripts_library.commonmistake": VERSIONED_CONTENT,
+    "scripts_library.playbook": VERSIONED_CONTENT,
+    # django-axes: failed and successful sign-ins, read-only; deleting an attempt lifts a lockout.
+    "axes.accessattempt": SIGN_IN_RECORD,
+    "axes.accesslog": SIGN_IN_RECORD,
+    "axes.accessfailurelog": SIGN_IN_RECORD,
+}
+
+
+def admin_rows():
+    rows = {}
+    for label, pages in ADMIN_MODELS.items():
+        app_label, model_name = label.split(".")
+        prefix = f"admin:{app_label}_{model_name}"
+        name = f"{app_label}_{model_name}"
+        obj = {"object_id": f"admin_object_{name}"}
+        for page, status in pages.items():
+            if page in ("changelist", "add"):
+                case = get(staff(status))
+            elif page == "simple_history":
+                case = get(staff(status), args=(f"admin_object_{name}", f"admin_history_{name}"))
+            elif page == "password_change":
+                case = get(staff(status), kwargs={"id": f"admin_object_{name}"})
+            else:
+                case = get(staff(status), kwargs=obj)
+            rows[f"{prefix}_{page}"] = [case]
+        # The bare object URL redirects to its change page.
+        route = f"admin/{app_label}/{model_name}/<path:object_id>/"
+        rows[route] = [
+            get(staff(302), path=f"admin/{app_label}/{model_name}/{{admin_object_{name}}}/")
+        ]
+    return rows
+
+
+ADMIN_MODEL_ROWS = admin_rows()
+MATRIX.update(ADMIN_MODEL_ROWS)
+
+
+# --- Walking the resolver ----------------------------------------------------------------------
+
+
+def resolver_patterns(resolver=None, prefix="", namespace=""):
+    """(key, route) for every URLPattern: the namespaced name, or the route when unnamed."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from resolver_patterns(pattern, route, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), route
+            else:
+                yield route, route
+
+
+def test_every_url_pattern_has_a_row():
+    # Nothing is excluded: static files are served by WhiteNoise's middleware, not by URL
+    # patterns, and there is no media serving. Anything the resolver knows is ours to decide.
+    keys = [key for key, _ in resolver_patterns()]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicates, f"Patterns sharing a name cannot each have a row: {duplicates}"
+    missing = sorted(set(keys) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(keys))
+    assert not missing and not stale, (
+        "The access matrix and the URL patterns differ.\n"
+        f"Patterns without a row (decide who may open them): {missing}\n"
+        f"Rows without a pattern (remove them): {stale}"
+    )
+
+
+# --- The world ---------------------------------------------------------------------------------
+
+
+def build_world() -> dict:
+    """Each persona with records of their own; values are what URLs need (pks, slugs)."""
+    north, south = Team.objects.create(name="North"), Team.objects.create(name="South")
+    people = {
+        "agent": make_user("alice", Role.AGENT, team=north, first_name="Alice"),
+        "other_agent": make_user("oscar", Role.AGENT, team=south, first_name="Oscar"),
+        "supervisor": make_user("sue", Role.SUPERVISOR, leads=[north], first_name="Sue"),
+        "other_supervisor": make_user("sam", Role.SUPERVISOR, leads=[south], first_name="Sam"),
+        "admin": make_user("ada", Role.ADMIN, is_staff=True, first_name="Ada"),
+    }
+    alice, oscar, sue = people["agent"], people["other_agent"], people["supervisor"]
+
+    reviewed = self_score(alice, reference="ZD-REVIEWED").interaction
+    review(reviewed, sue, {**RATINGS, "fairness": 2})
+    dispute = dispute_raise(
+        interaction=reviewed, agent=alice, reason="The offer was fair.", proposed={"fairness": 4}
+    )
+    waiting = self_score(alice, reference="ZD-WAITING").interaction
+    oscars = self_score(oscar, reference="ZD-SOUTH").interaction
+
+    interaction_checklist = Checklist.objects.get(kind=Checklist.Kind.INTERACTION)
+    run = checklist_run_create(
+        checklist=interaction_checklist,
+        runner=alice,
+        interaction=reviewed,
+        answers={
+            item.id: ("yes", "") for item in interaction_checklist.items.filter(is_active=True)
+        },
+    )
+    service_change = Checklist.objects.get(kind=Checklist.Kind.SERVICE_CHANGE)
+    change = service_change_review_create(
+        proposed_by=sue,
+        title="Chat only on Sundays",
+        description="Phone support moves to chat on Sundays.",
+        answers={
+            item.id: ("low", "Checked.") for item in service_change.items.filter(is_active=True)
+        },
+    )
+    triage = triage_request_log(
+        logged_by=alice,
+        description="Wants a refund outside the window (triage mark).",
+        ethical_risk="high",
+        business_impact="low",
+    )
+    decisions = {
+        name: decision_record_create(
+            author=author,
+            fields={
+                "issue": f"Backdate a cancellation? ({name} mark)",
+                "values_at_stake": "Fairness.",
+                "facts": "Ten days late.",
+                "policies": "Fourteen days allowed.",
+                "alternatives": "Refuse or backdate.",
+                "consequences": "Trust kept.",
+                "decision": "Backdate.",
+                "actions": "Confirm in writing.",
+                "follow_up_on": timezone.localdate() + timedelta(days=7),
+            },
+        )
+        for name, author in [("alice_decision", alice), ("sue_decision", sue)]
+    }
+    concerns = {
+        name: concern_report(
+            reporter=reporter,
+            category="violation",
+            description=f"A refund was promised that policy does not allow ({name} mark).",
+            anonymous=reporter is None,
+        )
+        for name, reporter in [
+            ("alice_concern", alice),
+            ("oscar_concern", oscar),
+            ("anonymous_concern", None),
+        ]
+    }
+    proof_task = ProofPlanTask.objects.order_by("pk").first()
+    proof_plan_task_update(user=alice, task=proof_task, done=True, notes="Done.")
+
+    published = Script.objects.get(slug="data-breach-report")
+    published.change_note = "Clearer first sentence."
+    published.acknowledgement_version = published.version + 1
+    published.save()  # also gives it a history row to revert to
+    draft = Script.objects.create(
+        category=ScriptCategory.objects.order_by("pk").first(),
+        title="Unreleased wording",
+        slug="unreleased-wording",
+        situation="Not yet approved.",
+        body="Hello [Customer Name].",
+        status=Script.Status.DRAFT,
+    )
+    # The draft sits beside published content, so lists can show they leave it out.
+    FaqEntry.objects.order_by("pk").first().related_scripts.add(draft)
+    playbook = Playbook.objects.order_by("pk").first()
+    playbook.script = draft
+    for model in (FaqEntry, Phrase, CommonMistake):
+        model.objects.order_by("pk").first().save()  # a history row for the revert page
+    playbook.save()
+
+    tokens = {}
+    for persona, user in people.items():
+        token, key = ApiToken.issue(user=user, name=f"Matrix token of {persona}")
+        tokens[persona] = key
+
+    world = {
+        "people": {persona: user.pk for persona, user in people.items()},
+        "tokens": tokens,
+        "north": north.pk,
+        "south": south.pk,
+        "alice": alice.pk,
+        "alice_token": ApiToken.objects.get(user=alice).pk,
+        "rubric_version": Rubric.objects.current().version,
+        "alice_interaction": reviewed.pk,
+        "alice_waiting": waiting.pk,
+        "alice_dispute": dispute.pk,
+        "interaction_type": _content_type_id(reviewed),
+        "alice_run": run.pk,
+        "interaction_checklist": interaction_checklist.slug,
+        "policy_checklist": Checklist.objects.get(kind=Checklist.Kind.POLICY).slug,
+        "service_change_checklist": service_change.slug,
+        "sue_change": change.pk,
+        "alice_triage": triage.pk,
+        **{name: decision.pk for name, decision in decisions.items()},
+        "oscar_interaction": oscars.pk,
+        **{name: concern.pk for name, concern in concerns.items()},
+        "alice_concern_link": reverse("concern_detail", args=[concerns["alice_concern"].pk]),
+        "proof_task": proof_task.pk,
+        "published_script": published.slug,
+        "draft_script": draft.slug,
+        "playbook": playbook.slug,
+        "draft_script_link": reverse("library_script", args=[draft.slug]),
+        "policy_checklist_link": reverse(
+            "checklist_run", args=[Checklist.objects.get(kind=Checklist.Kind.POLICY).slug]
+        ),
+    }
+    # django-axes' records of sign-ins, so its admin pages have something to open.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    seen = {
+        "username": "alice",
+        "ip_address": "203.0.113.9",
+        "user_agent": "matrix",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=2)
+    AccessLog.objects.create(**seen)
+    AccessFailureLog.objects.create(**seen)
+    for model in admin.site._registry:
+        name = f"{model._meta.app_label}_{model._meta.model_name}"
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"The world has no {name} to open in the admin; make one."
+        world[f"admin_object_{name}"] = obj.pk
+        if hasattr(model, "history"):
+            world[f"admin_history_{name}"] = model.history.filter(id=obj.pk).first().history_id
+    return world
+
+
+def signed_in_sessions(people: dict) -> dict:
+    """A session key per persona, made once: signing in for each request would double the time."""
+    sessions = {}
+    for persona, pk in people.items():
+        client = Client()
+        client.force_login(get_user_model().objects.get(pk=pk))
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def _content_type_id(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at its end; each test
+    runs in a savepoint within it (as Django's TestCase.setUpTestData does)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            ):
+                built = build_world()
+            built["sessions"] = signed_in_sessions(built["people"])
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+# --- Trying every row --------------------------------------------------------------------------
+
+
+def _fill(value, world):
+    return world[value] if isinstance(value, str) and value in world else value
+
+
+def _named(name, world):
+    if name not in world:
+        raise KeyError(f"The row names {name!r}, which the world does not have.")
+    return world[name]
+
+
+def url_for(key, case, world):
+    if case.path:
+        path = "/" + case.path.format_map(_Lookup(world))
+    else:
+        kwargs = {name: _named(value, world) for name, value in case.kwargs.items()}
+        args = [_named(value, world) for value in case.args]
+        path = reverse(key, kwargs=kwargs or None, args=args or None)
+    query = case.query.format_map(_Lookup(world))
+    return f"{path}?{query}" if query else path
+
+
+class _Lookup(dict):
+    def __init__(self, world):
+        super().__init__()
+        self.world = world
+
+    def __missing__(self, name):
+        return self.world[name]
+
+
+def outcome(response):
+    """The status, with a redirect to a login page named as such (it must carry ?next=)."""
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("login") + "?next="):
+            return LOGIN
+        if location.startswith(reverse("admin:login") + "?next="):
+            return ADMIN_LOGIN
+    return response.status_code
+
+
+def request_as(persona, case, path, world):
+    client = Client()
+    headers = {}
+    is_api = path.startswith("/api/v1/")
+    if persona != "anon":
+        if is_api:
+            headers["HTTP_AUTHORIZATION"] = f"Token {world['tokens'][persona]}"
+        else:
+            client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][persona]
+    if case.method != "post":
+        return getattr(client, case.method)(path, **headers)
+    data = {name: _fill(value, world) for name, value in (case.data or {}).items()}
+    if is_api:
+        return client.post(path, json.dumps(data), content_type="application/json", **headers)
+    return client.post(path, data, **headers)
+
+
+CASES = [(key, case) for key, cases in MATRIX.items() for case in cases]
+
+
+@pytest.mark.parametrize(
+    ("key", "case"),
+    CASES,
+    ids=[f"{key}-{case.method}{'-' + case.label if case.label else ''}" for key, case in CASES],
+)
+def test_access(db, world, key, case):
+    path = url_for(key, case, world)
+    match = resolve(path.split("?")[0])
+    assert key in (match.view_name, match.route), f"{path} does not reach {key}"
+    cache.clear()  # API throttling counts per cache; it is not what this table is about
+    answers, locations, problems = {}, {}, []
+    for persona in PERSONAS:
+        # Each persona meets the world as built, whatever an earlier persona's request changed.
+        with transaction.atomic():
+            response = request_as(persona, case, path, world)
+            transaction.set_rollback(True)
+        answers[persona] = outcome(response)
+        if response.status_code in (301, 302):
+            locations[persona] = response["Location"]
+        if case.mark and response.status_code == 200:
+            mark = _fill(case.mark, world)
+            body = b"".join(response) if response.streaming else response.content
+            shown = mark in body.decode()
+            if shown != (persona in case.seen_by):
+                problems.append(f"{persona}: {mark!r} {'shown' if shown else 'not shown'}")
+        if response.status_code >= 500:
+            problems.append(f"{persona}: {response.status_code}")
+        if path.startswith("/api/v1/") and response.status_code in (401, 403, 404, 405):
+            if not response["Content-Type"].startswith("application/json"):
+                problems.append(f"{persona}: {response.status_code} is not JSON")
+    differences = {
+        persona: f"expected {case.expected[persona]}, got {answers[persona]}"
+        + (f" to {locations[persona]}" if persona in locations else "")
+        for persona in PERSONAS
+        if answers[persona] != case.expected[persona]
+    }
+    assert not differences and not problems, (
+        f"{case.method.upper()} {path}: {differences} {problems}"
+    )
+
+
+def test_the_personas_are_who_the_table_says(db, world):
+    people = get_user_model().objects.in_bulk(world["people"].values())
+    by_persona = {persona: people[pk] for persona, pk in world["people"].items()}
+    assert Membership.objects.get(user=by_persona["agent"]).team_id == world["north"]
+    assert Membership.objects.get(user=by_persona["other_agent"]).team_id == world["south"]
+    assert list(by_persona["supervisor"].led_teams.values_list("pk", flat=True)) == [world["north"]]
+    assert list(by_persona["other_supervisor"].led_teams.values_list("pk", flat=True)) == [
+        world["south"]
+    ]
+    assert by_persona["admin"].is_staff
+    assert Group.objects.get(name=Role.ADMIN).user_set.filter(pk=by_persona["admin"].pk).exists()
+    assert not any(user.is_staff for persona, user in by_persona.items() if persona != "admin")
+
+
+# --- Other methods -----------------------------------------------------------------------------
+
+ALLOWED = (200, 302, 400)
+PATHS = {}
+for _key, _case in CASES:
+    if _key in ADMIN_MODEL_ROWS:
+        continue  # Django's generic per-model admin pages; leaving them out halves the time
+    # Each pattern once (its first case), as someone who gets past its role check.
+    _persona = next((p for p in PERSONAS if _case.expected[p] in ALLOWED), "anon")
+    PATHS.setdefault(_key, (_case, _persona))
+
+
+@pytest.mark.parametrize("key", sorted(PATHS))
+def test_other_methods_never_fail(db, world, key):
+    case, persona = PATHS[key]
+    path = url_for(key, case, world).split("?")[0]
+    for method in ("options", "put", "delete"):
+        with transaction.atomic():
+            response = request_as(persona, Case(method, case.expected), path, world)
+            transaction.set_rollback(True)
+        assert response.status_code < 500, f"{method.upper()} {path} as {persona}"
+        if path.startswith("/api/v1/") and response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/json"), path

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "teams.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "ethicskit.urls"

@@ -21,6 +21,7 @@ from rubrics.models import (
     ReviewSample,
     Rubric,
 )
+from teams import audit
 
 LOW_RATING_NEEDS_COMMENT = 2
 COMMENT_MAX_LENGTH = 1000
@@ -88,6 +89,7 @@ def _evaluation_create(
     for row in rows:
         row.full_clean(exclude=["evaluation", "criterion"])
     Rating.objects.bulk_create(rows)
+    audit.log_created(rows)
     return evaluation
 
 
@@ -278,7 +280,8 @@ def coaching_comment_add(*, interaction: Interaction, author, body: str) -> Coac
     if not comment.body:
         raise ValidationError({"body": "Write the coaching comment first."})
     comment.full_clean()
-    comment.save()
+    with transaction.atomic():  # the comment and its audit entry, or neither
+        comment.save()
     return comment
 
 
@@ -286,9 +289,18 @@ def review_mark_seen(*, interaction: Interaction, agent) -> int:
     """The agent opened the interaction: its reviews are no longer unread."""
     if interaction.agent_id != agent.id:
         return 0
-    return interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, seen_at__isnull=True).update(
-        seen_at=timezone.now()
-    )
+    unseen = list(interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, seen_at__isnull=True))
+    if not unseen:
+        return 0
+    before = {review.pk: audit.snapshot(review, ["seen_at"]) for review in unseen}
+    now = timezone.now()
+    with transaction.atomic():
+        Evaluation.objects.filter(pk__in=before, seen_at__isnull=True).update(seen_at=now)
+        for review in unseen:
+            review.seen_at = now
+            review.interaction = interaction
+        audit.log_updated(unseen, before)
+    return len(unseen)
 
 
 def _current_review(interaction: Interaction, *, lock: bool = False) -> Evaluation:
@@ -365,7 +377,7 @@ def dispute_raise(
             )
             dispute.full_clean(exclude=["interaction", "review", "raised_by"])
             dispute.save()
-            DisputeItem.objects.bulk_create(
+            items = DisputeItem.objects.bulk_create(
                 DisputeItem(
                     dispute=dispute,
                     criterion=current[key].criterion,
@@ -374,6 +386,7 @@ def dispute_raise(
                 )
                 for key, value in proposed.items()
             )
+            audit.log_created(items)
             return dispute
     except IntegrityError:
         # The same dispute sent twice at once: the first one stands.
@@ -413,9 +426,11 @@ def dispute_resolve(
             raise ValidationError("This dispute has already been settled.")
         items = list(locked.items.select_related("criterion"))
         final = _dispute_outcome(items, decision, ratings or {})
+        before = {item.pk: audit.snapshot(item, ["final_value"]) for item in items}
         for item in items:
             item.final_value = final[item.criterion.key]
         DisputeItem.objects.bulk_update(items, ["final_value"])
+        audit.log_updated(items, before)
         if decision != Status.REJECTED:
             locked.corrected_review = _dispute_correct_review(locked, resolver, final, reason)
         locked.status = decision

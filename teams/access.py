@@ -99,6 +99,7 @@ RECORD_MODELS = {
         "proofplanprogress",
     ],
     "scripts_library": ["acknowledgement"],
+    "teams": ["auditentry"],
 }
 
 

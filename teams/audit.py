@@ -15,10 +15,9 @@ import contextvars
 import ipaddress
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.apps import apps
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -182,10 +181,9 @@ def _plain(value):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
-    try:
-        return DjangoJSONEncoder().default(value)
-    except TypeError:
-        return str(value)
+    if isinstance(value, date | time):  # datetimes too, to the microsecond
+        return value.isoformat()
+    return str(value)
 
 
 def snapshot(instance, names=None) -> dict:

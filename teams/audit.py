@@ -273,6 +273,47 @@ def log_updated(instances, before: dict, using=None) -> None:
     _write(entries, using)
 
 
+REDACTED = "[purged]"
+
+
+def log_changes(instances, changes: dict, batch_size: int = 1000) -> None:
+    """Log rows changed by a bulk write whose before and after are known to the caller
+    (`changes` maps each pk to {field: [before, after]})."""
+    from teams.models import AuditEntry
+
+    who = _who()
+    batch = []
+    for obj in instances.iterator(chunk_size=batch_size):
+        batch.append(_entry(AuditEntry.Action.UPDATE, obj, changes[obj.pk], who))
+        if len(batch) >= batch_size:
+            _write(batch)
+            batch = []
+    _write(batch)
+
+
+def redact(model, pks, *, fields: list[str], related: list[str]) -> int:
+    """Blank out `fields` in the earlier entries about these rows, and describe the rows as
+    they are now, for text that had to go (see `rubrics.services.interactions_purge`)."""
+    from teams.models import AuditEntry
+
+    ids = [str(pk) for pk in pks]
+    described = {
+        str(obj.pk): _describe(obj)
+        for obj in model._base_manager.filter(pk__in=pks).select_related(*related).iterator()
+    }
+    redone = []
+    for entry in AuditEntry.objects.filter(model=model._meta.label, object_id__in=ids).iterator():
+        for name in fields:
+            if name in entry.changes:
+                entry.changes[name] = [
+                    value if value in (None, "") else REDACTED for value in entry.changes[name]
+                ]
+        entry.object_repr = described.get(entry.object_id, entry.object_repr)
+        redone.append(entry)
+    AuditEntry.objects.bulk_update(redone, ["changes", "object_repr"], batch_size=1000)
+    return len(redone)
+
+
 # --- Signal receivers -----------------------------------------------------------------------
 
 _NOTHING_TO_COMPARE = object()

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from rubrics.views import _csv_cell, _Echo
 from teams.access import role_required
 from teams.forms import ApiTokenForm, AuditFilterForm
 from teams.models import ApiToken, AuditEntry, Role
+from teams.selectors import personal_data
 
 
 @login_required
@@ -42,6 +43,18 @@ def profile(request):
             "membership": getattr(request.user, "membership", None),
         },
     )
+
+
+@login_required
+@never_cache
+@require_GET
+def profile_export(request):
+    """The signed-in person's own data, as a JSON download."""
+    response = JsonResponse(personal_data(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="ethicskit-my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    return response
 
 
 @login_required

@@ -22,6 +22,7 @@ from checklists.models import (
     TriageRule,
 )
 from rubrics.models import Interaction
+from teams import audit
 from teams.access import has_role
 from teams.models import Role
 
@@ -122,6 +123,7 @@ def checklist_run_create(
         ]
         _full_clean_all(rows, exclude=["run", "item"])
         ChecklistAnswer.objects.bulk_create(rows)
+        audit.log_created(rows)
     return run
 
 
@@ -164,6 +166,7 @@ def service_change_review_create(
         ]
         _full_clean_all(rows, exclude=["review", "item"])
         ServiceChangeAnswer.objects.bulk_create(rows)
+        audit.log_created(rows)
     return review
 
 
@@ -216,7 +219,8 @@ def triage_request_log(
         team=_team_of(logged_by),
     )
     request.full_clean(exclude=["rule", "logged_by", "team", "resolved_by"])
-    request.save()
+    with transaction.atomic():  # the row and its audit entry, or neither
+        request.save()
     return request
 
 
@@ -243,7 +247,8 @@ def decision_record_create(*, author, fields: dict) -> DecisionRecord:
         raise ValidationError({"follow_up_on": "The follow-up date cannot be in the past."})
     record = DecisionRecord(author=author, team=_team_of(author), **fields)
     record.full_clean(exclude=["author", "team"])
-    record.save()
+    with transaction.atomic():  # the row and its audit entry, or neither
+        record.save()
     return record
 
 
@@ -271,7 +276,8 @@ def concern_report(*, reporter, category: str, description: str, anonymous: bool
         reporter=None if anonymous else reporter,
     )
     concern.full_clean(exclude=["reporter"])
-    concern.save()
+    with transaction.atomic():  # the row and its audit entry, or neither
+        concern.save()
     return concern
 
 

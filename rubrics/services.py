@@ -1,12 +1,13 @@
 """Writes that span several models: scoring, correcting, reviewing and disputing."""
 
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Window
-from django.db.models.functions import Random, RowNumber
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value, Window
+from django.db.models.functions import Cast, Concat, Random, RowNumber
 from django.utils import timezone
 
 from rubrics.models import (
@@ -21,6 +22,7 @@ from rubrics.models import (
     ReviewSample,
     Rubric,
 )
+from teams import audit
 
 LOW_RATING_NEEDS_COMMENT = 2
 COMMENT_MAX_LENGTH = 1000
@@ -88,6 +90,7 @@ def _evaluation_create(
     for row in rows:
         row.full_clean(exclude=["evaluation", "criterion"])
     Rating.objects.bulk_create(rows)
+    audit.log_created(rows)
     return evaluation
 
 
@@ -278,7 +281,8 @@ def coaching_comment_add(*, interaction: Interaction, author, body: str) -> Coac
     if not comment.body:
         raise ValidationError({"body": "Write the coaching comment first."})
     comment.full_clean()
-    comment.save()
+    with transaction.atomic():  # the comment and its audit entry, or neither
+        comment.save()
     return comment
 
 
@@ -286,9 +290,18 @@ def review_mark_seen(*, interaction: Interaction, agent) -> int:
     """The agent opened the interaction: its reviews are no longer unread."""
     if interaction.agent_id != agent.id:
         return 0
-    return interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, seen_at__isnull=True).update(
-        seen_at=timezone.now()
-    )
+    unseen = list(interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, seen_at__isnull=True))
+    if not unseen:
+        return 0
+    before = {review.pk: audit.snapshot(review, ["seen_at"]) for review in unseen}
+    now = timezone.now()
+    with transaction.atomic():
+        Evaluation.objects.filter(pk__in=before, seen_at__isnull=True).update(seen_at=now)
+        for review in unseen:
+            review.seen_at = now
+            review.interaction = interaction
+        audit.log_updated(unseen, before)
+    return len(unseen)
 
 
 def _current_review(interaction: Interaction, *, lock: bool = False) -> Evaluation:
@@ -365,7 +378,7 @@ def dispute_raise(
             )
             dispute.full_clean(exclude=["interaction", "review", "raised_by"])
             dispute.save()
-            DisputeItem.objects.bulk_create(
+            items = DisputeItem.objects.bulk_create(
                 DisputeItem(
                     dispute=dispute,
                     criterion=current[key].criterion,
@@ -374,6 +387,7 @@ def dispute_raise(
                 )
                 for key, value in proposed.items()
             )
+            audit.log_created(items)
             return dispute
     except IntegrityError:
         # The same dispute sent twice at once: the first one stands.
@@ -413,9 +427,11 @@ def dispute_resolve(
             raise ValidationError("This dispute has already been settled.")
         items = list(locked.items.select_related("criterion"))
         final = _dispute_outcome(items, decision, ratings or {})
+        before = {item.pk: audit.snapshot(item, ["final_value"]) for item in items}
         for item in items:
             item.final_value = final[item.criterion.key]
         DisputeItem.objects.bulk_update(items, ["final_value"])
+        audit.log_updated(items, before)
         if decision != Status.REJECTED:
             locked.corrected_review = _dispute_correct_review(locked, resolver, final, reason)
         locked.status = decision
@@ -474,3 +490,108 @@ def _dispute_correct_review(dispute: Dispute, resolver, final: dict[str, int], r
         comments=comments,
         reason=f"Settling the agent's dispute: {reason.strip()}",
     )
+
+
+# --- Retention ------------------------------------------------------------------------------------
+
+RETENTION_MINIMUM_DAYS = 30
+# Required text fields get this note instead of nothing, so the record still reads sensibly.
+PURGED_TEXT = "Removed after the retention period."
+
+
+def _purge_specs():
+    """What the purge clears, per model: the path to the interaction, the cleared values, and
+    the relations its description needs (descriptions of some rows quote the reference)."""
+    from checklists.models import ChecklistAnswer
+
+    return [
+        (Interaction, "pk", {"reference": None, "topic": PURGED_TEXT, "summary": ""}, []),
+        (Evaluation, "interaction", {"comment": "", "revision_reason": ""}, ["interaction"]),
+        (Rating, "evaluation__interaction", {"comment": ""}, ["criterion"]),
+        (CoachingComment, "interaction", {"body": PURGED_TEXT}, ["interaction", "author"]),
+        (Dispute, "interaction", {"reason": PURGED_TEXT, "resolution_reason": ""}, ["interaction"]),
+        # A "no" answer must keep a note (a database constraint), so it gets the marker.
+        (ChecklistAnswer, "run__interaction", {"note": PURGED_TEXT}, []),
+    ]
+
+
+@dataclass
+class PurgeReport:
+    cutoff: datetime
+    applied: bool = False
+    cleared: dict[str, int] = field(default_factory=dict)  # model label -> rows with text
+
+    @property
+    def total(self) -> int:
+        return sum(self.cleared.values())
+
+
+def interactions_purge(*, older_than_days: int, apply: bool = False, now=None) -> PurgeReport:
+    """Clear the free text and helpdesk references of interactions that happened more than
+    `older_than_days` ago, keeping every score, rating value, status and date.
+
+    Without `apply` nothing changes: the report counts what would be cleared. With it, all of
+    it is cleared in one transaction, the same text is blanked out of the audit log's earlier
+    entries about those rows, and the purge itself is logged without the text.
+    """
+    if type(older_than_days) is not int or older_than_days < RETENTION_MINIMUM_DAYS:
+        raise ValidationError(
+            f"Keep at least {RETENTION_MINIMUM_DAYS} days: disputes and reviews of recent "
+            "interactions still need their notes."
+        )
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    report = PurgeReport(cutoff=cutoff, applied=apply)
+    old = Interaction.objects.filter(occurred_at__lt=cutoff)
+    newly_purged: list[int] = []
+    with transaction.atomic():
+        for model, path, cleared, related in _purge_specs():
+            values = {name: _cleared_expression(value) for name, value in cleared.items()}
+            rows = model.objects.filter(**{f"{path}__in": old})
+            holding_text = Q()
+            for name, value in values.items():
+                holding_text |= ~Q(**{name: ""}) & ~Q(**{name: value})
+            if model is Interaction:
+                rows = rows.filter(holding_text).select_for_update()
+            else:
+                # Their descriptions quote the reference, so their audit entries are redone too.
+                rows = rows.filter(holding_text | Q(**{f"{path}__in": newly_purged}))
+            before = {
+                pk: dict(zip(cleared, texts, strict=True))
+                for pk, *texts in rows.values_list("pk", *cleared)
+            }
+            changed = {
+                pk: [
+                    name
+                    for name, text in texts.items()
+                    if text and text != _cleared_value(cleared, name, pk)
+                ]
+                for pk, texts in before.items()
+            }
+            changed = {pk: names for pk, names in changed.items() if names}
+            if model is Interaction:
+                newly_purged = list(changed)
+            report.cleared[model._meta.label] = len(changed)
+            if not apply or not before:
+                continue
+            for name, value in values.items():
+                # Empty text stays empty; only text that was there is replaced.
+                model.objects.filter(pk__in=changed).exclude(**{name: ""}).update(**{name: value})
+            audit.redact(model, before, fields=list(cleared), related=related)
+            audit.log_changes(
+                model.objects.filter(pk__in=changed).select_related(*related).order_by("pk"),
+                {
+                    pk: {
+                        name: [audit.REDACTED, _cleared_value(cleared, name, pk)] for name in names
+                    }
+                    for pk, names in changed.items()
+                },
+            )
+    return report
+
+
+def _cleared_expression(value):
+    return Concat(Value("purged-"), Cast("pk", CharField())) if value is None else value
+
+
+def _cleared_value(cleared: dict, name: str, pk: int) -> str:
+    return f"purged-{pk}" if cleared[name] is None else cleared[name]

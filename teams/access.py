@@ -100,6 +100,7 @@ RECORD_MODELS = {
         "proofplanprogress",
     ],
     "scripts_library": ["acknowledgement"],
+    "teams": ["auditentry"],
 }
 
 

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from teams.models import Membership, Team
+from teams.access import is_admin
+from teams.models import AuditEntry, Membership, Team
 
 User = get_user_model()
 
@@ -77,3 +78,26 @@ class EthicsKitUserAdmin(UserAdmin):
     def team(self, user):
         membership = getattr(user, "membership", None)
         return membership.team if membership else "—"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the app as changes happen, never by hand."""
+
+    list_display = ["at", "actor_name", "action", "model", "object_id", "object_repr", "source"]
+    list_filter = ["model", "action", ("actor", admin.RelatedOnlyFieldListFilter), "at"]
+    search_fields = ["object_repr", "object_id", "actor_name", "source"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

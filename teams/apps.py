@@ -9,6 +9,8 @@ class TeamsConfig(AppConfig):
 
     def ready(self):
         from teams.access import grant_role_permissions
+        from teams.audit import connect_signals
 
         # Models added after the roles migration get their permissions here, on every migrate.
         post_migrate.connect(grant_role_permissions, dispatch_uid="teams.grant_role_permissions")
+        connect_signals()

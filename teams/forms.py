@@ -1,4 +1,11 @@
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from rubrics.forms import DateRangeForm
+from teams.models import AuditEntry
 
 
 class ApiTokenForm(forms.Form):
@@ -8,3 +15,48 @@ class ApiTokenForm(forms.Form):
         help_text="What will use it, e.g. 'Zendesk app' or 'BI export'.",
         error_messages={"required": "Give the token a name, e.g. 'Zendesk app'."},
     )
+
+
+def _audited_model_choices():
+    from django.apps import apps
+
+    from teams.audit import AUDITED_MODELS
+
+    labels = [*AUDITED_MODELS, "auth.User"]
+    named = [(label, apps.get_model(label)._meta.verbose_name.capitalize()) for label in labels]
+    return [("", "Any record"), *sorted(named, key=lambda choice: choice[1])]
+
+
+class AuditFilterForm(DateRangeForm):
+    """Filters for the audit log page and its CSV; a field that does not validate is ignored."""
+
+    model = forms.ChoiceField(label="Record", required=False, choices=_audited_model_choices)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *AuditEntry.Action.choices]
+    )
+    actor = forms.CharField(label="Who (username)", required=False, max_length=150)
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+    def filter(self, queryset):
+        values = self.valid_values()
+        if values.get("model"):
+            queryset = queryset.filter(model=values["model"])
+        if values.get("action"):
+            queryset = queryset.filter(action=values["action"])
+        if values.get("actor"):
+            queryset = queryset.filter(actor_name__iexact=values["actor"].strip())
+        tz = timezone.get_current_timezone()
+        if values.get("date_from"):
+            queryset = queryset.filter(at__gte=datetime.combine(values["date_from"], time.min, tz))
+        if values.get("date_to"):
+            end = datetime.combine(values["date_to"] + timedelta(days=1), time.min, tz)
+            queryset = queryset.filter(at__lt=end)
+        if values.get("q", "").strip():
+            text = values["q"].strip()
+            queryset = queryset.filter(
+                Q(object_repr__icontains=text)
+                | Q(object_id=text)
+                | Q(source__icontains=text)
+                | Q(actor_name__icontains=text)
+            )
+        return queryset

@@ -1,10 +1,12 @@
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -105,3 +107,50 @@ class ApiToken(models.Model):
         token.full_clean()
         token.save()
         return token, raw_key
+
+
+class AuditEntry(models.Model):
+    """One recorded change to a record that matters: who, when, what, and before and after.
+
+    Written by `teams.audit` in the same transaction as the change itself. The key is random
+    and entries about anonymous concerns carry only the day, no actor and no request, so an
+    entry's place in the log never hints at who reported what (see `checklists.Concern`).
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    # The username at the time, so the entry still says who after the account is gone.
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=6, choices=Action.choices)
+    model = models.CharField(max_length=100, help_text="App label and model, e.g. rubrics.Rating.")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict, help_text="Field name -> [before, after].")
+    # "POST /reviews/12/" for a web or API request, "manage.py <command>" for a command.
+    source = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [
+            models.Index(fields=["-at"], name="audit_recent"),
+            models.Index(fields=["model", "object_id"], name="audit_object"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.model} {self.object_repr}"

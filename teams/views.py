@@ -1,12 +1,21 @@
+import csv
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from teams.forms import ApiTokenForm
-from teams.models import ApiToken
+from rubrics.views import _csv_cell, _Echo
+from teams.access import role_required
+from teams.forms import ApiTokenForm, AuditFilterForm
+from teams.models import ApiToken, AuditEntry, Role
+from teams.selectors import personal_data
 
 
 @login_required
@@ -37,9 +46,91 @@ def profile(request):
 
 
 @login_required
+@never_cache
+@require_GET
+def profile_export(request):
+    """The signed-in person's own data, as a JSON download."""
+    response = JsonResponse(personal_data(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="ethicskit-my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    return response
+
+
+@login_required
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.delete()
     messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
     return redirect("profile")
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def audit_log(request):
+    """Every recorded change, newest first, filtered by record, action, person, dates or text."""
+    form = AuditFilterForm(request.GET or None)
+    entries = form.filter(AuditEntry.objects.all())
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "teams/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def audit_export(request):
+    """The filtered log as CSV, streamed so a long log never sits in memory whole."""
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        return HttpResponseBadRequest(
+            f"The filters are not valid, so no CSV was made: {problems}",
+            content_type="text/plain; charset=utf-8",
+        )
+    entries = form.filter(AuditEntry.objects.order_by("at", "id"))
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(AUDIT_CSV_HEADER)
+        for entry in entries.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    entry.at.isoformat(),
+                    _csv_cell(entry.actor_name),
+                    entry.action,
+                    entry.model,
+                    _csv_cell(entry.object_id),
+                    _csv_cell(entry.object_repr),
+                    _csv_cell(json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)),
+                    _csv_cell(entry.source),
+                    entry.ip_address or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-log-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    return response
+
+
+AUDIT_CSV_HEADER = [
+    "at",
+    "actor",
+    "action",
+    "model",
+    "object_id",
+    "object",
+    "changes",
+    "source",
+    "ip_address",
+]

@@ -174,6 +174,9 @@ MATRIX = {
         get(SIGNED_IN, mark="Matrix token of agent", seen_by=("agent",)),
         post(SIGNED_IN, data={}),
     ],
+    "profile_export": [get(SIGNED_IN)],
+    "audit_log": [get(ADMINS)],
+    "audit_export": [get(ADMINS)],
     "token_revoke": [
         post(
             expect(anon=LOGIN, agent=302, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
@@ -506,6 +509,8 @@ ADMIN_MODELS = {
     "scripts_library.phrase": VERSIONED_CONTENT,
     "scripts_library.commonmistake": VERSIONED_CONTENT,
     "scripts_library.playbook": VERSIONED_CONTENT,
+    # The audit log: read-only; entries are written only by the changes they record.
+    "teams.auditentry": admin_model(add=403, delete=403),
     # django-axes: failed and successful sign-ins, read-only; deleting an attempt lifts a lockout.
     "axes.accessattempt": SIGN_IN_RECORD,
     "axes.accesslog": SIGN_IN_RECORD,

@@ -1,8 +1,9 @@
 """Raising a concern: named and anonymous reports, the admins' queue, and the anonymity guarantee."""
 
+import json
 import logging
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.apps import apps
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from checklists.models import Concern
 from checklists.services import concern_report, concern_update
+from teams.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +153,7 @@ def test_an_anonymous_report_leaves_no_trace_of_its_reporter(login, agent, caplo
     client = login(agent)
     before = rows_referencing(agent)
     assert "checklists.Concern.reporter" in before  # the check really covers concerns
+    assert "teams.AuditEntry.actor" in before  # and the audit log
     log_entries_before = LogEntry.objects.count()
 
     with caplog.at_level(logging.DEBUG):
@@ -168,6 +171,20 @@ def test_an_anonymous_report_leaves_no_trace_of_its_reporter(login, agent, caplo
     assert LogEntry.objects.count() == log_entries_before
     assert not [record for record in caplog.records if agent.username in record.getMessage()]
     assert not hasattr(Concern, "history")
+
+    # The audit log records the report, but like the report it names nobody and keeps the day.
+    entry = AuditEntry.objects.get(model="checklists.Concern")
+    assert (entry.actor_id, entry.actor_name, entry.source, entry.ip_address) == (
+        None,
+        "",
+        "",
+        None,
+    )
+    assert timezone.localtime(entry.at).time() == time.min
+    assert isinstance(AuditEntry._meta.pk, models.UUIDField)
+    logged = json.dumps(entry.changes)
+    assert agent.username not in logged.lower() and "reporter" not in entry.changes
+    assert not AuditEntry.objects.filter(actor_name=agent.username).exists()
 
     # Nothing the reporter is given back points at the report either.
     assert response.status_code == 302 and response["Location"] == "/concerns/"
@@ -201,6 +218,26 @@ def test_the_database_refuses_an_anonymous_row_with_a_reporter(agent):
         Concern.objects.create(
             category="breach", description="x", is_anonymous=True, reporter=agent
         )
+
+
+def test_audit_entries_name_the_reporter_only_of_named_reports(login, agent, admin_user):
+    client = login(agent)
+    client.post("/concerns/new/", REPORT)
+    client.post("/concerns/new/", {**REPORT, "anonymous": "on"})
+    named = Concern.objects.get(is_anonymous=False)
+    anonymous = Concern.objects.get(is_anonymous=True)
+    entry = AuditEntry.objects.get(object_id=str(named.pk))
+    assert (entry.actor, entry.source) == (agent, "POST /concerns/new/")
+    assert entry.changes["reporter"] == [None, agent.pk]
+
+    # An admin working the anonymous report is not recorded against it either.
+    admin = login(admin_user)
+    admin.post(f"/concerns/{anonymous.pk}/update/", {"status": "investigating"})
+    admin.post(f"/concerns/{named.pk}/update/", {"status": "investigating"})
+    update = AuditEntry.objects.get(object_id=str(anonymous.pk), action="update")
+    assert update.changes == {"status": ["new", "investigating"]}
+    assert (update.actor_id, update.actor_name, update.source) == (None, "", "")
+    assert AuditEntry.objects.get(object_id=str(named.pk), action="update").actor == admin_user
 
 
 def test_admins_see_anonymous_reports_as_anonymous(login, agent, admin_user):

@@ -1,0 +1,202 @@
+"""Reads for people and teams that are more than a filter."""
+
+from django.db.models import Prefetch
+
+from teams.access import user_roles
+
+
+def _values(obj, *names) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
+
+def _name(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def personal_data(user) -> dict:
+    """Everything EthicsKit holds about `user`, for their own download: their account, roles
+    and team, their interactions with every score and review of them, and what they wrote or
+    recorded with the tools. Anonymous concerns hold no link to anyone, so they are not here;
+    API keys are stored only as hashes, so only token names are. A fixed number of queries."""
+    from checklists.models import (
+        ChecklistAnswer,
+        ChecklistRun,
+        Concern,
+        DecisionRecord,
+        ProofPlanProgress,
+        ServiceChangeReview,
+        TriageRequest,
+    )
+    from rubrics.models import CoachingComment, Dispute, Evaluation, Interaction, Rating
+    from scripts_library.models import Acknowledgement
+
+    membership = getattr(user, "membership", None)
+    ratings = Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
+    interactions = (
+        Interaction.objects.filter(agent=user)
+        .select_related("team")
+        .prefetch_related(
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.select_related("author", "rubric")
+                .prefetch_related(ratings)
+                .order_by("kind", "revision"),
+            ),
+            Prefetch(
+                "coaching_comments", queryset=CoachingComment.objects.select_related("author")
+            ),
+        )
+        .order_by("occurred_at", "pk")
+    )
+    disputes = (
+        Dispute.objects.filter(raised_by=user)
+        .select_related("interaction", "resolved_by")
+        .prefetch_related("items__criterion")
+        .order_by("created_at", "pk")
+    )
+    runs = (
+        ChecklistRun.objects.filter(runner=user)
+        .select_related("checklist")
+        .prefetch_related(
+            Prefetch("answers", queryset=ChecklistAnswer.objects.order_by("position"))
+        )
+        .order_by("created_at", "pk")
+    )
+    return {
+        "account": {
+            **_values(user, "username", "first_name", "last_name", "email", "is_active"),
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "roles": sorted(user_roles(user)),
+        "team": {"name": membership.team.name, "joined_at": membership.joined_at}
+        if membership
+        else None,
+        "teams_led": list(user.led_teams.order_by("name").values_list("name", flat=True)),
+        "interactions": [
+            {
+                **_values(
+                    interaction, "id", "occurred_at", "channel", "reference", "topic", "summary"
+                ),
+                "team": interaction.team.name,
+                "evaluations": [
+                    {
+                        **_values(
+                            evaluation,
+                            "kind",
+                            "revision",
+                            "is_current",
+                            "score",
+                            "percent",
+                            "critical_fail",
+                            "comment",
+                            "revision_reason",
+                            "created_at",
+                            "seen_at",
+                            "acknowledged_at",
+                        ),
+                        "author": _name(evaluation.author),
+                        "rubric_version": evaluation.rubric.version,
+                        "ratings": [
+                            {
+                                "criterion": rating.criterion.key,
+                                "value": rating.value,
+                                "comment": rating.comment,
+                            }
+                            for rating in evaluation.ratings.all()
+                        ],
+                    }
+                    for evaluation in interaction.evaluations.all()
+                ],
+                "coaching": [
+                    {**_values(comment, "body", "created_at"), "author": _name(comment.author)}
+                    for comment in interaction.coaching_comments.all()
+                ],
+            }
+            for interaction in interactions
+        ],
+        "disputes_raised": [
+            {
+                "interaction": dispute.interaction_id,
+                **_values(
+                    dispute, "reason", "created_at", "status", "resolved_at", "resolution_reason"
+                ),
+                "resolved_by": _name(dispute.resolved_by),
+                "items": [
+                    {
+                        "criterion": item.criterion.key,
+                        **_values(item, "original_value", "proposed_value", "final_value"),
+                    }
+                    for item in dispute.items.all()
+                ],
+            }
+            for dispute in disputes
+        ],
+        "checklist_runs": [
+            {
+                "checklist": run.checklist.title,
+                **_values(run, "interaction_id", "policy_change", "created_at"),
+                "answers": [
+                    _values(answer, "item_title", "answer", "note") for answer in run.answers.all()
+                ],
+            }
+            for run in runs
+        ],
+        "service_change_reviews_proposed": list(
+            ServiceChangeReview.objects.filter(proposed_by=user)
+            .order_by("created_at", "pk")
+            .values("title", "description", "created_at", "decision", "decision_note")
+        ),
+        "triage_requests": list(
+            TriageRequest.objects.filter(logged_by=user)
+            .order_by("created_at", "pk")
+            .values(
+                "description",
+                "reference",
+                "ethical_risk",
+                "business_impact",
+                "created_at",
+                "outcome",
+                "resolved_at",
+            )
+        ),
+        "decision_records": list(
+            DecisionRecord.objects.filter(author=user)
+            .order_by("created_at", "pk")
+            .values(
+                "issue",
+                "values_at_stake",
+                "facts",
+                "policies",
+                "alternatives",
+                "consequences",
+                "decision",
+                "actions",
+                "follow_up_on",
+                "followed_up_at",
+                "follow_up_note",
+                "created_at",
+            )
+        ),
+        # Only reports made under the reporter's name: anonymous ones link to nobody.
+        "concerns": list(
+            Concern.objects.filter(reporter=user, is_anonymous=False)
+            .order_by("reported_on", "pk")
+            .values("category", "description", "reported_on", "status", "outcome", "closed_on")
+        ),
+        "proof_plan": list(
+            ProofPlanProgress.objects.filter(user=user)
+            .order_by("task__plan", "task__position")
+            .values("task__plan", "task__title", "notes", "completed_on", "updated_at")
+        ),
+        "script_acknowledgements": list(
+            Acknowledgement.objects.filter(user=user)
+            .order_by("acknowledged_at", "pk")
+            .values("script__title", "version", "acknowledged_at")
+        ),
+        "api_tokens": list(
+            user.api_tokens.order_by("created_at", "pk").values(
+                "name", "prefix", "created_at", "last_used_at"
+            )
+        ),
+    }

@@ -61,6 +61,9 @@ class FaqEntrySerializer(serializers.ModelSerializer):
 
 def _query(request) -> str:
     query = request.query_params.get("q", "").strip()
+    if "\x00" in query:
+        # PostgreSQL refuses NUL in text, so it would fail the search query itself.
+        raise serializers.ValidationError({"q": ["Search words cannot contain a NUL character."]})
     if len(query) > QUERY_MAX_LENGTH:
         raise serializers.ValidationError(
             {"q": [f"Search for at most {QUERY_MAX_LENGTH} characters: a few key words work best."]}

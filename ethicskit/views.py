@@ -99,3 +99,8 @@ def server_error(request):
     return _api_error(request, 500, "Something went wrong on our side.") or defaults.server_error(
         request
     )
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without a valid CSRF token: most often one left open across a sign-out."""
+    return render(request, "csrf_failure.html", status=403)

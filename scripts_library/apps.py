@@ -10,8 +10,11 @@ class ScriptsLibraryConfig(AppConfig):
     def ready(self):
         from scripts_library import models, services
 
-        def index_saved(sender, instance, **kwargs):
-            services.search_index_rows(rows=[instance])
+        def index_saved(sender, instance, raw=False, **kwargs):
+            # A raw save (loaddata, a test database's restore) brings its search entries with
+            # it; indexing here too would add a second entry for the same row.
+            if not raw:
+                services.search_index_rows(rows=[instance])
 
         def unindex_deleted(sender, instance, **kwargs):
             services.search_index_remove(obj=instance)

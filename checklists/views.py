@@ -163,7 +163,7 @@ def service_change_list(request):
 @require_http_methods(["GET", "POST"])
 def service_change_new(request):
     checklist, items = _service_change_items()
-    form = ServiceChangeForm(request.POST or None, items=items)
+    form = ServiceChangeForm(request.POST if request.method == "POST" else None, items=items)
     if request.method == "POST" and form.is_valid():
         try:
             review = services.service_change_review_create(
@@ -256,7 +256,7 @@ def triage_queue(request):
 @role_required(*ANY_ROLE)
 @require_http_methods(["GET", "POST"])
 def triage_new(request):
-    form = TriageRequestForm(request.POST or None)
+    form = TriageRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             triaged = services.triage_request_log(logged_by=request.user, **form.cleaned_data)
@@ -332,7 +332,7 @@ def decision_list(request):
 @role_required(*ANY_ROLE)
 @require_http_methods(["GET", "POST"])
 def decision_new(request):
-    form = DecisionRecordForm(request.POST or None)
+    form = DecisionRecordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.decision_record_create(author=request.user, fields=form.cleaned_data)
@@ -407,7 +407,7 @@ def concern_mine(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_new(request):
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.concern_report(

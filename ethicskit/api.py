@@ -1,5 +1,6 @@
 """REST API plumbing shared by every app: token authentication, role permissions, errors."""
 
+import re
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions, parsers, permissions
 from rest_framework.pagination import PageNumberPagination
 
 from teams.access import has_role
@@ -72,6 +73,47 @@ def role_permission(*roles: str):
 
     HasRole.__name__ = f"Has{'Or'.join(roles)}Role"
     return HasRole
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(data) -> bool:
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if LONE_SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing two things that would otherwise end as a 500.
+
+    Escapes of lone surrogates such as "\\ud800": JSON allows them, but they are not
+    characters, so no field could store one and even an error message quoting one could not be
+    encoded into the reply. And bodies nested deeper than Python's recursion limit.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(
+                "JSON parse error - the body is nested too deeply."
+            ) from None
+        if _has_lone_surrogate(data):
+            raise exceptions.ParseError(
+                "JSON parse error - the body has a lone surrogate escape (\\ud800 to \\udfff), "
+                "which is not a character. Send the text as UTF-8."
+            )
+        return data
 
 
 class Pagination(PageNumberPagination):

@@ -26,6 +26,10 @@ from teams import audit
 
 LOW_RATING_NEEDS_COMMENT = 2
 COMMENT_MAX_LENGTH = 1000
+TOKEN_USED = (
+    "This form has already been used to record another interaction. Nothing was saved: "
+    "reload the page and score the interaction again."
+)
 
 
 def _check_comments(rubric: Rubric, ratings: dict, comments: dict) -> None:
@@ -114,6 +118,9 @@ def interaction_self_score(
         existing = _self_evaluation_for_token(agent, submission_token)
         if existing is not None:
             return existing
+        if Interaction.objects.filter(submission_token=submission_token).exists():
+            # Not this agent's token: a tampered or copied form, never a double click.
+            raise ValidationError(TOKEN_USED)
     try:
         with transaction.atomic():
             interaction = Interaction(
@@ -134,9 +141,11 @@ def interaction_self_score(
             )
     except IntegrityError:
         # A concurrent twin of this submission won the race for the token.
-        existing = _self_evaluation_for_token(agent, submission_token) if submission_token else None
-        if existing is None:
+        if submission_token is None:
             raise
+        existing = _self_evaluation_for_token(agent, submission_token)
+        if existing is None:
+            raise ValidationError(TOKEN_USED) from None
         return existing
 
 

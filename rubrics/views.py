@@ -418,7 +418,9 @@ def dispute_create(request, pk):
         is_current=True,
     )
     review_ratings = review.ratings.all()
-    form = DisputeForm(request.POST or None, review_ratings=review_ratings)
+    form = DisputeForm(
+        request.POST if request.method == "POST" else None, review_ratings=review_ratings
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dispute_raise(
@@ -455,7 +457,7 @@ def dispute_resolve_view(request, pk):
     if not dispute.is_open:
         messages.info(request, "This dispute has already been settled.")
         return redirect("interaction_detail", pk=dispute.interaction_id)
-    form = DisputeResolveForm(request.POST or None, dispute=dispute)
+    form = DisputeResolveForm(request.POST if request.method == "POST" else None, dispute=dispute)
     if request.method == "POST" and form.is_valid():
         try:
             dispute_resolve(

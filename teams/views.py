@@ -24,7 +24,7 @@ from teams.selectors import personal_data
 def profile(request):
     """Who you are, and your API tokens: create one (its key is shown once) or revoke one."""
     new_key = None
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])

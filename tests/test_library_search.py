@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core import serializers
 
 from scripts_library.models import (
     FaqCategory,
@@ -236,3 +237,16 @@ def test_only_words_missing_from_the_library_get_guesses():
     assert "discount" not in guesses and "qzxv" not in guesses
     assert guesses["dicsount"][0] == "discount"
     assert "breach" in guesses["breech"]
+
+
+def test_a_raw_save_like_loaddata_adds_no_second_search_entry():
+    script = Script.objects.published().first()
+    entry = SearchEntry.objects.get(kind=SearchEntry.Kind.SCRIPT, object_id=script.pk)
+    dumped = serializers.serialize("json", [script, entry])
+    entry.delete()
+    Script.objects.filter(pk=script.pk).delete()
+    for obj in serializers.deserialize("json", dumped):
+        obj.save()
+    assert (
+        SearchEntry.objects.filter(kind=SearchEntry.Kind.SCRIPT, object_id=script.pk).count() == 1
+    )

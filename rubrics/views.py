@@ -1,4 +1,3 @@
-import csv
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ethicskit.csv_export import csv_cell, csv_writer
 from rubrics import selectors
 from rubrics.forms import (
     CoachingCommentForm,
@@ -597,19 +597,6 @@ def _criterion_columns() -> list[str]:
     return keys
 
 
-def _csv_cell(value) -> str:
-    """Text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_GET
 def dashboard_export(request):
@@ -635,7 +622,7 @@ def dashboard_export(request):
         teams=chosen, agent_id=agent_id, start=start, end=end
     )
     keys = _criterion_columns()
-    writer = csv.writer(_Echo())
+    writer = csv_writer()
 
     def rows():
         yield writer.writerow(CSV_FIXED_COLUMNS + keys)
@@ -646,12 +633,12 @@ def dashboard_export(request):
                 [
                     evaluation.pk,
                     interaction.pk,
-                    _csv_cell(interaction.reference),
+                    csv_cell(interaction.reference),
                     timezone.localtime(interaction.occurred_at).isoformat(),
-                    _csv_cell(interaction.team.name),
-                    _csv_cell(interaction.agent.get_username()),
+                    csv_cell(interaction.team.name),
+                    csv_cell(interaction.agent.get_username()),
                     evaluation.kind,
-                    _csv_cell(evaluation.author.get_username()),
+                    csv_cell(evaluation.author.get_username()),
                     evaluation.rubric.version,
                     evaluation.revision,
                     evaluation.score,

@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rubrics.views import _csv_cell, _Echo
+from ethicskit.csv_export import csv_cell, csv_writer
 from teams.access import role_required
 from teams.forms import ApiTokenForm, AuditFilterForm
 from teams.models import ApiToken, AuditEntry, Role
@@ -97,7 +96,7 @@ def audit_export(request):
             content_type="text/plain; charset=utf-8",
         )
     entries = form.filter(AuditEntry.objects.order_by("at", "id"))
-    writer = csv.writer(_Echo())
+    writer = csv_writer()
 
     def rows():
         yield writer.writerow(AUDIT_CSV_HEADER)
@@ -105,13 +104,13 @@ def audit_export(request):
             yield writer.writerow(
                 [
                     entry.at.isoformat(),
-                    _csv_cell(entry.actor_name),
+                    csv_cell(entry.actor_name),
                     entry.action,
                     entry.model,
-                    _csv_cell(entry.object_id),
-                    _csv_cell(entry.object_repr),
-                    _csv_cell(json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)),
-                    _csv_cell(entry.source),
+                    csv_cell(entry.object_id),
+                    csv_cell(entry.object_repr),
+                    csv_cell(json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)),
+                    csv_cell(entry.source),
                     entry.ip_address or "",
                 ]
             )

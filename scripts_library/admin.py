@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from checklists.models import ChecklistItem
 from scripts_library.models import (
     CommonMistake,
     FaqCategory,
@@ -180,7 +181,6 @@ class ScriptAdmin(LockedHistoryAdmin):
     list_filter = ["status", "category"]
     search_fields = ["title", "situation", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["checklist_items"]
     readonly_fields = ["acknowledgement_version"]
     fieldsets = [
         (
@@ -200,6 +200,15 @@ class ScriptAdmin(LockedHistoryAdmin):
             },
         ),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "checklist_items":
+            # Checkboxes, not filter_horizontal: its search-box icons carry an aria-label that
+            # screen readers are not allowed to announce on a plain span (axe: serious), and a
+            # few dozen items are easier to tick than to move between two lists.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["queryset"] = ChecklistItem.objects.select_related("checklist")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("require_acknowledgement"):

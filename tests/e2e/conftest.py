@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NARROW = {"width": 375, "height": 800}
 WIDE = {"width": 1280, "height": 900}
+AXE_STYLE_BLOCKED = "Applying inline style violates the following Content Security Policy"
 
 
 # Each journey module says: pytestmark = E2E. The live server needs committed data, so the
@@ -96,7 +97,14 @@ class Visitor:
         if key in self.checked:
             return
         self.checked.add(key)
+        before = len(self.errors)
         results = Axe().run(self.page)
+        # axe-core reads an @imported stylesheet (the admin's forms.css imports widgets.css)
+        # through a <style> element of its own, which the strict CSP blocks: the checker's
+        # error, not the page's.
+        self.errors[before:] = [
+            error for error in self.errors[before:] if AXE_STYLE_BLOCKED not in error
+        ]
         serious = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} — "
             + ", ".join(node["target"][0] for node in violation["nodes"][:3])

@@ -16,13 +16,21 @@ def test_an_admin_publishes_a_must_read_script_and_the_agent_reads_fills_and_cop
     script = Script.objects.published().filter(body__contains="[").order_by("title").first()
 
     ada = visit(admin)
-    page = ada.page
-    page.goto(f"/admin/scripts_library/script/{script.pk}/change/")
+    page = ada.go(f"/admin/scripts_library/script/{script.pk}/change/")
     page.fill("#id_guidance", script.guidance + "\nSay the refund date only once it is booked.")
     page.check("#id_require_acknowledgement")
+    linked_items = script.checklist_items.count()
+    page.locator("#id_checklist_items input[type=checkbox]:not(:checked)").first.check()
     with page.expect_navigation():
         page.click("input[name=_save]")
     assert "was changed successfully" in page.content()
+    assert script.checklist_items.count() == linked_items + 1
+    ada.check()
+    history = f"/admin/scripts_library/script/{script.pk}/history/"
+    page = ada.go(history)
+    latest = page.locator("#change-history tbody tr").first.inner_text()
+    assert "Guidance" in latest and "ada" in latest
+    ada.no_sideways_scroll(history)
 
     alice = visit(agent)
     page = alice.go("/")

@@ -489,3 +489,90 @@ class DisputeItem(models.Model):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.original_value} -> {self.proposed_value}"
+
+
+# Rollups -------------------------------------------------------------------------------------
+# Pre-aggregated sums of the current evaluations, per agent and day and per agent and week, so
+# the dashboards read a few thousand rows instead of every evaluation. Kept up to date on write
+# by rubrics.rollups.tracking(); rebuilt from scratch by `manage.py rebuild_rollups`.
+
+
+class Period(models.TextChoices):
+    DAY = "D", "Day"
+    WEEK = "W", "Week (from Monday)"
+
+
+class ScoreRollup(models.Model):
+    """Sums of the current evaluations of one kind for one agent in one team, day or week."""
+
+    period = models.CharField(max_length=1, choices=Period.choices)
+    starts_on = models.DateField()
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="score_rollups")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_rollups"
+    )
+    kind = models.CharField(max_length=10)
+    n = models.IntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    percent_sum = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # How many evaluations fall in each 10-point percent band (90-100 in the last).
+    band_0 = models.IntegerField(default=0)
+    band_1 = models.IntegerField(default=0)
+    band_2 = models.IntegerField(default=0)
+    band_3 = models.IntegerField(default=0)
+    band_4 = models.IntegerField(default=0)
+    band_5 = models.IntegerField(default=0)
+    band_6 = models.IntegerField(default=0)
+    band_7 = models.IntegerField(default=0)
+    band_8 = models.IntegerField(default=0)
+    band_9 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "starts_on", "team", "agent", "kind"],
+                name="one_score_rollup_per_bucket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "period", "starts_on"], name="score_rollup_team"),
+            models.Index(fields=["agent", "period", "starts_on"], name="score_rollup_agent"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} scores of agent {self.agent_id}, {self.period} {self.starts_on}"
+
+
+class CriterionRollup(models.Model):
+    """Sums of one criterion's ratings for one agent in one team, day or week.
+
+    `paired_self_*` count only self-ratings of interactions that have a current review, so the
+    self-versus-review gap compares the same interactions.
+    """
+
+    period = models.CharField(max_length=1, choices=Period.choices)
+    starts_on = models.DateField()
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    self_n = models.IntegerField(default=0)
+    self_sum = models.IntegerField(default=0)
+    review_n = models.IntegerField(default=0)
+    review_sum = models.IntegerField(default=0)
+    paired_self_n = models.IntegerField(default=0)
+    paired_self_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "starts_on", "team", "agent", "criterion"],
+                name="one_criterion_rollup_per_bucket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "period", "starts_on"], name="criterion_rollup_team"),
+            models.Index(fields=["agent", "period", "starts_on"], name="criterion_rollup_agent"),
+        ]
+
+    def __str__(self):
+        return f"criterion {self.criterion_id} of agent {self.agent_id}, {self.period} {self.starts_on}"

@@ -4,11 +4,31 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Abs, Cast, Coalesce, Floor, Least, TruncWeek
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Abs, Cast, Coalesce, NullIf, Trunc
 from django.utils import timezone
 
-from rubrics.models import Dispute, Evaluation, Interaction, Rating, ReviewSample
+from rubrics.models import (
+    CriterionRollup,
+    Dispute,
+    Evaluation,
+    Interaction,
+    Period,
+    ReviewSample,
+    ScoreRollup,
+)
 from teams.models import Team
 
 DEFAULT_RANGE_DAYS = 90
@@ -44,80 +64,33 @@ def interactions_with_scores(queryset):
     )
 
 
-def _weekly_trend(evaluations) -> list[dict]:
-    """Average self and review score per week; weeks without scores are kept, empty, so the
-    chart's time axis stays true."""
-    rows = (
-        evaluations.annotate(week=TruncWeek("interaction__occurred_at"))
-        .values("week")
-        .annotate(
-            self_avg=Avg("score", filter=Q(kind=Evaluation.Kind.SELF)),
-            review_avg=Avg("score", filter=Q(kind=Evaluation.Kind.REVIEW)),
-        )
-        .order_by("week")
-    )
-    by_week = {row["week"].date(): row for row in rows}
-    if not by_week:
-        return []
-    weeks, week = [], min(by_week)
-    while week <= max(by_week):
-        row = by_week.get(week, {})
-        weeks.append(
-            {
-                "week": week.isoformat(),
-                "self": float(row["self_avg"]) if row.get("self_avg") is not None else None,
-                "review": float(row["review_avg"]) if row.get("review_avg") is not None else None,
-            }
-        )
-        week += timedelta(days=7)
-    return weeks
-
-
 def my_scores(agent, start: datetime, end: datetime) -> dict:
     """Everything the My scores page shows, in a fixed number of queries."""
     interactions = Interaction.objects.filter(
         agent=agent, occurred_at__gte=start, occurred_at__lt=end
     )
-    evaluations = Evaluation.objects.filter(
-        is_current=True,
-        interaction__agent=agent,
-        interaction__occurred_at__gte=start,
-        interaction__occurred_at__lt=end,
-    )
-    totals = evaluations.aggregate(
-        self_avg=Avg("score", filter=Q(kind=Evaluation.Kind.SELF)),
-        self_pct=Avg("percent", filter=Q(kind=Evaluation.Kind.SELF)),
-        review_avg=Avg("score", filter=Q(kind=Evaluation.Kind.REVIEW)),
-        review_pct=Avg("percent", filter=Q(kind=Evaluation.Kind.REVIEW)),
-        scored=Count("id", filter=Q(kind=Evaluation.Kind.SELF)),
-        reviewed=Count("id", filter=Q(kind=Evaluation.Kind.REVIEW)),
-    )
-    criteria = (
-        Rating.objects.filter(evaluation__in=evaluations, value__isnull=False)
-        .values("criterion__key", "criterion__name", "criterion__position")
-        .annotate(
-            self_avg=Avg("value", filter=Q(evaluation__kind=Evaluation.Kind.SELF)),
-            review_avg=Avg("value", filter=Q(evaluation__kind=Evaluation.Kind.REVIEW)),
-        )
-        .order_by("criterion__position", "criterion__key")
-    )
+    mine = rollup_window(ScoreRollup, start, end, agent_id=agent.pk)
+    totals = _score_averages(mine.aggregate(**_score_aggregates()))
+    criteria = [
+        {
+            "criterion__key": row["key"],
+            "criterion__name": row["name"],
+            "criterion__position": row["position"],
+            "self_avg": row["self_avg"],
+            "review_avg": row["review_avg"],
+        }
+        for row in criterion_averages(rollup_window(CriterionRollup, start, end, agent_id=agent.pk))
+    ]
     membership = getattr(agent, "membership", None)
     team_totals = {}
     if membership is not None:
-        team_totals = Evaluation.objects.filter(
-            is_current=True,
-            interaction__team=membership.team,
-            interaction__occurred_at__gte=start,
-            interaction__occurred_at__lt=end,
-        ).aggregate(
-            self_avg=Avg("score", filter=Q(kind=Evaluation.Kind.SELF)),
-            review_avg=Avg("score", filter=Q(kind=Evaluation.Kind.REVIEW)),
-        )
+        team = rollup_window(ScoreRollup, start, end, teams=[membership.team_id])
+        team_totals = _score_averages(team.aggregate(**_score_aggregates()))
     return {
         "interactions": interactions_with_scores(interactions).order_by("-occurred_at", "-id"),
         "totals": totals,
-        "criteria": list(criteria),
-        "trend": _weekly_trend(evaluations),
+        "criteria": criteria,
+        "trend": weekly_trend(mine),
         "team": team_totals,
     }
 
@@ -174,6 +147,68 @@ def unread_review_count(agent) -> int:
 DEFAULT_THRESHOLD = Decimal("70")
 DASHBOARD_LIST_LIMIT = 10
 OPEN = Dispute.Status.OPEN
+KINDS = ("self", "review")
+
+
+def rollup_buckets(start: datetime, end: datetime, prefix: str = "") -> Q:
+    """The rollup rows that add up to exactly [start, end): whole weeks from the weekly rows,
+    the days before the first Monday and after the last one from the daily rows. `prefix`
+    reaches the rollups through a relation (e.g. "score_rollups__")."""
+    first = timezone.localtime(start).date()
+    last = timezone.localtime(end).date()  # exclusive
+    week_from = first + timedelta(days=(7 - first.weekday()) % 7)
+    week_to = last - timedelta(days=last.weekday())
+
+    def rows(period, since, until):
+        return Q(
+            **{
+                f"{prefix}period": period,
+                f"{prefix}starts_on__gte": since,
+                f"{prefix}starts_on__lt": until,
+            }
+        )
+
+    if week_from >= week_to:
+        return rows(Period.DAY, first, last)
+    return (
+        rows(Period.WEEK, week_from, week_to)
+        | rows(Period.DAY, first, week_from)
+        | rows(Period.DAY, week_to, last)
+    )
+
+
+def rollup_window(model, start: datetime, end: datetime, *, teams=None, agent_id=None):
+    rows = model.objects.filter(rollup_buckets(start, end))
+    if teams is not None:
+        rows = rows.filter(team__in=teams)
+    if agent_id is not None:
+        rows = rows.filter(agent_id=agent_id)
+    return rows
+
+
+def _score_aggregates(scope: Q | None = None, prefix: str = "", bands: bool = False) -> dict:
+    """Sums for `_score_averages`: per kind, how many, and the score and percent totals."""
+    scope, sums = scope or Q(), {}
+    for kind in (Evaluation.Kind.SELF, Evaluation.Kind.REVIEW):
+        only = scope & Q(**{f"{prefix}kind": kind})
+        sums[f"{kind}_n"] = Coalesce(Sum(f"{prefix}n", filter=only), 0)
+        sums[f"{kind}_score"] = Sum(f"{prefix}score_sum", filter=only)
+        sums[f"{kind}_percent"] = Sum(f"{prefix}percent_sum", filter=only)
+        for band in range(10) if bands else ():
+            sums[f"{kind}_band_{band}"] = Coalesce(Sum(f"{prefix}band_{band}", filter=only), 0)
+    return sums
+
+
+def _score_averages(row) -> dict:
+    """Turn `_score_aggregates` sums (a dict or an annotated object) into averages."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    figures = {}
+    for kind in ("self", "review"):
+        n = get(f"{kind}_n")
+        figures[f"{kind}_avg"] = get(f"{kind}_score") / n if n else None
+        figures[f"{kind}_pct"] = get(f"{kind}_percent") / n if n else None
+    figures["scored"], figures["reviewed"] = get("self_n"), get("review_n")
+    return figures
 
 
 def dashboard(
@@ -185,65 +220,70 @@ def dashboard(
     threshold: Decimal = DEFAULT_THRESHOLD,
     list_all_agents: bool = True,
 ) -> dict:
-    """The team (or organisation) dashboard, aggregated in PostgreSQL in 8 queries.
+    """The team (or organisation) dashboard, from the rollups in a fixed number of queries.
 
     `teams` is the scope the viewer may see and has chosen; `agent_id` narrows every figure
     but the agent table to one person.
     """
-    window = Q(
+    # Imported here: the checklists' evidence page imports this module's my_scores.
+    from checklists.selectors import checklist_no_counts
+
+    scores = rollup_window(ScoreRollup, start, end, teams=teams, agent_id=agent_id)
+    ratings = rollup_window(CriterionRollup, start, end, teams=teams, agent_id=agent_id)
+    evaluations = Evaluation.objects.filter(
+        is_current=True,
         interaction__team__in=teams,
         interaction__occurred_at__gte=start,
         interaction__occurred_at__lt=end,
     )
     if agent_id is not None:
-        window &= Q(interaction__agent_id=agent_id)
-    # Imported here: the checklists' evidence page imports this module's my_scores.
-    from checklists.selectors import checklist_no_counts
-
-    evaluations = Evaluation.objects.filter(window, is_current=True)
-    SELF, REVIEW = Evaluation.Kind.SELF, Evaluation.Kind.REVIEW
-    open_dispute = Q(interaction__dispute__status=OPEN)
-
-    totals = evaluations.aggregate(
-        self_avg=Avg("score", filter=Q(kind=SELF)),
-        self_pct=Avg("percent", filter=Q(kind=SELF)),
-        review_avg=Avg("score", filter=Q(kind=REVIEW)),
-        review_pct=Avg("percent", filter=Q(kind=REVIEW)),
-        scored=Count("id", filter=Q(kind=SELF)),
-        reviewed=Count("id", filter=Q(kind=REVIEW)),
-        open_disputes=Count("id", filter=Q(kind=REVIEW) & open_dispute),
-        unacknowledged=Count(
-            "id", filter=Q(kind=REVIEW, acknowledged_at__isnull=True) & ~open_dispute
-        ),
-    )
+        evaluations = evaluations.filter(interaction__agent_id=agent_id)
+    sums = scores.aggregate(**_score_aggregates(bands=True))
+    totals = {**_score_averages(sums), **_waiting_counts(evaluations)}
     totals["percent_reviewed"] = (
         Decimal(100 * totals["reviewed"]) / totals["scored"] if totals["scored"] else None
     )
-
     return {
         "totals": totals,
-        "criteria": _criterion_averages(evaluations),
-        "trend": _weekly_trend(evaluations),
-        "distribution": _score_distribution(evaluations),
+        "criteria": criterion_averages(ratings),
+        "trend": weekly_trend(scores),
+        "distribution": {
+            "labels": DISTRIBUTION_BUCKETS,
+            **{kind: [sums[f"{kind}_band_{band}"] for band in range(10)] for kind in KINDS},
+        },
         "agents": _agent_averages(teams, start, end, threshold, list_all_agents),
-        "gaps": _largest_gaps(evaluations),
+        "gaps": _largest_gaps(ratings),
         "waiting": _waiting_on_someone(evaluations),
         "checklists": checklist_no_counts(teams, start, end, runner_id=agent_id),
         "threshold": threshold,
     }
 
 
-def _criterion_averages(evaluations) -> list[dict]:
+def _waiting_counts(evaluations) -> dict:
+    """Reviews in the window under an open dispute, and those not yet acknowledged."""
+    open_dispute = Q(interaction__dispute__status=OPEN)
+    return (
+        evaluations.filter(kind=Evaluation.Kind.REVIEW)
+        .filter(Q(acknowledged_at__isnull=True) | open_dispute)
+        .aggregate(
+            open_disputes=Count("id", filter=open_dispute),
+            unacknowledged=Count("id", filter=Q(acknowledged_at__isnull=True) & ~open_dispute),
+        )
+    )
+
+
+def criterion_averages(ratings) -> list[dict]:
     """Average rating per criterion key, beside its weight (newest rubric version in range)."""
     rows = (
-        Rating.objects.filter(evaluation__in=evaluations, value__isnull=False)
-        .values("criterion__key", "criterion__name", "criterion__weight", "criterion__position")
+        ratings.values(
+            "criterion__key", "criterion__name", "criterion__weight", "criterion__position"
+        )
         .annotate(
             version=F("criterion__rubric__version"),
-            self_avg=Avg("value", filter=Q(evaluation__kind=Evaluation.Kind.SELF)),
-            self_n=Count("id", filter=Q(evaluation__kind=Evaluation.Kind.SELF)),
-            review_avg=Avg("value", filter=Q(evaluation__kind=Evaluation.Kind.REVIEW)),
-            review_n=Count("id", filter=Q(evaluation__kind=Evaluation.Kind.REVIEW)),
+            self_sum=Sum("self_sum"),
+            self_n=Sum("self_n"),
+            review_sum=Sum("review_sum"),
+            review_n=Sum("review_n"),
         )
         .order_by("criterion__key", "-criterion__rubric__version")
     )
@@ -257,22 +297,20 @@ def _criterion_averages(evaluations) -> list[dict]:
                 "name": row["criterion__name"],
                 "weight": row["criterion__weight"],
                 "position": row["criterion__position"],
-                "self_sum": Decimal(0),
+                "self_sum": 0,
                 "self_n": 0,
-                "review_sum": Decimal(0),
+                "review_sum": 0,
                 "review_n": 0,
             },
         )
-        for kind in ("self", "review"):
-            if row[f"{kind}_n"]:
-                entry[f"{kind}_sum"] += Decimal(row[f"{kind}_avg"]) * row[f"{kind}_n"]
-                entry[f"{kind}_n"] += row[f"{kind}_n"]
+        for field in ("self_sum", "self_n", "review_sum", "review_n"):
+            entry[field] += row[field]
     result = []
     for entry in sorted(merged.values(), key=lambda e: (e["position"], e["key"])):
         for kind in ("self", "review"):
             n = entry.pop(f"{kind}_n")
             total = entry.pop(f"{kind}_sum")
-            entry[f"{kind}_avg"] = total / n if n else None
+            entry[f"{kind}_avg"] = Decimal(total) / n if n else None
             entry[f"{kind}_count"] = n
         entry["gap"] = (
             entry["self_avg"] - entry["review_avg"]
@@ -283,55 +321,59 @@ def _criterion_averages(evaluations) -> list[dict]:
     return result
 
 
+def weekly_trend(scores) -> list[dict]:
+    """Average self and review score per week (Monday first); weeks without scores are kept,
+    empty, so the chart's time axis stays true."""
+    week = Case(
+        When(period=Period.WEEK, then=F("starts_on")),
+        default=Trunc("starts_on", "week", output_field=DateField()),
+    )
+    rows = scores.annotate(week=week).values("week").annotate(**_score_aggregates())
+    by_week = {row["week"]: _score_averages(row) for row in rows}
+    if not by_week:
+        return []
+    weeks, week = [], min(by_week)
+    while week <= max(by_week):
+        row = by_week.get(week, {})
+        weeks.append(
+            {
+                "week": week.isoformat(),
+                "self": float(row["self_avg"]) if row.get("self_avg") is not None else None,
+                "review": float(row["review_avg"]) if row.get("review_avg") is not None else None,
+            }
+        )
+        week += timedelta(days=7)
+    return weeks
+
+
 DISTRIBUTION_BUCKETS = [f"{low}–{low + 9}%" if low < 90 else "90–100%" for low in range(0, 100, 10)]
 
 
-def _score_distribution(evaluations) -> dict:
-    """How many evaluations fall in each 10-point percent band, self and reviewed."""
-    rows = (
-        evaluations.annotate(band=Least(Cast(Floor(F("percent") / Decimal(10)), IntegerField()), 9))
-        .values("band", "kind")
-        .annotate(n=Count("id"))
-    )
-    counts = {"self": [0] * 10, "review": [0] * 10}
-    for row in rows:
-        counts[row["kind"]][int(row["band"])] = row["n"]
-    return {"labels": DISTRIBUTION_BUCKETS, **counts}
-
-
 def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
-    """Each agent's averages; with `list_all_agents` off, only those under the threshold."""
-    scope = Q(
-        interactions__team__in=teams,
-        interactions__occurred_at__gte=start,
-        interactions__occurred_at__lt=end,
-        interactions__evaluations__is_current=True,
-    )
-    kind = "interactions__evaluations__kind"
-    pct = "interactions__evaluations__percent"
+    """Each agent's averages; with `list_all_agents` off, only those under the threshold,
+    the lowest first. Agents are listed with the team they are in now, and their figures
+    cover only the interactions in the chosen teams."""
+    scope = rollup_buckets(start, end, "score_rollups__") & Q(score_rollups__team__in=teams)
     people = (
         get_user_model()
         .objects.filter(membership__team__in=teams)
         .annotate(
-            self_pct=Avg(pct, filter=scope & Q(**{kind: Evaluation.Kind.SELF})),
-            review_pct=Avg(pct, filter=scope & Q(**{kind: Evaluation.Kind.REVIEW})),
-            scored=Count("interactions__evaluations", filter=scope & Q(**{kind: "self"})),
-            reviewed=Count("interactions__evaluations", filter=scope & Q(**{kind: "review"})),
-            team_name=F("membership__team__name"),
+            **_score_aggregates(scope, "score_rollups__"), team_name=F("membership__team__name")
         )
         .order_by("first_name", "last_name", "username")
     )
     if not list_all_agents:
-        # Across all teams only those under the threshold are listed, the lowest first.
+        self_pct = F("self_percent") / NullIf("self_n", 0)
+        review_pct = F("review_percent") / NullIf("review_n", 0)
         people = (
-            people.filter(
-                Q(review_pct__lt=threshold) | Q(review_pct__isnull=True, self_pct__lt=threshold)
-            )
-            .annotate(basis_pct=Coalesce("review_pct", "self_pct"))
+            people.annotate(basis_pct=Coalesce(review_pct, self_pct))
+            .filter(basis_pct__lt=threshold)
             .order_by("basis_pct", "username")[:DASHBOARD_LIST_LIMIT]
         )
     result = []
     for person in people:
+        for name, value in _score_averages(person).items():
+            setattr(person, name, value)
         basis = person.review_pct if person.review_pct is not None else person.self_pct
         person.basis = "reviewed" if person.review_pct is not None else "self"
         person.below_threshold = basis is not None and basis < threshold
@@ -339,39 +381,39 @@ def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
     return result
 
 
-def _largest_gaps(evaluations) -> list[dict]:
+def _largest_gaps(ratings) -> list[dict]:
     """Where agents rate themselves furthest from their reviews, per agent and criterion, over
     the interactions that have both (positive: the agent rated themselves higher).
 
-    One grouped scan: the average self-rating minus the average review rating, both over the
-    reviewed interactions only. (With every criterion rated, that equals the average gap.)
+    The average self-rating minus the average review rating, both over the reviewed
+    interactions only. (With every criterion rated, that equals the average gap.)
     """
-    reviewed = Evaluation.objects.filter(
-        interaction=OuterRef("evaluation__interaction"),
-        kind=Evaluation.Kind.REVIEW,
-        is_current=True,
+    self_avg = Cast("paired_self", DecimalField(max_digits=12, decimal_places=6)) / NullIf(
+        "paired_n", 0
     )
-    SELF, REVIEW = Evaluation.Kind.SELF, Evaluation.Kind.REVIEW
+    review_avg = Cast("reviewed_sum", DecimalField(max_digits=12, decimal_places=6)) / NullIf(
+        "pairs", 0
+    )
     return list(
-        Rating.objects.filter(evaluation__in=evaluations, value__isnull=False)
-        .filter(Exists(reviewed))
-        .values(
-            "evaluation__interaction__agent_id",
-            "evaluation__interaction__agent__username",
-            "evaluation__interaction__agent__first_name",
-            "evaluation__interaction__agent__last_name",
+        ratings.values(
+            "agent_id",
+            "agent__username",
+            "agent__first_name",
+            "agent__last_name",
             "criterion__key",
             "criterion__name",
         )
         .annotate(
-            self_avg=Avg("value", filter=Q(evaluation__kind=SELF)),
-            review_avg=Avg("value", filter=Q(evaluation__kind=REVIEW)),
-            pairs=Count("id", filter=Q(evaluation__kind=REVIEW)),
+            paired_self=Sum("paired_self_sum"),
+            paired_n=Sum("paired_self_n"),
+            reviewed_sum=Sum("review_sum"),
+            pairs=Sum("review_n"),
         )
+        .annotate(self_avg=self_avg, review_avg=review_avg)
         .annotate(gap=F("self_avg") - F("review_avg"))
         .filter(self_avg__isnull=False, review_avg__isnull=False)
         .exclude(gap=0)
-        .order_by(Abs("gap").desc(), "evaluation__interaction__agent__username")[:10]
+        .order_by(Abs("gap").desc(), "agent__username")[:10]
     )
 
 
@@ -402,27 +444,15 @@ def _waiting_on_someone(evaluations) -> dict:
 
 def team_comparison(teams, start: datetime, end: datetime) -> list[Team]:
     """Per-team figures side by side; also serves as the dashboard's team picker."""
-    scope = Q(
-        interactions__occurred_at__gte=start,
-        interactions__occurred_at__lt=end,
-        interactions__evaluations__is_current=True,
-    )
-    kind = "interactions__evaluations__kind"
-    pct = "interactions__evaluations__percent"
-    score = "interactions__evaluations__score"
+    scope = rollup_buckets(start, end, "score_rollups__")
     rows = list(
         Team.objects.filter(pk__in=teams.values("pk"))
-        .annotate(
-            self_avg=Avg(score, filter=scope & Q(**{kind: "self"})),
-            self_pct=Avg(pct, filter=scope & Q(**{kind: "self"})),
-            review_avg=Avg(score, filter=scope & Q(**{kind: "review"})),
-            review_pct=Avg(pct, filter=scope & Q(**{kind: "review"})),
-            scored=Count("interactions__evaluations", filter=scope & Q(**{kind: "self"})),
-            reviewed=Count("interactions__evaluations", filter=scope & Q(**{kind: "review"})),
-        )
+        .annotate(**_score_aggregates(scope, "score_rollups__"))
         .order_by("name")
     )
     for team in rows:
+        for name, value in _score_averages(team).items():
+            setattr(team, name, value)
         team.percent_reviewed = Decimal(100 * team.reviewed) / team.scored if team.scored else None
         team.gap = (
             team.self_avg - team.review_avg
@@ -571,19 +601,15 @@ def _history(self_history, review_history, dispute, coaching) -> list[dict]:
 
 def team_summary(team: Team, start: datetime, end: datetime) -> dict:
     """The API's team summary: counts, averages and per-criterion averages, in 2 queries."""
-    evaluations = Evaluation.objects.filter(
-        is_current=True,
-        interaction__team=team,
-        interaction__occurred_at__gte=start,
-        interaction__occurred_at__lt=end,
-    )
-    SELF, REVIEW = Evaluation.Kind.SELF, Evaluation.Kind.REVIEW
-    totals = evaluations.aggregate(
-        count=Count("id", filter=Q(kind=SELF)),
-        reviewed=Count("id", filter=Q(kind=REVIEW)),
-        self_score=Avg("score", filter=Q(kind=SELF)),
-        self_percent=Avg("percent", filter=Q(kind=SELF)),
-        review_score=Avg("score", filter=Q(kind=REVIEW)),
-        review_percent=Avg("percent", filter=Q(kind=REVIEW)),
-    )
-    return {"team": team, **totals, "criteria": _criterion_averages(evaluations)}
+    scores = rollup_window(ScoreRollup, start, end, teams=[team])
+    totals = _score_averages(scores.aggregate(**_score_aggregates()))
+    return {
+        "team": team,
+        "count": totals["scored"],
+        "reviewed": totals["reviewed"],
+        "self_score": totals["self_avg"],
+        "self_percent": totals["self_pct"],
+        "review_score": totals["review_avg"],
+        "review_percent": totals["review_pct"],
+        "criteria": criterion_averages(rollup_window(CriterionRollup, start, end, teams=[team])),
+    }

@@ -10,6 +10,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, Value, Window
 from django.db.models.functions import Cast, Concat, Random, RowNumber
 from django.utils import timezone
 
+from rubrics import rollups
 from rubrics.models import (
     RATING_MAX,
     RATING_MIN,
@@ -62,6 +63,26 @@ def _evaluation_create(
 ) -> Evaluation:
     result = rubric.score(ratings)
     _check_comments(rubric, ratings, comments)
+    with rollups.tracking(interaction.pk):
+        if supersedes is not None:
+            supersedes.is_current = False
+            supersedes.save(update_fields=["is_current"])
+        return _evaluation_save(
+            interaction=interaction,
+            rubric=rubric,
+            kind=kind,
+            author=author,
+            ratings=ratings,
+            comments=comments,
+            comment=comment,
+            revision=revision,
+            supersedes=supersedes,
+            revision_reason=revision_reason,
+            result=result,
+        )
+
+
+def _evaluation_save(*, interaction, rubric, kind, author, ratings, comments, result, **fields):
     evaluation = Evaluation(
         interaction=interaction,
         rubric=rubric,
@@ -70,10 +91,7 @@ def _evaluation_create(
         score=result.score,
         percent=result.percent,
         critical_fail=result.critical_fail,
-        revision=revision,
-        supersedes=supersedes,
-        revision_reason=revision_reason,
-        comment=comment,
+        **fields,
         flagged=result.critical_fail
         or any(
             value is not None and value <= LOW_RATING_NEEDS_COMMENT for value in ratings.values()
@@ -192,8 +210,6 @@ def evaluation_revise(
             raise ValidationError(
                 "This score has already been corrected; open the latest version and correct that."
             )
-        current.is_current = False
-        current.save(update_fields=["is_current"])
         return _evaluation_create(
             interaction=current.interaction,
             rubric=current.rubric,

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from rubrics import rollups
 from rubrics.models import Evaluation, Interaction, Rating, Rubric
 from rubrics.services import dispute_raise
 from tests.conftest import make_user, review, self_score
@@ -45,7 +46,7 @@ def test_team_figures(login, supervisor, scores):
     totals = context["totals"]
     # Self: 5.00, 4.00 and 2.00 in North; reviews 3.00 and 3.50.
     assert totals["scored"] == 3 and totals["reviewed"] == 2
-    assert totals["self_avg"] == Decimal("3.6666666666666667")
+    assert round(totals["self_avg"], 10) == round(Decimal(11) / 3, 10)
     assert totals["review_avg"] == Decimal("3.25")
     assert round(totals["percent_reviewed"], 1) == Decimal("66.7")
     assert totals["open_disputes"] == 1 and totals["unacknowledged"] == 1
@@ -63,7 +64,7 @@ def test_gaps_and_agents_under_threshold(login, supervisor, scores):
     context = login(supervisor).get("/dashboard/?threshold=60").context
     top = context["gaps"][0]
     # Alice rated empathy 5 and 4 against reviews of 3 and 2: a gap of 2 on average.
-    assert (top["evaluation__interaction__agent__username"], top["criterion__key"]) == (
+    assert (top["agent__username"], top["criterion__key"]) == (
         "alice",
         "empathy",
     )
@@ -83,6 +84,7 @@ def test_filters_by_agent_and_dates(login, supervisor, scores):
     old = Interaction.objects.get(reference="ZD-B1")
     old.occurred_at = timezone.now() - timedelta(days=120)
     old.save()
+    rollups.rebuild()  # nothing in the app moves an interaction in time; this test does
     assert client.get("/dashboard/").context["totals"]["scored"] == 2
     earlier = (timezone.localdate() - timedelta(days=150)).isoformat()
     wide = client.get(f"/dashboard/?date_from={earlier}").context["totals"]
@@ -207,6 +209,7 @@ def bulk_scores(agent, team, rubric, count):
         for evaluation in evaluations
         for criterion in criteria
     )
+    rollups.rebuild()  # bulk writes pass the services that keep the rollups
 
 
 @pytest.mark.parametrize("count", [10, 1000])
@@ -268,6 +271,7 @@ def test_a_bad_filter_keeps_the_good_ones(login, supervisor, scores):
     old = Interaction.objects.get(reference="ZD-B1")
     old.occurred_at = timezone.now() - timedelta(days=120)
     old.save()
+    rollups.rebuild()  # nothing in the app moves an interaction in time; this test does
     earlier = (timezone.localdate() - timedelta(days=150)).isoformat()
     context = login(supervisor).get(f"/dashboard/?date_from={earlier}&threshold=abc").context
     assert context["totals"]["scored"] == 3  # the valid date still applies

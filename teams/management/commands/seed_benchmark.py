@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from rubrics import rollups
 from rubrics.models import Evaluation, Rubric
 from scripts_library.models import FaqCategory, FaqEntry, Script, ScriptCategory
 from teams.management.commands.seed_demo import CHUNK
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             done += size
             seeder.progress(done, interactions, started)
         self.create_library(library)
+        self.stdout.write(f"Rollups: {rollups.rebuild()}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(

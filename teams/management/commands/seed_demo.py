@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from rubrics import rollups
 from rubrics.models import Interaction, Rubric
 from teams.models import Membership, Role, Team
 
@@ -113,6 +114,9 @@ class Command(BaseCommand):
         if missing:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE rubrics_interaction, rubrics_evaluation, rubrics_rating")
+            # The generator writes evaluations in bulk, past the services that keep the
+            # dashboards' rollups up to date, so they are rebuilt once at the end.
+            rollups.rebuild()
         self.stdout.write(self.style.SUCCESS(self.summary(password)))
 
     def create_people(self, password):

@@ -1,0 +1,172 @@
+"""The dashboards' rollups: sums of the current evaluations per agent, day and week.
+
+One SQL statement per table says what a set of interactions contributes to the rollups. The
+rebuild runs it over every interaction; a write runs it over the interactions it touches
+before and after the change, and adds the difference (`tracking`). So the incremental path
+and the from-scratch path cannot drift apart, and `expected()` lets a test compare them.
+
+Days are calendar days in the site's time zone (settings.TIME_ZONE); weeks start on Monday.
+"""
+
+from collections import defaultdict
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from rubrics.models import CriterionRollup, ScoreRollup
+
+_BUCKET = """
+    CROSS JOIN LATERAL (SELECT (i.occurred_at AT TIME ZONE %(tz)s)::date AS day) AS d
+    CROSS JOIN (VALUES ('D'), ('W')) AS p(period)
+"""
+_STARTS_ON = "CASE p.period WHEN 'D' THEN d.day ELSE date_trunc('week', d.day)::date END"
+
+SCORE_KEYS = ["period", "starts_on", "team_id", "agent_id", "kind"]
+SCORE_SUMS = ["n", "score_sum", "percent_sum"] + [f"band_{band}" for band in range(10)]
+SCORE_SQL = f"""
+    SELECT p.period, {_STARTS_ON}, i.team_id, i.agent_id, e.kind,
+           count(*), sum(e.score), sum(e.percent),
+           {
+    ", ".join(
+        f"count(*) FILTER (WHERE least(floor(e.percent / 10), 9) = {band})" for band in range(10)
+    )
+}
+    FROM rubrics_evaluation e
+    JOIN rubrics_interaction i ON i.id = e.interaction_id
+    {_BUCKET}
+    WHERE e.is_current {{where}}
+    GROUP BY 1, 2, 3, 4, 5
+"""
+
+CRITERION_KEYS = ["period", "starts_on", "team_id", "agent_id", "criterion_id"]
+CRITERION_SUMS = [
+    "self_n",
+    "self_sum",
+    "review_n",
+    "review_sum",
+    "paired_self_n",
+    "paired_self_sum",
+]
+CRITERION_SQL = f"""
+    SELECT p.period, {_STARTS_ON}, i.team_id, i.agent_id, r.criterion_id,
+           count(*) FILTER (WHERE e.kind = 'self'),
+           coalesce(sum(r.value) FILTER (WHERE e.kind = 'self'), 0),
+           count(*) FILTER (WHERE e.kind = 'review'),
+           coalesce(sum(r.value) FILTER (WHERE e.kind = 'review'), 0),
+           count(*) FILTER (WHERE e.kind = 'self' AND rv.id IS NOT NULL),
+           coalesce(sum(r.value) FILTER (WHERE e.kind = 'self' AND rv.id IS NOT NULL), 0)
+    FROM rubrics_rating r
+    JOIN rubrics_evaluation e ON e.id = r.evaluation_id
+    JOIN rubrics_interaction i ON i.id = e.interaction_id
+    LEFT JOIN rubrics_evaluation rv
+        ON rv.interaction_id = i.id AND rv.kind = 'review' AND rv.is_current
+    {_BUCKET}
+    WHERE e.is_current AND r.value IS NOT NULL {{where}}
+    GROUP BY 1, 2, 3, 4, 5
+"""
+
+# (model, contribution SQL, key columns, summed columns, when a bucket is empty)
+TABLES = [
+    (ScoreRollup, SCORE_SQL, SCORE_KEYS, SCORE_SUMS, "n = 0"),
+    (CriterionRollup, CRITERION_SQL, CRITERION_KEYS, CRITERION_SUMS, "self_n = 0 AND review_n = 0"),
+]
+
+
+def _contributions(sql: str, keys: list[str], interaction_ids=None) -> dict[tuple, tuple]:
+    where, params = "", {"tz": settings.TIME_ZONE}
+    if interaction_ids is not None:
+        where, params["ids"] = "AND i.id = ANY(%(ids)s)", list(interaction_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(where=where), params)
+        return {tuple(row[: len(keys)]): tuple(row[len(keys) :]) for row in cursor.fetchall()}
+
+
+def _apply(model, keys, sums, empty: str, deltas: dict[tuple, tuple]) -> None:
+    """Add the deltas to the stored sums, in key order (so concurrent writers lock rows in the
+    same order), and drop buckets that are left empty."""
+    if not deltas:
+        return
+    table = model._meta.db_table
+    columns = keys + sums
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(deltas))
+    params = [value for key in sorted(deltas) for value in (*key, *deltas[key])]
+    updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in sums)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} "
+            f"RETURNING id, {empty}",
+            params,
+        )
+        empty = [row_id for row_id, is_empty in cursor.fetchall() if is_empty]
+        if empty:
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [empty])
+
+
+def _difference(before: dict, after: dict) -> dict[tuple, tuple]:
+    deltas = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        old, new = old or (0,) * len(new), new or (0,) * len(old)
+        delta = tuple(b - a for a, b in zip(old, new, strict=True))
+        if any(delta):
+            deltas[key] = delta
+    return deltas
+
+
+@contextmanager
+def tracking(*interaction_ids: int):
+    """Wrap a write to these interactions' evaluations: the rollups follow it, in the same
+    transaction."""
+    with transaction.atomic():
+        before = [_contributions(sql, keys, interaction_ids) for _, sql, keys, *_ in TABLES]
+        yield
+        for (model, sql, keys, sums, empty), old in zip(TABLES, before, strict=True):
+            after = _contributions(sql, keys, interaction_ids)
+            _apply(model, keys, sums, empty, _difference(old, after))
+
+
+def rebuild() -> dict[str, int]:
+    """Recompute every rollup from the evaluations; returns the rows written per table."""
+    written = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, sql, keys, sums, _ in TABLES:
+            table = model._meta.db_table
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(keys + sums)}) " + sql.format(where=""),
+                {"tz": settings.TIME_ZONE},
+            )
+            written[model.__name__] = cursor.rowcount
+            cursor.execute(f"ANALYZE {table}")
+    return written
+
+
+def expected() -> dict[str, dict[tuple, tuple]]:
+    """What the rollups would hold if rebuilt now (for tests and `rebuild_rollups --check`)."""
+    return {
+        model.__name__: {
+            key: tuple(_normal(value) for value in values)
+            for key, values in _contributions(sql, keys).items()
+        }
+        for model, sql, keys, *_ in TABLES
+    }
+
+
+def stored() -> dict[str, dict[tuple, tuple]]:
+    """What the rollups hold now, in the shape of `expected()`."""
+    result = defaultdict(dict)
+    for model, _, keys, sums, _ in TABLES:
+        for row in model.objects.values_list(*keys, *sums):
+            result[model.__name__][tuple(row[: len(keys)])] = tuple(
+                _normal(value) for value in row[len(keys) :]
+            )
+        result[model.__name__] = dict(result[model.__name__])
+    return dict(result)
+
+
+def _normal(value):
+    return Decimal(value).normalize() if isinstance(value, Decimal) else value

@@ -1,0 +1,117 @@
+"""The dashboards' rollups stay equal to a from-scratch aggregate of the evaluations."""
+
+import random
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from rubrics import rollups
+from rubrics.models import Dispute, Evaluation, Rubric, ScoreRollup
+from rubrics.selectors import date_window, rollup_window
+from rubrics.services import dispute_raise, dispute_resolve, evaluation_revise
+from tests.conftest import RATINGS, low_comments, make_user, review, self_score
+
+pytestmark = pytest.mark.django_db
+
+KEYS = list(RATINGS)
+
+
+def random_ratings(rng):
+    ratings = {key: rng.randint(1, 5) for key in KEYS}
+    optional = Rubric.objects.current().criteria.filter(allows_na=True)
+    if optional and rng.random() < 0.2:
+        ratings[rng.choice(optional).key] = None  # not applicable
+    return ratings
+
+
+def test_random_writes_keep_rollups_equal_to_a_rebuild(north, south, supervisor, other_supervisor):
+    rng = random.Random(20261125)
+    agents = [make_user(f"agent{n}", "Agent", team=north if n % 2 else south) for n in range(4)]
+    reviewer_of = {north.pk: supervisor, south.pk: other_supervisor}
+    interactions = []
+    for step in range(60):
+        action = rng.random()
+        if action < 0.45 or not interactions:
+            agent = rng.choice(agents)
+            evaluation = self_score(
+                agent, random_ratings(rng), days_ago=rng.randint(0, 20), reference=f"R-{step}"
+            )
+            interactions.append(evaluation.interaction)
+            continue
+        interaction = rng.choice(interactions)
+        current = {e.kind: e for e in interaction.evaluations.filter(is_current=True)}
+        reviewer = reviewer_of[interaction.team_id]
+        if "review" not in current and action < 0.7:
+            review(interaction, reviewer, random_ratings(rng))
+        elif "review" not in current:
+            ratings = random_ratings(rng)
+            evaluation_revise(
+                evaluation=current["self"],
+                author=interaction.agent,
+                ratings=ratings,
+                comments=low_comments(ratings),
+                reason="Misclicked",
+            )
+        elif not hasattr(interaction, "dispute") and action < 0.85:
+            ratings = random_ratings(rng)
+            evaluation_revise(
+                evaluation=current["review"],
+                author=reviewer,
+                ratings=ratings,
+                comments=low_comments(ratings),
+                reason="Second listen",
+            )
+        elif not Dispute.objects.filter(interaction=interaction).exists():
+            given = current["review"].ratings.select_related("criterion")
+            low = next(
+                (r.criterion.key for r in given if r.value is not None and r.value < 5), None
+            )
+            if low is None:
+                continue
+            dispute = dispute_raise(
+                interaction=interaction,
+                agent=interaction.agent,
+                reason="Listen again",
+                proposed={low: 5},
+            )
+            dispute_resolve(
+                dispute=dispute,
+                resolver=reviewer,
+                decision=Dispute.Status.ACCEPTED,
+                reason="Fair point",
+            )
+        interaction.refresh_from_db()
+
+    assert Evaluation.objects.filter(is_current=False).exists()  # revisions happened
+    assert Dispute.objects.filter(status=Dispute.Status.ACCEPTED).exists()
+    assert rollups.stored() == rollups.expected()
+    assert rollups.stored()["ScoreRollup"], "the rollups are not empty"
+
+
+def test_window_adds_up_whole_weeks_and_edge_days(agent, supervisor):
+    """A window that starts and ends mid-week counts each evaluation once."""
+    for days_ago in range(0, 45):
+        self_score(agent, days_ago=days_ago, reference=f"W-{days_ago}")
+    today = timezone.localdate()
+    for since in range(1, 29, 3):
+        start, end = date_window(today - timedelta(days=since + 9), today - timedelta(days=since))
+        counted = sum(rollup_window(ScoreRollup, start, end).values_list("n", flat=True))
+        raw = Evaluation.objects.filter(
+            interaction__occurred_at__gte=start, interaction__occurred_at__lt=end
+        ).count()
+        assert (since, counted, raw) == (since, 10, 10)
+
+
+def test_rebuild_rollups_command(agent):
+    self_score(agent)
+    ScoreRollup.objects.all().delete()
+    with pytest.raises(CommandError, match="differ"):
+        call_command("rebuild_rollups", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert "Rebuilt the rollups: 2 ScoreRollup" in out.getvalue()
+    call_command("rebuild_rollups", "--check", stdout=out)
+    assert "match" in out.getvalue()

@@ -312,8 +312,18 @@ class Evaluation(models.Model):
             ),
         ]
         indexes = [
+            # The dashboards' "waiting on someone": reviews not yet acknowledged (an open
+            # dispute's review is among them), oldest first. A few percent of all reviews.
             models.Index(
-                fields=["kind", "is_current", "created_at"], name="evaluation_current_kind"
+                fields=["created_at", "interaction"],
+                condition=Q(kind="review", is_current=True, acknowledged_at__isnull=True),
+                name="evaluation_awaiting_ack",
+            ),
+            # The agent's unread-reviews badge on every page they open.
+            models.Index(
+                fields=["interaction"],
+                condition=Q(kind="review", seen_at__isnull=True),
+                name="evaluation_unseen_review",
             ),
         ]
 
@@ -507,9 +517,15 @@ class ScoreRollup(models.Model):
 
     period = models.CharField(max_length=1, choices=Period.choices)
     starts_on = models.DateField()
-    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="score_rollups")
+    # Indexed by the composite indexes below, which lead with them.
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.CASCADE, related_name="score_rollups", db_index=False
+    )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_rollups"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="score_rollups",
+        db_index=False,
     )
     kind = models.CharField(max_length=10)
     n = models.IntegerField(default=0)
@@ -552,8 +568,13 @@ class CriterionRollup(models.Model):
 
     period = models.CharField(max_length=1, choices=Period.choices)
     starts_on = models.DateField()
-    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite indexes below, which lead with them.
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     self_n = models.IntegerField(default=0)
     self_sum = models.IntegerField(default=0)

@@ -136,12 +136,18 @@ def rebuild() -> dict[str, int]:
             table = model._meta.db_table
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             cursor.execute(f"DELETE FROM {table}")
+            # Inserted in the order the dashboards read them (a period, a team, its weeks),
+            # so one team's rows share few pages.
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(keys + sums)}) " + sql.format(where=""),
+                f"INSERT INTO {table} ({', '.join(keys + sums)}) "
+                + sql.format(where="")
+                + " ORDER BY 1, 3, 2",
                 {"tz": settings.TIME_ZONE},
             )
             written[model.__name__] = cursor.rowcount
-            cursor.execute(f"ANALYZE {table}")
+    for model, *_ in TABLES:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
     return written
 
 

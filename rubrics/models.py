@@ -502,18 +502,20 @@ class DisputeItem(models.Model):
 
 
 # Rollups -------------------------------------------------------------------------------------
-# Pre-aggregated sums of the current evaluations, per agent and day and per agent and week, so
-# the dashboards read a few thousand rows instead of every evaluation. Kept up to date on write
+
+
 # by rubrics.rollups.tracking(); rebuilt from scratch by `manage.py rebuild_rollups`.
 
 
 class Period(models.TextChoices):
     DAY = "D", "Day"
     WEEK = "W", "Week (from Monday)"
+    MONTH = "M", "Month"
 
 
 class ScoreRollup(models.Model):
-    """Sums of the current evaluations of one kind for one agent in one team, day or week."""
+    """Sums of the current evaluations of one kind for one agent in one team (or for the whole
+    team), for a day, a week or a month."""
 
     period = models.CharField(max_length=1, choices=Period.choices)
     starts_on = models.DateField()
@@ -521,11 +523,13 @@ class ScoreRollup(models.Model):
     team = models.ForeignKey(
         "teams.Team", on_delete=models.CASCADE, related_name="score_rollups", db_index=False
     )
+    # NULL: the whole team's sums.
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="score_rollups",
         db_index=False,
+        null=True,
     )
     kind = models.CharField(max_length=10)
     n = models.IntegerField(default=0)
@@ -542,12 +546,16 @@ class ScoreRollup(models.Model):
     band_7 = models.IntegerField(default=0)
     band_8 = models.IntegerField(default=0)
     band_9 = models.IntegerField(default=0)
+    # Reviews only: not yet acknowledged (and not disputed), and under an open dispute.
+    awaiting_ack = models.IntegerField(default=0)
+    open_disputes = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "starts_on", "team", "agent", "kind"],
                 name="one_score_rollup_per_bucket",
+                nulls_distinct=False,
             ),
         ]
         indexes = [
@@ -556,11 +564,13 @@ class ScoreRollup(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} scores of agent {self.agent_id}, {self.period} {self.starts_on}"
+        who = f"agent {self.agent_id}" if self.agent_id else f"team {self.team_id}"
+        return f"{self.kind} scores of {who}, {self.period} {self.starts_on}"
 
 
 class CriterionRollup(models.Model):
-    """Sums of one criterion's ratings for one agent in one team, day or week.
+    """Sums of one criterion's ratings for one agent in one team (or the whole team), for a day,
+    a week or a month.
 
     `paired_self_*` count only self-ratings of interactions that have a current review, so the
     self-versus-review gap compares the same interactions.
@@ -572,8 +582,13 @@ class CriterionRollup(models.Model):
     team = models.ForeignKey(
         "teams.Team", on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    # NULL: the whole team's sums.
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        null=True,
     )
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     self_n = models.IntegerField(default=0)
@@ -588,6 +603,7 @@ class CriterionRollup(models.Model):
             models.UniqueConstraint(
                 fields=["period", "starts_on", "team", "agent", "criterion"],
                 name="one_criterion_rollup_per_bucket",
+                nulls_distinct=False,
             ),
         ]
         indexes = [
@@ -596,4 +612,5 @@ class CriterionRollup(models.Model):
         ]
 
     def __str__(self):
-        return f"criterion {self.criterion_id} of agent {self.agent_id}, {self.period} {self.starts_on}"
+        who = f"agent {self.agent_id}" if self.agent_id else f"team {self.team_id}"
+        return f"criterion {self.criterion_id} of {who}, {self.period} {self.starts_on}"

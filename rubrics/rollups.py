@@ -1,13 +1,16 @@
-"""The dashboards' rollups: sums of the current evaluations per agent, day and week.
+"""The dashboards' rollups: sums of the current evaluations per day, week and month, for each
+agent in a team and for the team as a whole (agent NULL).
 
 One SQL statement per table says what a set of interactions contributes to the rollups. The
 rebuild runs it over every interaction; a write runs it over the interactions it touches
 before and after the change, and adds the difference (`tracking`). So the incremental path
 and the from-scratch path cannot drift apart, and `expected()` lets a test compare them.
 
-Days are calendar days in the site's time zone (settings.TIME_ZONE); weeks start on Monday.
+Days are calendar days in the site's time zone (settings.TIME_ZONE); weeks start on Monday,
+months on the 1st.
 """
 
+import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
@@ -19,25 +22,43 @@ from rubrics.models import CriterionRollup, ScoreRollup
 
 _BUCKET = """
     CROSS JOIN LATERAL (SELECT (i.occurred_at AT TIME ZONE %(tz)s)::date AS day) AS d
-    CROSS JOIN (VALUES ('D'), ('W')) AS p(period)
+    CROSS JOIN (VALUES ('D'), ('W'), ('M')) AS p(period)
 """
-_STARTS_ON = "CASE p.period WHEN 'D' THEN d.day ELSE date_trunc('week', d.day)::date END"
+_STARTS_ON = """
+    CASE p.period
+        WHEN 'D' THEN d.day
+        WHEN 'W' THEN date_trunc('week', d.day)::date
+        ELSE date_trunc('month', d.day)::date
+    END
+"""
+
+
+def _grouped(keys: list[str]) -> str:
+    """Each bucket once per agent, and once for the whole team (agent NULL)."""
+    team_keys = [key for key in keys if key != "agent_id"]
+    return f"GROUP BY GROUPING SETS (({', '.join(keys)}), ({', '.join(team_keys)}))"
+
 
 SCORE_KEYS = ["period", "starts_on", "team_id", "agent_id", "kind"]
 SCORE_SUMS = ["n", "score_sum", "percent_sum"] + [f"band_{band}" for band in range(10)]
+SCORE_SUMS += ["awaiting_ack", "open_disputes"]
 SCORE_SQL = f"""
-    SELECT p.period, {_STARTS_ON}, i.team_id, i.agent_id, e.kind,
-           count(*), sum(e.score), sum(e.percent),
-           {
-    ", ".join(
-        f"count(*) FILTER (WHERE least(floor(e.percent / 10), 9) = {band})" for band in range(10)
-    )
-}
-    FROM rubrics_evaluation e
-    JOIN rubrics_interaction i ON i.id = e.interaction_id
-    {_BUCKET}
-    WHERE e.is_current {{where}}
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT {", ".join(SCORE_KEYS)}, count(*), sum(score), sum(percent),
+           {", ".join(f"count(*) FILTER (WHERE band = {band})" for band in range(10))},
+           count(*) FILTER (WHERE kind = 'review' AND unacknowledged AND NOT disputed),
+           count(*) FILTER (WHERE kind = 'review' AND disputed)
+    FROM (
+        SELECT p.period, {_STARTS_ON} AS starts_on, i.team_id, i.agent_id, e.kind,
+               e.score, e.percent, least(floor(e.percent / 10), 9) AS band,
+               e.acknowledged_at IS NULL AS unacknowledged, dispute.id IS NOT NULL AS disputed
+        FROM rubrics_evaluation e
+        JOIN rubrics_interaction i ON i.id = e.interaction_id
+        LEFT JOIN rubrics_dispute dispute
+            ON dispute.interaction_id = i.id AND dispute.status = 'open'
+        {_BUCKET}
+        WHERE e.is_current {{where}}
+    ) AS evaluations
+    {_grouped(SCORE_KEYS)}
 """
 
 CRITERION_KEYS = ["period", "starts_on", "team_id", "agent_id", "criterion_id"]
@@ -50,21 +71,25 @@ CRITERION_SUMS = [
     "paired_self_sum",
 ]
 CRITERION_SQL = f"""
-    SELECT p.period, {_STARTS_ON}, i.team_id, i.agent_id, r.criterion_id,
-           count(*) FILTER (WHERE e.kind = 'self'),
-           coalesce(sum(r.value) FILTER (WHERE e.kind = 'self'), 0),
-           count(*) FILTER (WHERE e.kind = 'review'),
-           coalesce(sum(r.value) FILTER (WHERE e.kind = 'review'), 0),
-           count(*) FILTER (WHERE e.kind = 'self' AND rv.id IS NOT NULL),
-           coalesce(sum(r.value) FILTER (WHERE e.kind = 'self' AND rv.id IS NOT NULL), 0)
-    FROM rubrics_rating r
-    JOIN rubrics_evaluation e ON e.id = r.evaluation_id
-    JOIN rubrics_interaction i ON i.id = e.interaction_id
-    LEFT JOIN rubrics_evaluation rv
-        ON rv.interaction_id = i.id AND rv.kind = 'review' AND rv.is_current
-    {_BUCKET}
-    WHERE e.is_current AND r.value IS NOT NULL {{where}}
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT {", ".join(CRITERION_KEYS)},
+           count(*) FILTER (WHERE kind = 'self'),
+           coalesce(sum(value) FILTER (WHERE kind = 'self'), 0),
+           count(*) FILTER (WHERE kind = 'review'),
+           coalesce(sum(value) FILTER (WHERE kind = 'review'), 0),
+           count(*) FILTER (WHERE kind = 'self' AND reviewed),
+           coalesce(sum(value) FILTER (WHERE kind = 'self' AND reviewed), 0)
+    FROM (
+        SELECT p.period, {_STARTS_ON} AS starts_on, i.team_id, i.agent_id, r.criterion_id,
+               e.kind, r.value, rv.id IS NOT NULL AS reviewed
+        FROM rubrics_rating r
+        JOIN rubrics_evaluation e ON e.id = r.evaluation_id
+        JOIN rubrics_interaction i ON i.id = e.interaction_id
+        LEFT JOIN rubrics_evaluation rv
+            ON rv.interaction_id = i.id AND rv.kind = 'review' AND rv.is_current
+        {_BUCKET}
+        WHERE e.is_current AND r.value IS NOT NULL {{where}}
+    ) AS ratings
+    {_grouped(CRITERION_KEYS)}
 """
 
 # (model, contribution SQL, key columns, summed columns, when a bucket is empty)
@@ -91,7 +116,8 @@ def _apply(model, keys, sums, empty: str, deltas: dict[tuple, tuple]) -> None:
     table = model._meta.db_table
     columns = keys + sums
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(deltas))
-    params = [value for key in sorted(deltas) for value in (*key, *deltas[key])]
+    ordered = sorted(deltas, key=lambda key: tuple(-1 if part is None else part for part in key))
+    params = [value for key in ordered for value in (*key, *deltas[key])]
     updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in sums)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -116,16 +142,29 @@ def _difference(before: dict, after: dict) -> dict[tuple, tuple]:
     return deltas
 
 
+_tracked = threading.local()
+
+
 @contextmanager
 def tracking(*interaction_ids: int):
-    """Wrap a write to these interactions' evaluations: the rollups follow it, in the same
-    transaction."""
-    with transaction.atomic():
-        before = [_contributions(sql, keys, interaction_ids) for _, sql, keys, *_ in TABLES]
+    """Wrap a write to these interactions' evaluations, acknowledgements or disputes (after
+    taking its locks): the rollups follow it, in the same transaction. Nested calls for the
+    same interaction leave it to the outermost."""
+    active = getattr(_tracked, "ids", frozenset())
+    fresh = set(interaction_ids) - active
+    if not fresh:
         yield
-        for (model, sql, keys, sums, empty), old in zip(TABLES, before, strict=True):
-            after = _contributions(sql, keys, interaction_ids)
-            _apply(model, keys, sums, empty, _difference(old, after))
+        return
+    _tracked.ids = active | fresh
+    try:
+        with transaction.atomic():
+            before = [_contributions(sql, keys, fresh) for _, sql, keys, *_ in TABLES]
+            yield
+            for (model, sql, keys, sums, empty), old in zip(TABLES, before, strict=True):
+                after = _contributions(sql, keys, fresh)
+                _apply(model, keys, sums, empty, _difference(old, after))
+    finally:
+        _tracked.ids = active
 
 
 def rebuild() -> dict[str, int]:
@@ -136,12 +175,12 @@ def rebuild() -> dict[str, int]:
             table = model._meta.db_table
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             cursor.execute(f"DELETE FROM {table}")
-            # Inserted in the order the dashboards read them (a period, a team, its weeks),
-            # so one team's rows share few pages.
+            # Inserted in the order the dashboards read them (a period, a team, an agent, their
+            # dates), so the rows one dashboard reads share few pages.
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(keys + sums)}) "
                 + sql.format(where="")
-                + " ORDER BY 1, 3, 2",
+                + " ORDER BY 1, 3, 4 NULLS FIRST, 2",
                 {"tz": settings.TIME_ZONE},
             )
             written[model.__name__] = cursor.rowcount

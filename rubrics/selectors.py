@@ -1,12 +1,13 @@
 """Reads for the scoring pages that are more than a filter."""
 
+import operator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
-    Count,
     DateField,
     DecimalField,
     Exists,
@@ -91,7 +92,9 @@ def my_scores(agent, start: datetime, end: datetime) -> dict:
         "interactions": interactions_with_scores(interactions).order_by("-occurred_at", "-id"),
         "totals": totals,
         "criteria": criteria,
-        "trend": weekly_trend(mine),
+        "trend": weekly_trend(
+            rollup_window(ScoreRollup, start, end, agent_id=agent.pk, months=False)
+        ),
         "team": team_totals,
     }
 
@@ -151,39 +154,61 @@ OPEN = Dispute.Status.OPEN
 KINDS = ("self", "review")
 
 
-def rollup_buckets(start: datetime, end: datetime, prefix: str = "") -> Q:
-    """The rollup rows that add up to exactly [start, end): whole weeks from the weekly rows,
-    the days before the first Monday and after the last one from the daily rows. `prefix`
-    reaches the rollups through a relation (e.g. "score_rollups__")."""
-    first = timezone.localtime(start).date()
-    last = timezone.localtime(end).date()  # exclusive
+def _buckets(first: date, last: date, months: bool) -> list[tuple[str, date, date]]:
+    """Split the days [first, last) into the fewest rollup buckets: whole months (if asked),
+    then whole weeks, then single days."""
+    if months:
+        month_from = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4))
+        month_from = month_from.replace(day=1)
+        month_to = last.replace(day=1)
+        if month_from < month_to:
+            return [
+                *_buckets(first, month_from, months=False),
+                (Period.MONTH, month_from, month_to),
+                *_buckets(month_to, last, months=False),
+            ]
     week_from = first + timedelta(days=(7 - first.weekday()) % 7)
     week_to = last - timedelta(days=last.weekday())
+    if week_from >= week_to:
+        return [(Period.DAY, first, last)] if first < last else []
+    return [
+        (Period.DAY, first, week_from),
+        (Period.WEEK, week_from, week_to),
+        (Period.DAY, week_to, last),
+    ]
 
-    def rows(period, since, until):
-        return Q(
+
+def rollup_buckets(start: datetime, end: datetime, prefix: str = "", months: bool = True) -> Q:
+    """The rollup rows that add up to exactly [start, end): whole months from the monthly
+    rows, whole weeks from the weekly ones and the remaining days from the daily ones (without
+    `months`, when the figures are grouped by week). `prefix` reaches the rollups through a
+    relation (e.g. "score_rollups__")."""
+    first = timezone.localtime(start).date()
+    last = timezone.localtime(end).date()  # exclusive
+    buckets = [
+        Q(
             **{
                 f"{prefix}period": period,
                 f"{prefix}starts_on__gte": since,
                 f"{prefix}starts_on__lt": until,
             }
         )
-
-    if week_from >= week_to:
-        return rows(Period.DAY, first, last)
-    return (
-        rows(Period.WEEK, week_from, week_to)
-        | rows(Period.DAY, first, week_from)
-        | rows(Period.DAY, week_to, last)
-    )
+        for period, since, until in _buckets(first, last, months)
+        if since < until
+    ]
+    return reduce(operator.or_, buckets)
 
 
-def rollup_window(model, start: datetime, end: datetime, *, teams=None, agent_id=None):
-    rows = model.objects.filter(rollup_buckets(start, end))
+def rollup_window(model, start, end, *, teams=None, agent_id=None, per_agent=False, months=True):
+    """Rollup rows of [start, end): the teams' own rows, or with `agent_id` or `per_agent`
+    the agents' rows."""
+    rows = model.objects.filter(rollup_buckets(start, end, months=months))
     if teams is not None:
         rows = rows.filter(team__in=teams)
     if agent_id is not None:
         rows = rows.filter(agent_id=agent_id)
+    else:
+        rows = rows.filter(agent__isnull=not per_agent)
     return rows
 
 
@@ -229,8 +254,9 @@ def dashboard(
     # Imported here: the checklists' evidence page imports this module's my_scores.
     from checklists.selectors import checklist_no_counts
 
-    scores = rollup_window(ScoreRollup, start, end, teams=teams, agent_id=agent_id)
-    ratings = rollup_window(CriterionRollup, start, end, teams=teams, agent_id=agent_id)
+    scope = {"teams": teams, "agent_id": agent_id}
+    scores = rollup_window(ScoreRollup, start, end, **scope)
+    ratings = rollup_window(CriterionRollup, start, end, **scope)
     evaluations = Evaluation.objects.filter(
         is_current=True,
         interaction__team__in=teams,
@@ -239,8 +265,16 @@ def dashboard(
     )
     if agent_id is not None:
         evaluations = evaluations.filter(interaction__agent_id=agent_id)
-    sums = scores.aggregate(**_score_aggregates(bands=True))
-    totals = {**_score_averages(sums), **_waiting_counts(evaluations)}
+    sums = scores.aggregate(
+        **_score_aggregates(bands=True),
+        open_disputes=Coalesce(Sum("open_disputes"), 0),
+        unacknowledged=Coalesce(Sum("awaiting_ack"), 0),
+    )
+    totals = {
+        **_score_averages(sums),
+        "open_disputes": sums["open_disputes"],
+        "unacknowledged": sums["unacknowledged"],
+    }
     totals["percent_reviewed"] = (
         Decimal(100 * totals["reviewed"]) / totals["scored"] if totals["scored"] else None
     )
@@ -248,28 +282,20 @@ def dashboard(
     return {
         "totals": totals,
         "criteria": criteria,
-        "trend": weekly_trend(scores),
+        "trend": weekly_trend(rollup_window(ScoreRollup, start, end, **scope, months=False)),
         "distribution": {
             "labels": DISTRIBUTION_BUCKETS,
             **{kind: [sums[f"{kind}_band_{band}"] for band in range(10)] for kind in KINDS},
         },
         "agents": _agent_averages(teams, start, end, threshold, list_all_agents),
-        "gaps": _largest_gaps(ratings, {row["key"]: row["name"] for row in criteria}),
+        "gaps": _largest_gaps(
+            rollup_window(CriterionRollup, start, end, **scope, per_agent=True),
+            {row["key"]: row["name"] for row in criteria},
+        ),
         "waiting": _waiting_on_someone(evaluations),
         "checklists": checklist_no_counts(teams, start, end, runner_id=agent_id),
         "threshold": threshold,
     }
-
-
-def _waiting_counts(evaluations) -> dict:
-    """Reviews in the window under an open dispute, and those not yet acknowledged."""
-    # A disputed review cannot be acknowledged until the dispute is settled, so both are
-    # among the unacknowledged reviews (a small partial index).
-    open_dispute = Q(interaction__dispute__status=OPEN)
-    return evaluations.filter(kind=Evaluation.Kind.REVIEW, acknowledged_at__isnull=True).aggregate(
-        open_disputes=Count("id", filter=open_dispute),
-        unacknowledged=Count("id", filter=~open_dispute),
-    )
 
 
 def criterion_averages(ratings) -> list[dict]:
@@ -446,7 +472,9 @@ def _waiting_on_someone(evaluations) -> dict:
 def team_comparison(teams, start: datetime, end: datetime) -> list[Team]:
     """Per-team figures side by side; also serves as the dashboard's team picker."""
     window = FilteredRelation(
-        "score_rollups", condition=rollup_buckets(start, end, "score_rollups__")
+        "score_rollups",
+        condition=rollup_buckets(start, end, "score_rollups__")
+        & Q(score_rollups__agent__isnull=True),
     )
     rows = list(
         Team.objects.filter(pk__in=teams.values("pk"))

@@ -354,7 +354,8 @@ def review_acknowledge(*, interaction: Interaction, agent) -> Evaluation:
         now = timezone.now()
         review.acknowledged_at = now
         review.seen_at = review.seen_at or now
-        review.save(update_fields=["acknowledged_at", "seen_at"])
+        with rollups.tracking(interaction.pk):
+            review.save(update_fields=["acknowledged_at", "seen_at"])
         return review
 
 
@@ -402,7 +403,8 @@ def dispute_raise(
                 interaction=interaction, review=review, raised_by=agent, reason=reason.strip()
             )
             dispute.full_clean(exclude=["interaction", "review", "raised_by"])
-            dispute.save()
+            with rollups.tracking(interaction.pk):
+                dispute.save()
             items = DisputeItem.objects.bulk_create(
                 DisputeItem(
                     dispute=dispute,
@@ -450,24 +452,31 @@ def dispute_resolve(
             )
         if not locked.is_open:
             raise ValidationError("This dispute has already been settled.")
-        items = list(locked.items.select_related("criterion"))
-        final = _dispute_outcome(items, decision, ratings or {})
-        before = {item.pk: audit.snapshot(item, ["final_value"]) for item in items}
-        for item in items:
-            item.final_value = final[item.criterion.key]
-        DisputeItem.objects.bulk_update(items, ["final_value"])
-        audit.log_updated(items, before)
-        if decision != Status.REJECTED:
-            locked.corrected_review = _dispute_correct_review(locked, resolver, final, reason)
-        locked.status = decision
-        locked.resolved_by = resolver
-        locked.resolved_at = timezone.now()
-        locked.resolution_reason = reason.strip()
-        locked.full_clean(
-            exclude=["interaction", "review", "raised_by", "resolved_by", "corrected_review"]
-        )
-        locked.save()
-        return locked
+        with rollups.tracking(locked.interaction_id):
+            return _dispute_settle(locked, resolver, decision, reason, ratings)
+
+
+def _dispute_settle(locked: Dispute, resolver, decision, reason, ratings) -> Dispute:
+    """Record the outcome of a locked, open dispute (and the corrected review, if any)."""
+    Status = Dispute.Status
+    items = list(locked.items.select_related("criterion"))
+    final = _dispute_outcome(items, decision, ratings or {})
+    before = {item.pk: audit.snapshot(item, ["final_value"]) for item in items}
+    for item in items:
+        item.final_value = final[item.criterion.key]
+    DisputeItem.objects.bulk_update(items, ["final_value"])
+    audit.log_updated(items, before)
+    if decision != Status.REJECTED:
+        locked.corrected_review = _dispute_correct_review(locked, resolver, final, reason)
+    locked.status = decision
+    locked.resolved_by = resolver
+    locked.resolved_at = timezone.now()
+    locked.resolution_reason = reason.strip()
+    locked.full_clean(
+        exclude=["interaction", "review", "raised_by", "resolved_by", "corrected_review"]
+    )
+    locked.save()
+    return locked
 
 
 def _dispute_outcome(items: list[DisputeItem], decision: str, ratings: dict) -> dict[str, int]:

@@ -11,7 +11,12 @@ from django.utils import timezone
 from rubrics import rollups
 from rubrics.models import Dispute, Evaluation, Rubric, ScoreRollup
 from rubrics.selectors import date_window, rollup_window
-from rubrics.services import dispute_raise, dispute_resolve, evaluation_revise
+from rubrics.services import (
+    dispute_raise,
+    dispute_resolve,
+    evaluation_revise,
+    review_acknowledge,
+)
 from tests.conftest import RATINGS, low_comments, make_user, review, self_score
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +37,7 @@ def test_random_writes_keep_rollups_equal_to_a_rebuild(north, south, supervisor,
     agents = [make_user(f"agent{n}", "Agent", team=north if n % 2 else south) for n in range(4)]
     reviewer_of = {north.pk: supervisor, south.pk: other_supervisor}
     interactions = []
-    for step in range(60):
+    for step in range(120):
         action = rng.random()
         if action < 0.45 or not interactions:
             agent = rng.choice(agents)
@@ -64,7 +69,13 @@ def test_random_writes_keep_rollups_equal_to_a_rebuild(north, south, supervisor,
                 comments=low_comments(ratings),
                 reason="Second listen",
             )
-        elif not Dispute.objects.filter(interaction=interaction).exists():
+        elif current["review"].acknowledged_at is None and action < 0.9:
+            if not Dispute.objects.filter(interaction=interaction, status="open").exists():
+                review_acknowledge(interaction=interaction, agent=interaction.agent)
+        elif (
+            current["review"].acknowledged_at is None
+            and not Dispute.objects.filter(interaction=interaction).exists()
+        ):
             given = current["review"].ratings.select_related("criterion")
             low = next(
                 (r.criterion.key for r in given if r.value is not None and r.value < 5), None
@@ -77,6 +88,8 @@ def test_random_writes_keep_rollups_equal_to_a_rebuild(north, south, supervisor,
                 reason="Listen again",
                 proposed={low: 5},
             )
+            if rng.random() < 0.5:
+                continue  # left open
             dispute_resolve(
                 dispute=dispute,
                 resolver=reviewer,
@@ -85,24 +98,52 @@ def test_random_writes_keep_rollups_equal_to_a_rebuild(north, south, supervisor,
             )
         interaction.refresh_from_db()
 
+    # Whatever the dice said, one dispute is left open and one review acknowledged.
+    waiting = [
+        i
+        for i in interactions
+        if i.evaluations.filter(kind="review", acknowledged_at__isnull=True).exists()
+        and not Dispute.objects.filter(interaction=i).exists()
+    ]
+    first_review = waiting[0].evaluations.get(kind="review", is_current=True)
+    low = first_review.ratings.filter(value__lt=5).select_related("criterion").first()
+    dispute_raise(
+        interaction=waiting[0],
+        agent=waiting[0].agent,
+        reason="Listen again",
+        proposed={low.criterion.key: 5},
+    )
+    review_acknowledge(interaction=waiting[1], agent=waiting[1].agent)
+
     assert Evaluation.objects.filter(is_current=False).exists()  # revisions happened
     assert Dispute.objects.filter(status=Dispute.Status.ACCEPTED).exists()
+    assert Dispute.objects.filter(status=Dispute.Status.OPEN).exists()
+    assert Evaluation.objects.filter(acknowledged_at__isnull=False).exists()
     assert rollups.stored() == rollups.expected()
     assert rollups.stored()["ScoreRollup"], "the rollups are not empty"
 
 
-def test_window_adds_up_whole_weeks_and_edge_days(agent, supervisor):
-    """A window that starts and ends mid-week counts each evaluation once."""
-    for days_ago in range(0, 45):
+def test_windows_add_up_months_weeks_and_edge_days(agent, supervisor):
+    """Any window, mid-week or mid-month, counts each evaluation once, for the agent and for
+    the team, and the weekly trend (no months) agrees."""
+    for days_ago in range(0, 130):
         self_score(agent, days_ago=days_ago, reference=f"W-{days_ago}")
     today = timezone.localdate()
-    for since in range(1, 29, 3):
-        start, end = date_window(today - timedelta(days=since + 9), today - timedelta(days=since))
-        counted = sum(rollup_window(ScoreRollup, start, end).values_list("n", flat=True))
+    for since, length in [(0, 1), (1, 10), (3, 40), (5, 70), (0, 90), (12, 100), (2, 127)]:
+        start, end = date_window(
+            today - timedelta(days=since + length - 1), today - timedelta(days=since)
+        )
         raw = Evaluation.objects.filter(
             interaction__occurred_at__gte=start, interaction__occurred_at__lt=end
         ).count()
-        assert (since, counted, raw) == (since, 10, 10)
+        for options in [{}, {"per_agent": True}, {"months": False}]:
+            rows = rollup_window(ScoreRollup, start, end, **options)
+            assert (length, options, sum(rows.values_list("n", flat=True))) == (
+                length,
+                options,
+                raw,
+            )
+        assert raw == length
 
 
 def test_rebuild_rollups_command(agent):
@@ -112,6 +153,7 @@ def test_rebuild_rollups_command(agent):
         call_command("rebuild_rollups", "--check", stdout=StringIO())
     out = StringIO()
     call_command("rebuild_rollups", stdout=out)
-    assert "Rebuilt the rollups: 2 ScoreRollup" in out.getvalue()
+    # A day, a week and a month, each for the agent and for the team.
+    assert "Rebuilt the rollups: 6 ScoreRollup" in out.getvalue()
     call_command("rebuild_rollups", "--check", stdout=out)
     assert "match" in out.getvalue()

@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import uuid
@@ -137,17 +136,11 @@ def start_server(url: str, env: dict) -> tuple[subprocess.Popen, int]:
 
 
 class Session:
-    """A logged-in browser, reduced to cookies and one keep-alive connection per thread."""
+    """A logged-in browser, reduced to its cookies (which wrk then sends)."""
 
     def __init__(self, port: int):
         self.port = port
         self.cookies: dict[str, str] = {}
-        self.local = threading.local()
-
-    def connection(self) -> http.client.HTTPConnection:
-        if not hasattr(self.local, "connection"):
-            self.local.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        return self.local.connection
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -155,19 +148,14 @@ class Session:
         if body is not None:
             data = urllib.parse.urlencode(body, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        for attempt in range(2):
-            connection = self.connection()
-            try:
-                connection.request(method, path, body=data, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                break
-            except (http.client.HTTPException, OSError):
-                connection.close()
-                del self.local.connection
-                if attempt:
-                    raise
+        # gunicorn's sync workers close every connection, so each request opens its own.
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+        finally:
+            connection.close()
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
@@ -187,7 +175,7 @@ class Session:
 
 
 WRK_LUA = r"""
--- Written by bench/run.py for one page; see measure().
+-- Written by bench/run.py for one page; see Load.measure().
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -236,11 +224,11 @@ class Load:
         self.wrk, self.port = wrk, port
         self.seconds, self.concurrency = seconds, concurrency
         self.served = 0
-        self.nonce = uuid.uuid4().hex[:8]
 
     def run(self, session, path, *, seconds, expected=200, body_lua="") -> dict:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in session.cookies.items())}
-        lua = [f"EXPECTED = {expected}"]
+        # RUN makes this run's submission tokens differ from the warm-up's.
+        lua = [f"EXPECTED = {expected}", f'RUN = "{uuid.uuid4().hex[:8]}"']
         lua += [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
         lua += [body_lua, WRK_LUA]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -287,7 +275,8 @@ class Load:
         return result
 
     def self_score_lua(self, session) -> str:
-        """Each request a new interaction: its own submission token and reference."""
+        """Each request a new interaction: its own submission token and reference (a repeated
+        token would measure the double-submit shortcut instead)."""
         fields = {
             "occurred_at": (datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
             "channel": "phone",
@@ -306,9 +295,9 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["X-CSRFToken"] = "{session.cookies.get("csrftoken", "")}"
 request = function()
   counter = counter + 1
-  local token = string.format("{self.nonce}-%04x-4000-8000-%012x", id, counter)
+  local token = RUN .. string.format("-%04x-4000-8000-%012x", id, counter)
   local body = "{fixed}&submission_token=" .. token ..
-    "&reference=BENCH-{self.nonce}-" .. id .. "-" .. counter
+    "&reference=BENCH-" .. RUN .. "-" .. id .. "-" .. counter
   return wrk.format(nil, nil, nil, body)
 end
 """

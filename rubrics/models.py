@@ -513,24 +513,36 @@ class Period(models.TextChoices):
     MONTH = "M", "Month"
 
 
-class ScoreRollup(models.Model):
-    """Sums of the current evaluations of one kind for one agent in one team (or for the whole
-    team), for a day, a week or a month."""
+class Rollup(models.Model):
+    """What every rollup row is keyed by: a period (day, week or month) and its first day, a
+    team, and an agent (NULL for the whole team's sums)."""
 
     period = models.CharField(max_length=1, choices=Period.choices)
     starts_on = models.DateField()
-    # Indexed by the composite indexes below, which lead with them.
+    # Indexed by the subclasses' composite indexes, which lead with them.
     team = models.ForeignKey(
-        "teams.Team", on_delete=models.CASCADE, related_name="score_rollups", db_index=False
+        "teams.Team", on_delete=models.CASCADE, related_name="%(class)ss", db_index=False
     )
-    # NULL: the whole team's sums.
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        related_name="score_rollups",
+        related_name="%(class)ss",
         db_index=False,
         null=True,
     )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        who = f"agent {self.agent_id}" if self.agent_id else f"team {self.team_id}"
+        return f"{self._meta.verbose_name} of {who}, {self.period} {self.starts_on}"
+
+
+class ScoreRollup(Rollup):
+    """Sums of the current evaluations of one kind for one agent in one team (or for the whole
+    team), for a day, a week or a month."""
+
     kind = models.CharField(max_length=10)
     n = models.IntegerField(default=0)
     score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
@@ -563,12 +575,8 @@ class ScoreRollup(models.Model):
             models.Index(fields=["agent", "period", "starts_on"], name="score_rollup_agent"),
         ]
 
-    def __str__(self):
-        who = f"agent {self.agent_id}" if self.agent_id else f"team {self.team_id}"
-        return f"{self.kind} scores of {who}, {self.period} {self.starts_on}"
 
-
-class CriterionRollup(models.Model):
+class CriterionRollup(Rollup):
     """Sums of one criterion's ratings for one agent in one team (or the whole team), for a day,
     a week or a month.
 
@@ -576,20 +584,6 @@ class CriterionRollup(models.Model):
     self-versus-review gap compares the same interactions.
     """
 
-    period = models.CharField(max_length=1, choices=Period.choices)
-    starts_on = models.DateField()
-    # Indexed by the composite indexes below, which lead with them.
-    team = models.ForeignKey(
-        "teams.Team", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    # NULL: the whole team's sums.
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        null=True,
-    )
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     self_n = models.IntegerField(default=0)
     self_sum = models.IntegerField(default=0)
@@ -610,7 +604,3 @@ class CriterionRollup(models.Model):
             models.Index(fields=["team", "period", "starts_on"], name="criterion_rollup_team"),
             models.Index(fields=["agent", "period", "starts_on"], name="criterion_rollup_agent"),
         ]
-
-    def __str__(self):
-        who = f"agent {self.agent_id}" if self.agent_id else f"team {self.team_id}"
-        return f"criterion {self.criterion_id} of {who}, {self.period} {self.starts_on}"

@@ -11,7 +11,6 @@ months on the 1st.
 """
 
 import threading
-from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -203,14 +202,13 @@ def expected() -> dict[str, dict[tuple, tuple]]:
 
 def stored() -> dict[str, dict[tuple, tuple]]:
     """What the rollups hold now, in the shape of `expected()`."""
-    result = defaultdict(dict)
-    for model, _, keys, sums, _ in TABLES:
-        for row in model.objects.values_list(*keys, *sums):
-            result[model.__name__][tuple(row[: len(keys)])] = tuple(
-                _normal(value) for value in row[len(keys) :]
-            )
-        result[model.__name__] = dict(result[model.__name__])
-    return dict(result)
+    return {
+        model.__name__: {
+            tuple(row[: len(keys)]): tuple(_normal(value) for value in row[len(keys) :])
+            for row in model.objects.values_list(*keys, *sums)
+        }
+        for model, _, keys, sums, _ in TABLES
+    }
 
 
 def _normal(value):

@@ -73,16 +73,7 @@ def my_scores(agent, start: datetime, end: datetime) -> dict:
     )
     mine = rollup_window(ScoreRollup, start, end, agent_id=agent.pk)
     totals = _score_averages(mine.aggregate(**_score_aggregates()))
-    criteria = [
-        {
-            "criterion__key": row["key"],
-            "criterion__name": row["name"],
-            "criterion__position": row["position"],
-            "self_avg": row["self_avg"],
-            "review_avg": row["review_avg"],
-        }
-        for row in criterion_averages(rollup_window(CriterionRollup, start, end, agent_id=agent.pk))
-    ]
+    criteria = criterion_averages(rollup_window(CriterionRollup, start, end, agent_id=agent.pk))
     membership = getattr(agent, "membership", None)
     team_totals = {}
     if membership is not None:
@@ -182,7 +173,7 @@ def rollup_buckets(start: datetime, end: datetime, prefix: str = "", months: boo
     """The rollup rows that add up to exactly [start, end): whole months from the monthly
     rows, whole weeks from the weekly ones and the remaining days from the daily ones (without
     `months`, when the figures are grouped by week). `prefix` reaches the rollups through a
-    relation (e.g. "score_rollups__")."""
+    relation (e.g. "scorerollups__")."""
     first = timezone.localtime(start).date()
     last = timezone.localtime(end).date()  # exclusive
     buckets = [
@@ -381,9 +372,9 @@ def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
     cover only the interactions in the chosen teams."""
     team_ids = [team.pk for team in teams]
     window = FilteredRelation(
-        "score_rollups",
-        condition=rollup_buckets(start, end, "score_rollups__")
-        & Q(score_rollups__team_id__in=team_ids),
+        "scorerollups",
+        condition=rollup_buckets(start, end, "scorerollups__")
+        & Q(scorerollups__team_id__in=team_ids),
     )
     people = (
         get_user_model()
@@ -472,9 +463,9 @@ def _waiting_on_someone(evaluations) -> dict:
 def team_comparison(teams, start: datetime, end: datetime) -> list[Team]:
     """Per-team figures side by side; also serves as the dashboard's team picker."""
     window = FilteredRelation(
-        "score_rollups",
-        condition=rollup_buckets(start, end, "score_rollups__")
-        & Q(score_rollups__agent__isnull=True),
+        "scorerollups",
+        condition=rollup_buckets(start, end, "scorerollups__")
+        & Q(scorerollups__agent__isnull=True),
     )
     rows = list(
         Team.objects.filter(pk__in=teams.values("pk"))

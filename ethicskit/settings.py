@@ -107,6 +107,18 @@ DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url()
 DATABASES = {"default": parse_database_url(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each worker's own memory: the default cache, and the "pages" cache of rendered pages that
+# ethicskit/pagecache.py keeps in step across workers through PostgreSQL's LISTEN/NOTIFY.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ethicskit-pages",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,16 +9,18 @@ from django.db.models import Count, IntegerField, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from checklists.models import Checklist
+from ethicskit import pagecache
 from ethicskit.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from rubrics.models import Dispute, Rubric
 from rubrics.selectors import unread_review_count
 from scripts_library.models import FaqEntry, Script
-from teams.access import has_role, is_admin
+from teams.access import has_role, is_admin, user_roles
 from teams.models import Role, Team
 
 
@@ -44,6 +46,13 @@ def _count(queryset):
 @login_required
 @require_GET
 def home(request):
+    # An agent's page stays the same until a write changes what it shows: served from memory.
+    return pagecache.serve(
+        request, pagecache.home_key(request.user.pk), lambda token: _home_page(request, token)
+    )
+
+
+def _home_page(request, csrf_token: str) -> tuple[str, bool]:
     user = request.user
     # The rubric and the toolkit's sizes come back in one query (plus one for the criteria).
     rubric = (
@@ -86,7 +95,9 @@ def home(request):
             "teams": Team.objects.count(),
             "people": get_user_model().objects.filter(is_active=True).count(),
         }
-    return render(request, "home.html", context)
+    html = render_to_string("home.html", {**context, "csrf_token": csrf_token}, request)
+    # Supervisors' and admins' pages count open disputes, which change all day: not kept.
+    return html, user_roles(user) == {Role.AGENT}
 
 
 def _api_error(request, status: int, detail: str):

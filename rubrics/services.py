@@ -10,6 +10,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, Value, Window
 from django.db.models.functions import Cast, Concat, Random, RowNumber
 from django.utils import timezone
 
+from ethicskit import pagecache
 from rubrics import rollups
 from rubrics.models import (
     RATING_MAX,
@@ -322,6 +323,7 @@ def review_mark_seen(*, interaction: Interaction, agent) -> int:
     now = timezone.now()
     with transaction.atomic():
         Evaluation.objects.filter(pk__in=before, seen_at__isnull=True).update(seen_at=now)
+        pagecache.invalidate(pagecache.home_key(agent.pk))  # its unread badge
         for review in unseen:
             review.seen_at = now
             review.interaction = interaction

@@ -22,6 +22,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    # Rendered pages live in the process's memory (ethicskit/pagecache.py), beyond any test's
+    # rolled-back transaction.
+    from ethicskit import pagecache
+
+    pagecache.forget()
+
+
 def make_user(username, role, *, team=None, leads=(), **extra):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     user.groups.add(Group.objects.get(name=role))

@@ -1,0 +1,179 @@
+"""Rendered pages kept in each worker's memory, dropped everywhere through PostgreSQL.
+
+The agent's home page is the most opened page of the app and changes rarely, so each worker
+keeps the copy it rendered per person (the "pages" cache: Django's local-memory backend). A
+write that changes what such a page shows calls `invalidate()`: the copy goes here at once, and
+a NOTIFY, sent when the write commits, tells every other worker (on any server) to drop theirs.
+Each worker LISTENs on its own database connection; notifications come in with the replies to
+the queries a request makes anyway (its session's and user's), so checking them costs no query.
+
+Where a page's copy could outlive a missed notification, it is dropped instead: a new database
+connection (at least once per DJANGO_CONN_MAX_AGE) starts with an empty cache, and copies expire
+after five minutes. Behind a pooler in transaction mode (PgBouncer), LISTEN does not work:
+set DJANGO_PAGE_CACHE=0 there.
+
+The CSRF token differs per browser, so pages are stored with a placeholder in its place and get
+the visitor's own token when served. Pages with a one-time message are never stored.
+"""
+
+import secrets
+import threading
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+CHANNEL = "ethicskit_pages"
+EVERYTHING = "*"
+# Random per process, so no text a user writes into a page can pose as it.
+CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
+
+_listening = threading.local()
+
+
+def _cache():
+    return caches["pages"]
+
+
+def home_key(user_id: int) -> str:
+    return f"home:{user_id}"
+
+
+def invalidate(*keys: str) -> None:
+    """Drop these pages (or `EVERYTHING`) in this worker now and in every worker once the
+    current transaction commits (at once outside a transaction)."""
+    if not settings.PAGE_CACHE or not keys:
+        return
+    _drop(set(keys))
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            # PostgreSQL folds identical notifications of one transaction into one.
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, key])
+
+
+def _drop(keys: set[str]) -> None:
+    if EVERYTHING in keys:
+        _cache().clear()
+    else:
+        _cache().delete_many(keys)
+
+
+def forget() -> None:
+    """Start over in this worker: no pages kept, and LISTEN again before the next lookup."""
+    _cache().clear()
+    _listening.on = None
+
+
+def _sync() -> bool:
+    """Apply the invalidations other workers sent; False when the cache cannot be trusted."""
+    try:
+        connection.ensure_connection()
+        raw = connection.connection
+        with connection.wrap_database_errors:
+            if getattr(_listening, "on", None) is not raw:
+                # A new connection missed whatever was sent before it listened.
+                _cache().clear()
+                with connection.cursor() as cursor:
+                    cursor.execute(f"LISTEN {CHANNEL}")
+                _listening.on = raw
+            raw.poll()
+    except DatabaseError:
+        _listening.on = None
+        return False
+    if raw.notifies:
+        keys = {notification.payload for notification in raw.notifies}
+        raw.notifies.clear()
+        _drop(keys)
+    return True
+
+
+def serve(request, key: str, render) -> HttpResponse:
+    """The page stored under `key`, or `render(csrf_token)`'s, stored when it says so.
+
+    `render` gets the token to put in the page and returns (html, cacheable).
+    """
+    usable = settings.PAGE_CACHE and not len(messages.get_messages(request)) and _sync()
+    page = _cache().get(key) if usable else None
+    if page is None:
+        page, cacheable = render(CSRF_PLACEHOLDER)
+        if usable and cacheable:
+            _cache().set(key, page)
+    return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+# What the cached home page shows, and the writes that change it -------------------------------
+
+
+def _on(signals, sender, keys_for, uid):
+    def receiver(sender, instance, **kwargs):
+        keys = keys_for(instance, **kwargs)
+        if keys:
+            invalidate(*keys)
+
+    for signal in signals:
+        signal.connect(receiver, sender=sender, weak=False, dispatch_uid=f"pagecache.{uid}")
+
+
+def connect_signals() -> None:
+    """Wire the home page's copies to the models it shows. Content that every agent sees (the
+    rubric, the toolkit's sizes, must-read scripts, teams) drops every copy; a person's own
+    records drop theirs."""
+    from django.contrib.auth import get_user_model
+
+    from checklists.models import Checklist
+    from rubrics.models import Criterion, Evaluation, Rubric
+    from scripts_library.models import Acknowledgement, FaqEntry, Script
+    from teams.models import Membership, Team
+
+    saved_or_deleted = (post_save, post_delete)
+
+    def everything(instance, **kwargs):
+        return [EVERYTHING]
+
+    for model in (Rubric, Criterion, Checklist, Script, FaqEntry, Team):
+        _on(saved_or_deleted, model, everything, f"{model._meta.label}.everything")
+
+    User = get_user_model()
+    _on(saved_or_deleted, User, lambda user, **kw: [home_key(user.pk)], "user")
+    _on(
+        saved_or_deleted,
+        Membership,
+        lambda membership, **kw: [home_key(membership.user_id)],
+        "membership",
+    )
+    _on(
+        saved_or_deleted,
+        Acknowledgement,
+        lambda acknowledgement, **kw: [home_key(acknowledgement.user_id)],
+        "acknowledgement",
+    )
+
+    def reviewed_agent(evaluation, **kwargs):
+        # Reviews count towards the agent's unread badge; self-scores do not show on the page.
+        if evaluation.kind != Evaluation.Kind.REVIEW:
+            return []
+        return [home_key(evaluation.interaction.agent_id)]
+
+    # Saves only: a post_delete receiver would make every cascade fetch each evaluation, and
+    # evaluations are not deleted on their own (the admin shows them read-only).
+    _on([post_save], Evaluation, reviewed_agent, "evaluation")
+
+    def group_members(instance, action, reverse, pk_set, **kwargs):
+        if not action.startswith("post_"):
+            return []
+        if not reverse:
+            return [home_key(instance.pk)]
+        # A group's members changed: those people, or everyone when the group was emptied.
+        return [EVERYTHING] if pk_set is None else [home_key(pk) for pk in pk_set]
+
+    _on([m2m_changed], User.groups.through, group_members, "groups")
+    _on(
+        [m2m_changed],
+        Team.supervisors.through,
+        lambda team, action, **kw: [EVERYTHING] if action.startswith("post_") else [],
+        "supervisors",
+    )

@@ -168,11 +168,14 @@ def weighted_score(weighted_ratings: list[tuple[int, int | None, bool]]) -> Scor
     return ScoreResult(score=score, percent=percent, critical_fail=critical_fail)
 
 
+# A few minutes of slack for clocks that disagree.
+FUTURE_SLACK = timedelta(minutes=5)
+
+
 def validate_occurred_at(occurred_at) -> None:
     """An interaction is scored from the last year, and not from the future."""
     now = timezone.now()
-    # A few minutes of slack for clocks that disagree.
-    if occurred_at > now + timedelta(minutes=5):
+    if occurred_at > now + FUTURE_SLACK:
         raise ValidationError("That time is in the future: when did the interaction happen?")
     if occurred_at < now - timedelta(days=366):
         raise ValidationError("Only interactions from the last year can be scored.")
@@ -511,10 +514,12 @@ class Period(models.TextChoices):
     DAY = "D", "Day"
     WEEK = "W", "Week (from Monday)"
     MONTH = "M", "Month"
+    QUARTER = "Q", "Quarter"
+    YEAR = "Y", "Year"
 
 
 class Rollup(models.Model):
-    """What every rollup row is keyed by: a period (day, week or month) and its first day, a
+    """What every rollup row is keyed by: a period (day to year) and its first day, a
     team, and an agent (NULL for the whole team's sums)."""
 
     period = models.CharField(max_length=1, choices=Period.choices)

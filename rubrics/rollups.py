@@ -1,5 +1,5 @@
-"""The dashboards' rollups: sums of the current evaluations per day, week and month, for each
-agent in a team and for the team as a whole (agent NULL).
+"""The dashboards' rollups: sums of the current evaluations per day, week, month, quarter and
+year, for each agent in a team and for the team as a whole (agent NULL).
 
 One SQL statement per table says what a set of interactions contributes to the rollups. The
 rebuild runs it over every interaction; a write runs it over the interactions it touches
@@ -7,7 +7,7 @@ before and after the change, and adds the difference (`tracking`). So the increm
 and the from-scratch path cannot drift apart, and `expected()` lets a test compare them.
 
 Days are calendar days in the site's time zone (settings.TIME_ZONE); weeks start on Monday,
-months on the 1st.
+months on the 1st, quarters in January, April, July and October, years on 1 January.
 """
 
 import threading
@@ -21,13 +21,15 @@ from rubrics.models import CriterionRollup, ScoreRollup
 
 _BUCKET = """
     CROSS JOIN LATERAL (SELECT (i.occurred_at AT TIME ZONE %(tz)s)::date AS day) AS d
-    CROSS JOIN (VALUES ('D'), ('W'), ('M')) AS p(period)
+    CROSS JOIN (VALUES ('D'), ('W'), ('M'), ('Q'), ('Y')) AS p(period)
 """
 _STARTS_ON = """
     CASE p.period
         WHEN 'D' THEN d.day
         WHEN 'W' THEN date_trunc('week', d.day)::date
-        ELSE date_trunc('month', d.day)::date
+        WHEN 'M' THEN date_trunc('month', d.day)::date
+        WHEN 'Q' THEN date_trunc('quarter', d.day)::date
+        ELSE date_trunc('year', d.day)::date
     END
 """
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Abs, Cast, Coalesce, NullIf, Trunc
 from django.utils import timezone
 
 from rubrics.models import (
+    FUTURE_SLACK,
     CriterionRollup,
     Dispute,
     Evaluation,
@@ -145,37 +146,70 @@ OPEN = Dispute.Status.OPEN
 KINDS = ("self", "review")
 
 
-def _buckets(first: date, last: date, months: bool) -> list[tuple[str, date, date]]:
-    """Split the days [first, last) into the fewest rollup buckets: whole months (if asked),
-    then whole weeks, then single days."""
-    if months:
-        month_from = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4))
-        month_from = month_from.replace(day=1)
-        month_to = last.replace(day=1)
-        if month_from < month_to:
-            return [
-                *_buckets(first, month_from, months=False),
-                (Period.MONTH, month_from, month_to),
-                *_buckets(month_to, last, months=False),
-            ]
-    week_from = first + timedelta(days=(7 - first.weekday()) % 7)
-    week_to = last - timedelta(days=last.weekday())
-    if week_from >= week_to:
-        return [(Period.DAY, first, last)] if first < last else []
+def _period_start(period: str, day: date) -> date:
+    """The first day of the `period` (week, month, quarter, year) that holds `day`."""
+    if period == Period.WEEK:
+        return day - timedelta(days=day.weekday())
+    if period == Period.MONTH:
+        return day.replace(day=1)
+    if period == Period.QUARTER:
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if period == Period.YEAR:
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _next_period_start(period: str, day: date) -> date:
+    """The first day of a `period` on or after `day` (the calendar's end if none is left)."""
+    start = _period_start(period, day)
+    if start == day:
+        return day
+    try:
+        if period == Period.WEEK:
+            return start + timedelta(days=7)
+        months = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[period]
+        month = start.month - 1 + months
+        return start.replace(year=start.year + month // 12, month=month % 12 + 1)
+    except (OverflowError, ValueError):
+        return date.max
+
+
+LONG_PERIODS = [Period.YEAR, Period.QUARTER, Period.MONTH, Period.WEEK, Period.DAY]
+WEEKS_AND_DAYS = [Period.WEEK, Period.DAY]
+
+
+def _buckets(first: date, last: date, periods: list[str]) -> list[tuple[str, date, date]]:
+    """Split the days [first, last) into the fewest rollup buckets: the whole periods of the
+    longest kind that fit, then the edges left on either side with the shorter kinds."""
+    if first >= last:
+        return []
+    period, *shorter = periods
+    if not shorter:
+        return [(period, first, last)]
+    since, until = _next_period_start(period, first), _period_start(period, last)
+    if since >= until:
+        return _buckets(first, last, shorter)
     return [
-        (Period.DAY, first, week_from),
-        (Period.WEEK, week_from, week_to),
-        (Period.DAY, week_to, last),
+        *_buckets(first, since, shorter),
+        (period, since, until),
+        *_buckets(until, last, shorter),
     ]
 
 
 def rollup_buckets(start: datetime, end: datetime, prefix: str = "", months: bool = True) -> Q:
-    """The rollup rows that add up to exactly [start, end): whole months from the monthly
-    rows, whole weeks from the weekly ones and the remaining days from the daily ones (without
-    `months`, when the figures are grouped by week). `prefix` reaches the rollups through a
-    relation (e.g. "scorerollups__")."""
+    """The rollup rows that add up to exactly [start, end): whole years, quarters and months
+    from their rows, whole weeks from the weekly ones and the remaining days from the daily
+    ones (without `months`, only weeks and days, when the figures are grouped by week).
+    `prefix` reaches the rollups through a relation (e.g. "scorerollups__")."""
+    periods = LONG_PERIODS if months else WEEKS_AND_DAYS
     first = timezone.localtime(start).date()
     last = timezone.localtime(end).date()  # exclusive
+    horizon = timezone.localdate(timezone.now() + FUTURE_SLACK) + timedelta(days=1)
+    if last >= horizon:
+        # Nothing has happened from the horizon on (no interaction is scored from the future),
+        # so the window may as well end with the current year (or week): the months and days
+        # of this year are then one row.
+        last = max(first, _next_period_start(periods[0], horizon))
     buckets = [
         Q(
             **{
@@ -184,9 +218,10 @@ def rollup_buckets(start: datetime, end: datetime, prefix: str = "", months: boo
                 f"{prefix}starts_on__lt": until,
             }
         )
-        for period, since, until in _buckets(first, last, months)
-        if since < until
+        for period, since, until in _buckets(first, last, periods)
     ]
+    if not buckets:  # an empty window matches no row
+        return Q(**{f"{prefix}starts_on__lt": date.min})
     return reduce(operator.or_, buckets)
 
 
@@ -369,37 +404,52 @@ DISTRIBUTION_BUCKETS = [f"{low}–{low + 9}%" if low < 90 else "90–100%" for l
 def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
     """Each agent's averages; with `list_all_agents` off, only those under the threshold,
     the lowest first. Agents are listed with the team they are in now, and their figures
-    cover only the interactions in the chosen teams."""
+    cover only the interactions in the chosen teams.
+
+    The figures are summed per agent id first, then the people fetched: summing over a join
+    with the people would carry their every column through the grouping of ~30,000 rows.
+    """
     team_ids = [team.pk for team in teams]
-    window = FilteredRelation(
-        "scorerollups",
-        condition=rollup_buckets(start, end, "scorerollups__")
-        & Q(scorerollups__team_id__in=team_ids),
-    )
-    people = (
+    members = (
         get_user_model()
         .objects.filter(membership__team_id__in=team_ids)
-        .annotate(in_window=window)
-        .annotate(**_score_aggregates(prefix="in_window__"), team_name=F("membership__team__name"))
-        .order_by("first_name", "last_name", "username")
+        .annotate(team_name=F("membership__team__name"))
     )
-    if not list_all_agents:
+    sums = (
+        rollup_window(ScoreRollup, start, end, teams=team_ids, per_agent=True)
+        .filter(agent__membership__team_id__in=team_ids)
+        .values("agent_id")
+        .annotate(**_score_aggregates())
+        .order_by()
+    )
+    if list_all_agents:
+        figures = {row["agent_id"]: row for row in sums}
+        people = list(members.order_by("first_name", "last_name", "username"))
+    else:
         self_pct = F("self_percent") / NullIf("self_n", 0)
         review_pct = F("review_percent") / NullIf("review_n", 0)
-        people = (
-            people.annotate(basis_pct=Coalesce(review_pct, self_pct))
+        lowest = (
+            sums.annotate(basis_pct=Coalesce(review_pct, self_pct))
             .filter(basis_pct__lt=threshold)
-            .order_by("basis_pct", "username")[:DASHBOARD_LIST_LIMIT]
+            # The name through a subquery, not a join, so the sums group on the id alone.
+            .order_by(
+                "basis_pct",
+                Subquery(
+                    get_user_model().objects.filter(pk=OuterRef("agent_id")).values("username")
+                ),
+            )[:DASHBOARD_LIST_LIMIT]
         )
-    result = []
+        figures = {row["agent_id"]: row for row in lowest}
+        rank = {agent_id: position for position, agent_id in enumerate(figures)}
+        people = sorted(members.filter(pk__in=rank), key=lambda person: rank[person.pk])
+    empty = {name: None for name in _score_aggregates()} | {"self_n": 0, "review_n": 0}
     for person in people:
-        for name, value in _score_averages(person).items():
+        for name, value in _score_averages(figures.get(person.pk, empty)).items():
             setattr(person, name, value)
         basis = person.review_pct if person.review_pct is not None else person.self_pct
         person.basis = "reviewed" if person.review_pct is not None else "self"
         person.below_threshold = basis is not None and basis < threshold
-        result.append(person)
-    return result
+    return people
 
 
 NAME_FIELDS = ("username", "first_name", "last_name")

@@ -1,7 +1,7 @@
 """The dashboards' rollups stay equal to a from-scratch aggregate of the evaluations."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -9,8 +9,15 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from rubrics import rollups
-from rubrics.models import Dispute, Evaluation, Rubric, ScoreRollup
-from rubrics.selectors import date_window, rollup_window
+from rubrics.models import Dispute, Evaluation, Period, Rubric, ScoreRollup
+from rubrics.selectors import (
+    LONG_PERIODS,
+    WEEKS_AND_DAYS,
+    _buckets,
+    _period_start,
+    date_window,
+    rollup_window,
+)
 from rubrics.services import (
     dispute_raise,
     dispute_resolve,
@@ -129,7 +136,10 @@ def test_windows_add_up_months_weeks_and_edge_days(agent, supervisor):
     for days_ago in range(0, 130):
         self_score(agent, days_ago=days_ago, reference=f"W-{days_ago}")
     today = timezone.localdate()
-    for since, length in [(0, 1), (1, 10), (3, 40), (5, 70), (0, 90), (12, 100), (2, 127)]:
+    windows = [(0, 1), (1, 10), (3, 40), (5, 70), (0, 90), (12, 100), (2, 127)]
+    # Windows reaching past today (which may end with the month: nothing is in the future).
+    windows += [(-30, 100), (-400, 500), (-10, 5)]
+    for since, length in windows:
         start, end = date_window(
             today - timedelta(days=since + length - 1), today - timedelta(days=since)
         )
@@ -143,7 +153,32 @@ def test_windows_add_up_months_weeks_and_edge_days(agent, supervisor):
                 options,
                 raw,
             )
-        assert raw == length
+        assert raw == len(range(max(since, 0), since + length))
+
+
+def test_a_year_to_the_end_of_this_year_is_a_few_rows():
+    D, M, Y = Period.DAY, Period.MONTH, Period.YEAR
+    assert _buckets(date(2025, 11, 26), date(2027, 1, 1), LONG_PERIODS) == [
+        (D, date(2025, 11, 26), date(2025, 12, 1)),
+        (M, date(2025, 12, 1), date(2026, 1, 1)),
+        (Y, date(2026, 1, 1), date(2027, 1, 1)),
+    ]
+
+
+@pytest.mark.parametrize("periods", [LONG_PERIODS, WEEKS_AND_DAYS])
+def test_buckets_tile_any_window_with_whole_periods(periods):
+    rng = random.Random(7)
+    for _ in range(500):
+        first = date(2024, 1, 1) + timedelta(days=rng.randint(0, 800))
+        last = first + timedelta(days=rng.randint(0, 800))
+        buckets = _buckets(first, last, periods)
+        covered = first
+        for period, since, until in buckets:
+            assert period in periods and since == covered and since < until
+            assert _period_start(period, since) == since
+            assert period == Period.DAY or _period_start(period, until) == until
+            covered = until
+        assert covered == last
 
 
 def test_rebuild_rollups_command(agent):
@@ -153,7 +188,7 @@ def test_rebuild_rollups_command(agent):
         call_command("rebuild_rollups", "--check", stdout=StringIO())
     out = StringIO()
     call_command("rebuild_rollups", stdout=out)
-    # A day, a week and a month, each for the agent and for the team.
-    assert "Rebuilt the rollups: 6 ScoreRollup" in out.getvalue()
+    # A day, a week, a month, a quarter and a year, each for the agent and for the team.
+    assert "Rebuilt the rollups: 10 ScoreRollup" in out.getvalue()
     call_command("rebuild_rollups", "--check", stdout=out)
     assert "match" in out.getvalue()

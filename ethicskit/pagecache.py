@@ -33,6 +33,9 @@ EVERYTHING = "*"
 CSRF_PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 
 _listening = threading.local()
+# Counts the drops in this process: a page whose rendering overlapped one is not kept, in case
+# another thread of a threaded server (runserver) dropped what it was drawn from.
+_drops = 0
 
 
 def _cache():
@@ -56,6 +59,8 @@ def invalidate(*keys: str) -> None:
 
 
 def _drop(keys: set[str]) -> None:
+    global _drops
+    _drops += 1
     if EVERYTHING in keys:
         _cache().clear()
     else:
@@ -99,8 +104,9 @@ def serve(request, key: str, render) -> HttpResponse:
     usable = settings.PAGE_CACHE and not len(messages.get_messages(request)) and _sync()
     page = _cache().get(key) if usable else None
     if page is None:
+        drops = _drops
         page, cacheable = render(CSRF_PLACEHOLDER)
-        if usable and cacheable:
+        if usable and cacheable and drops == _drops:
             _cache().set(key, page)
     return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
 

@@ -233,3 +233,26 @@ def test_a_new_connection_starts_with_nothing_kept(login, agent, other_worker):
     rename_elsewhere(other_worker, agent, "Alicia", notify=False)
     connection.close()  # as after DJANGO_CONN_MAX_AGE, or a database restart
     assert "Hello, Alicia" in home(client)
+
+
+def test_a_page_drawn_while_something_was_dropped_is_not_kept(
+    login, agent, monkeypatch, django_assert_max_num_queries
+):
+    from ethicskit import views
+
+    original = views._home_page
+
+    def drawn_during_a_change(request, token):
+        page = original(request, token)
+        pagecache.invalidate(pagecache.home_key(agent.pk))  # as another thread might
+        return page
+
+    monkeypatch.setattr(views, "_home_page", drawn_during_a_change)
+    client = login(agent)
+    home(client)
+    monkeypatch.setattr(views, "_home_page", original)
+    with pytest.raises(pytest.fail.Exception):
+        with django_assert_max_num_queries(2):
+            home(client)  # drawn again, not served from memory
+    with django_assert_max_num_queries(2):
+        home(client)

@@ -6,7 +6,8 @@
 3. Drives each page with wrk (a C load generator; installed with apt-get if missing) for a
    fixed time, logged in through a session cookie, and records p50, p95, requests per second
    and errors (connection errors, timeouts and any unexpected status). In the same run it
-   measures the floors: a bare Django view's throughput on the same server and the raw SQL
+   measures the floors: a bare Django view's throughput on the same server (and a signed-in
+   one's, which adds only the session and user queries) and the raw SQL
    time of the dashboards' aggregates.
 4. Prints a table with each figure's ratio to its floor and writes bench/results.json.
 
@@ -387,7 +388,10 @@ def main():
             f"\nMeasuring on {rows:,} evaluations with wrk: {args.seconds:g} s per page, "
             f"{args.concurrency} connections:"
         )
-        floors = {"bare_view": load.measure("bare view (floor)", agent, "/bench/bare")}
+        floors = {
+            "bare_view": load.measure("bare view (floor)", agent, "/bench/bare"),
+            "signed_in_view": load.measure("signed-in view (floor)", agent, "/bench/signed-in"),
+        }
         pages = {
             "agent_home": load.measure("agent home", agent, "/"),
             "self_score_submit": load.measure(
@@ -436,8 +440,10 @@ def main():
             f"{name:<24}{page['p50_ms']:>9.1f}{page['p95_ms']:>9.1f}{page['rps']:>9.1f}"
             f"{page['errors']:>8}{page['rps_vs_bare']:>14.1%}{versus_sql:>12}"
         )
+    signed_in = floors["signed_in_view"]
     print(
-        f"\nFloors: bare view {bare} req/s (p95 {floors['bare_view']['p95_ms']} ms); raw SQL "
+        f"\nFloors: bare view {bare} req/s (p95 {floors['bare_view']['p95_ms']} ms); signed-in "
+        f"view {signed_in['rps']} req/s ({signed_in['rps'] / bare:.1%} of bare); raw SQL "
         f"per-team averages {floors['sql_team_averages_ms']} ms, weekly trend "
         f"{floors['sql_weekly_trend_ms']} ms."
     )

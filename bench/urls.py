@@ -9,4 +9,9 @@ def bare(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare", bare), *app_patterns]
+def signed_in(request):
+    """A second floor: the same, plus what every signed-in page pays (its session and user)."""
+    return HttpResponse(request.user.get_username().encode(), content_type="text/plain")
+
+
+urlpatterns = [path("bench/bare", bare), path("bench/signed-in", signed_in), *app_patterns]

@@ -37,6 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PASSWORD = "bench-password-1"
 RATINGS = {"empathy": 4, "accuracy": 5, "fairness": 3, "transparency": 4, "respect": 5}
+PAGES = [
+    "agent_home",
+    "self_score_submit",
+    "my_scores",
+    "team_dashboard",
+    "organisation_dashboard",
+    "review_queue",
+    "search",
+]
 SEARCHES = ["refund", "refnd delay", "discount policy", "privacy breach", "escalation manager"]
 
 
@@ -359,6 +368,12 @@ def main():
     parser.add_argument(
         "--concurrency", type=int, default=2, help="Open connections (gunicorn has 2 workers)."
     )
+    parser.add_argument(
+        "--page",
+        action="append",
+        choices=PAGES,
+        help="Measure only this page (repeatable); the floors are always measured.",
+    )
     parser.add_argument("--soak", type=int, default=10_000, help="Requests before reading RSS.")
     args = parser.parse_args()
 
@@ -392,25 +407,29 @@ def main():
             "bare_view": load.measure("bare view (floor)", agent, "/bench/bare"),
             "signed_in_view": load.measure("signed-in view (floor)", agent, "/bench/signed-in"),
         }
-        pages = {
-            "agent_home": load.measure("agent home", agent, "/"),
-            "self_score_submit": load.measure(
+        measures = {
+            "agent_home": lambda: load.measure("agent home", agent, "/"),
+            "self_score_submit": lambda: load.measure(
                 "self-score submit",
                 scorer,
                 "/score/",
                 expected=302,
                 body_lua=load.self_score_lua(scorer),
             ),
-            "my_scores": load.measure("my scores", agent, "/my/scores/"),
-            "team_dashboard": load.measure("team dashboard", supervisor, "/dashboard/"),
-            "organisation_dashboard": load.measure(
+            "my_scores": lambda: load.measure("my scores", agent, "/my/scores/"),
+            "team_dashboard": lambda: load.measure("team dashboard", supervisor, "/dashboard/"),
+            "organisation_dashboard": lambda: load.measure(
                 "organisation dashboard",
                 admin,
                 f"/dashboard/organisation/?date_from={year_ago}",
             ),
-            "review_queue": load.measure("review queue", supervisor, "/reviews/"),
-            "search": load.measure("search", agent, "/library/search/", body_lua=load.search_lua()),
+            "review_queue": lambda: load.measure("review queue", supervisor, "/reviews/"),
+            "search": lambda: load.measure(
+                "search", agent, "/library/search/", body_lua=load.search_lua()
+            ),
         }
+        assert list(measures) == PAGES
+        pages = {name: measures[name]() for name in args.page or PAGES}
         floors["sql_team_averages_ms"] = sql_floor(url, TEAM_AVERAGES_SQL)
         floors["sql_weekly_trend_ms"] = sql_floor(url, WEEKLY_TREND_SQL)
         while load.served < args.soak:

@@ -59,6 +59,10 @@ class FaqEntrySerializer(serializers.ModelSerializer):
         return [script.slug for script in entry.related_scripts.all()]
 
 
+# A search through the API answers with the best 60, paged by the API's own pagination.
+SEARCH_RESULT_LIMIT = 60
+
+
 def _query(request) -> str:
     query = request.query_params.get("q", "").strip()
     if "\x00" in query:
@@ -76,7 +80,9 @@ def _ranked(queryset, request, kind: str):
     query = _query(request)
     if not query:
         return queryset
-    results = library_search(query=query, user=request.user, kinds=[kind])
+    results = library_search(
+        query=query, user=request.user, kinds=[kind], per_page=SEARCH_RESULT_LIMIT
+    )
     ids = [result.object_id for _, group in results.groups for result in group]
     by_id = {item.pk: item for item in queryset.filter(pk__in=ids)}
     return [by_id[pk] for pk in ids if pk in by_id]

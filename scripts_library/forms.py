@@ -1,7 +1,7 @@
 from django import forms
 
 from scripts_library.models import PLACEHOLDER_VALUE_MAX, Script
-from scripts_library.selectors import QUERY_MAX_LENGTH
+from scripts_library.selectors import MAX_PAGE, QUERY_MAX_LENGTH
 
 
 class SearchForm(forms.Form):
@@ -17,11 +17,30 @@ class SearchForm(forms.Form):
         },
     )
 
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        error_messages={
+            "invalid": "That is not a page of results: pages are numbered 1, 2, 3…",
+            "min_value": "That is not a page of results: pages are numbered 1, 2, 3…",
+            "max_value": (
+                "Results go up to page %(limit_value)s: a few more precise words find it faster."
+            ),
+        },
+    )
+
     def query(self) -> str:
         """The cleaned query, or "" when the form is unbound or invalid."""
         if not self.is_bound or not self.is_valid():
             return ""
         return self.cleaned_data["q"]
+
+    def page_number(self) -> int:
+        """The page asked for, 1 when none (or when the form is invalid, as it then runs no search)."""
+        if not self.is_bound or not self.is_valid():
+            return 1
+        return self.cleaned_data["page"] or 1
 
 
 class ScriptFillForm(forms.Form):

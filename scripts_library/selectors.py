@@ -5,9 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +20,9 @@ FUZZY_MIN_LENGTH = 3
 # pg_trgm's default threshold: below it, words share too little to be the same word misspelt.
 SIMILARITY_THRESHOLD = 0.3
 SUGGESTIONS_PER_TERM = 3
-RESULT_LIMIT = 60
+PAGE_SIZE = 20
+# Pages go up to the best 1,000 results: further down, better words find things faster.
+MAX_PAGE = 50
 TERM = re.compile(r"[^\W_]+")
 # Private-use characters mark matches inside PostgreSQL's headline: they never occur in content,
 # and they survive HTML escaping, so only our own <mark> tags reach the page.
@@ -31,6 +31,7 @@ MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.DOTALL)
 LOW_RATING = 2
 
 WORDS = SearchWord._meta.db_table
+ENTRIES = SearchEntry._meta.db_table
 SIMILAR_WORDS_SQL = f"""
 WITH terms AS MATERIALIZED (
     SELECT t.ord AS idx, (%(words)s::text[])[t.ord] AS term,
@@ -45,9 +46,9 @@ WITH terms AS MATERIALIZED (
            cardinality(w.trigrams) + u.size - count(*) AS combined
     FROM unknown u
     CROSS JOIN LATERAL unnest(u.grams) AS g(gram)
+    -- One GIN index look-up per trigram. (A filter on the words' sizes here made the planner
+    -- scan every word instead; the threshold below already leaves out words of far other sizes.)
     JOIN {WORDS} w ON w.trigrams @> ARRAY[g.gram]
-    -- shared / combined can only reach the threshold if neither word has far more trigrams.
-    WHERE cardinality(w.trigrams) BETWEEN u.size * %(threshold)s AND u.size / %(threshold)s
     GROUP BY u.idx, u.size, w.word, w.trigrams
 ), ranked AS (
     SELECT idx, word, shared::float / combined AS similarity,
@@ -74,10 +75,18 @@ class SearchResults:
     query: str
     terms: list[str] = field(default_factory=list)
     groups: list[tuple[str, list[SearchResult]]] = field(default_factory=list)
+    page: int = 1
+    first: int = 0  # the place of this page's first result among all results, from 1
+    has_next: bool = False
 
     @property
     def count(self) -> int:
+        """The results on this page."""
         return sum(len(results) for _, results in self.groups)
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
 
 
 def search_terms(query: str) -> list[str]:
@@ -111,78 +120,101 @@ def _tsquery(groups: list[list[str]], operator: str) -> str:
     return f" {operator} ".join("(" + " | ".join(group) + ")" for group in groups)
 
 
-def library_search(*, query: str, user, kinds: list[str] | None = None) -> SearchResults:
-    """Rank library entries for `query`: an exact title first, then entries with every word, then
-    by full-text rank. Misspelt words are widened with similar words from the lexicon.
+# One branch of the search: the ids of the best `end` entries that match `where`, best first.
+# Only narrow rows are sorted; the text is fetched for the page's rows alone.
+SEARCH_BRANCH_SQL = f"""
+    SELECT id, {{branch}} AS branch, title,
+           -- Comparing lengths first spares upper-casing every title that cannot match.
+           (char_length(title) = %(title_length)s AND upper(title) = upper(%(title)s)) AS exact,
+           ts_rank(document, to_tsquery('english', %(any_word)s)) AS rank
+    FROM {ENTRIES}
+    WHERE {{where}}
+    ORDER BY exact DESC, rank DESC, title, id
+    LIMIT %(end)s
+"""
+SEARCH_SQL = f"""
+SELECT e.kind, e.object_id, e.slug, e.published,
+       ts_headline('english', e.title, to_tsquery('english', %(any_word)s), %(title_options)s),
+       ts_headline('english', e.body, to_tsquery('english', %(any_word)s), %(snippet_options)s)
+FROM (SELECT * FROM ({{branches}}) AS matches LIMIT %(end)s OFFSET %(offset)s) AS best
+JOIN {ENTRIES} e ON e.id = best.id
+ORDER BY best.branch, best.exact DESC, best.rank DESC, best.title, best.id
+"""
+EVERY_WORD = "document @@ to_tsquery('english', %(every_word)s)"
+SOME_WORDS = f"document @@ to_tsquery('english', %(any_word)s) AND NOT {EVERY_WORD}"
+TITLE_OPTIONS = f"StartSel='{MARK_START}', StopSel='{MARK_END}', HighlightAll=true"
+SNIPPET_OPTIONS = (
+    f"StartSel='{MARK_START}', StopSel='{MARK_END}', MaxWords=35, MinWords=12, "
+    "MaxFragments=2, FragmentDelimiter=' … '"
+)
+
+
+def library_search(
+    *, query: str, user, kinds: list[str] | None = None, page: int = 1, per_page: int = PAGE_SIZE
+) -> SearchResults:
+    """One page of library entries for `query`: an exact title first, then entries with every
+    word, then by full-text rank. Misspelt words are widened with similar words from the lexicon.
 
     Runs at most two queries whatever the input. `query` must already be length-checked.
     """
-    results = SearchResults(query=query, terms=search_terms(query))
+    results = SearchResults(query=query, terms=search_terms(query), page=page)
     if not results.terms:
         return results
     suggestions = similar_words(results.terms)
     # The typed word also matches as a prefix, so "disc" finds "discount" while it is typed.
+    # Terms are letters and digits only (search_terms), so they cannot break the tsquery syntax.
     groups = [[f"{term}:*", *suggestions.get(term, [])] for term in results.terms]
-    any_word = SearchQuery(_tsquery(groups, "|"), search_type="raw", config="english")
-    every_word = SearchQuery(_tsquery(groups, "&"), search_type="raw", config="english")
-    entries = SearchEntry.objects.filter(document=any_word)
-    if not is_admin(user):
-        entries = entries.filter(published=True)
-    if kinds:
-        entries = entries.filter(kind__in=kinds)
-    entries = (
-        entries.annotate(
-            exact_title=Case(
-                When(title__iexact=" ".join(query.split()), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            has_every_word=Case(
-                When(document=every_word, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            rank=SearchRank(F("document"), any_word),
-            title_marked=SearchHeadline(
-                "title",
-                any_word,
-                config="english",
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                highlight_all=True,
-            ),
-            snippet_marked=SearchHeadline(
-                "body",
-                any_word,
-                config="english",
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=35,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-exact_title", "-has_every_word", "-rank", "title", "id")
-        .values("kind", "object_id", "slug", "published", "title_marked", "snippet_marked")
-    )[:RESULT_LIMIT]
+    title = " ".join(query.split())
+    offset = (page - 1) * per_page
+    params = {
+        "any_word": _tsquery(groups, "|"),
+        "every_word": _tsquery(groups, "&"),
+        "title": title,
+        "title_length": len(title),
+        "kinds": kinds,
+        "offset": offset,
+        # One more than the page holds tells whether there is a next page.
+        "end": offset + per_page + 1,
+        "title_options": TITLE_OPTIONS,
+        "snippet_options": SNIPPET_OPTIONS,
+    }
+    visible = ("" if is_admin(user) else " AND published") + (
+        " AND kind = ANY(%(kinds)s)" if kinds else ""
+    )
+    # Entries with every word first, then those with only some, each branch ranked on its own.
+    # PostgreSQL runs the branches of a UNION ALL in order and stops at the limit, so when
+    # entries with every word fill the page, the others are never ranked: a common word costs a
+    # rank for the entries with every word only. (An exact title has every word: first branch.)
+    branches = [_branch(1, EVERY_WORD + visible)]
+    if len(groups) > 1:
+        branches.append(_branch(2, SOME_WORDS + visible))
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_SQL.format(branches=" UNION ALL ".join(branches)), params)
+        rows = cursor.fetchall()
+    results.has_next = len(rows) > per_page and page < MAX_PAGE
+    rows = rows[:per_page]
+    results.first = offset + 1 if rows else 0
     grouped: dict[str, list[SearchResult]] = {}
     labels = dict(SearchEntry.Kind.choices)
-    for row in entries:
-        grouped.setdefault(row["kind"], []).append(
+    for kind, object_id, slug, published, title_marked, snippet_marked in rows:
+        grouped.setdefault(kind, []).append(
             SearchResult(
-                kind=row["kind"],
-                object_id=row["object_id"],
-                kind_label=labels[row["kind"]],
-                title=highlight(row["title_marked"]),
-                snippet=highlight(row["snippet_marked"]),
-                url=entry_url(row["kind"], row["object_id"], row["slug"]),
-                published=row["published"],
+                kind=kind,
+                object_id=object_id,
+                kind_label=labels[kind],
+                title=highlight(title_marked),
+                snippet=highlight(snippet_marked),
+                url=entry_url(kind, object_id, slug),
+                published=published,
             )
         )
     # Groups keep the order of their best result, so the best match of all is always on top.
     results.groups = [(labels[kind], items) for kind, items in grouped.items()]
     return results
+
+
+def _branch(number: int, where: str) -> str:
+    return "(" + SEARCH_BRANCH_SQL.format(branch=number, where=where) + ")"
 
 
 def highlight(marked: str) -> SafeString:

@@ -128,7 +128,9 @@ def script_acknowledge_view(request, slug):
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.query()
-    results = library_search(query=query, user=request.user) if query else None
+    results = (
+        library_search(query=query, user=request.user, page=form.page_number()) if query else None
+    )
     return render(request, "scripts_library/search.html", {"search_form": form, "results": results})
 
 
@@ -138,7 +140,9 @@ def faq(request):
     form = SearchForm(request.GET or None)
     query = form.query()
     if query:
-        results = library_search(query=query, user=request.user, kinds=[SearchEntry.Kind.FAQ])
+        results = library_search(
+            query=query, user=request.user, kinds=[SearchEntry.Kind.FAQ], page=form.page_number()
+        )
         categories = []
     else:
         results = None

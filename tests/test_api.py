@@ -518,6 +518,16 @@ def test_faq_search_and_bad_queries(agent):
     assert Rating.objects.count() == 0  # the table is still there, untouched
 
 
+def test_faq_search_answers_with_the_best_60_not_one_page(agent):
+    from scripts_library.models import FaqCategory, FaqEntry
+
+    category = FaqCategory.objects.first()
+    for number in range(65):
+        FaqEntry.objects.create(category=category, question=f"Kiwi {number}?", answer="Kiwi.")
+    found = api_as(agent).get("/api/v1/faq/", {"q": "kiwi"}).json()
+    assert found["count"] == 60
+
+
 def test_checklists_follow_the_audience(agent, supervisor):
     agent_kinds = {row["kind"] for row in api_as(agent).get("/api/v1/checklists/").json()}
     leader_kinds = {row["kind"] for row in api_as(supervisor).get("/api/v1/checklists/").json()}

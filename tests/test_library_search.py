@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core import serializers
 
+from scripts_library import selectors
 from scripts_library.models import (
     FaqCategory,
     FaqEntry,
@@ -91,6 +92,68 @@ def test_a_short_query_matches_the_start_of_words(agent):
 def test_entries_with_every_word_come_before_those_with_some(agent):
     found = [plain(t) for t in titles(library_search(query="data breach", user=agent))]
     assert found[0] == "A customer reports a possible data breach"
+
+
+@pytest.fixture
+def kiwi_faq():
+    """FAQ answers with both "kiwi" and "mango", saying them 1 to 9 times, and three that only
+    say "kiwi", but in the title too: by rank alone, those three would come first."""
+    category = FaqCategory.objects.first()
+    for times in range(1, 10):
+        FaqEntry.objects.create(
+            category=category, question=f"Fruit both {times}?", answer="kiwi mango " * times
+        )
+    for times in (10, 12, 14):
+        FaqEntry.objects.create(
+            category=category, question=f"Kiwi kiwi {times}?", answer="kiwi " * times
+        )
+    both = [f"Fruit both {times}?" for times in range(9, 0, -1)]
+    return both + ["Kiwi kiwi 14?", "Kiwi kiwi 12?", "Kiwi kiwi 10?"]
+
+
+def all_pages(query, user, per_page):
+    found, page = [], 1
+    while True:
+        results = library_search(query=query, user=user, page=page, per_page=per_page)
+        found.append([plain(title) for title in titles(results)])
+        if not results.has_next:
+            return found
+        page += 1
+
+
+def test_pages_follow_one_order_every_word_first_then_by_rank(agent, kiwi_faq):
+    # Pages of 4 end inside the entries with every word, and one straddles the two kinds.
+    pages = all_pages("kiwi mango", agent, per_page=4)
+    assert [len(page) for page in pages] == [4, 4, 4]
+    assert [title for page in pages for title in page] == kiwi_faq
+
+
+def test_a_page_counts_its_place_among_all_results(agent, kiwi_faq):
+    second = library_search(query="kiwi mango", user=agent, page=2, per_page=5)
+    assert (second.first, second.last, second.has_next) == (6, 10, True)
+    last = library_search(query="kiwi mango", user=agent, page=3, per_page=5)
+    assert (last.first, last.last, last.has_next) == (11, 12, False)
+    beyond = library_search(query="kiwi mango", user=agent, page=4, per_page=5)
+    assert (beyond.count, beyond.first, beyond.has_next) == (0, 0, False)
+
+
+def test_an_exact_title_of_several_words_comes_first(agent, kiwi_faq):
+    FaqEntry.objects.create(
+        category=FaqCategory.objects.first(), question="Kiwi, mango", answer="Rarely asked."
+    )
+    assert plain(titles(library_search(query="kiwi  MANGO", user=agent))[0]) == "Kiwi, mango"
+
+
+def test_one_word_pages_by_rank(agent, kiwi_faq):
+    found = [title for page in all_pages("kiwi", agent, per_page=5) for title in page]
+    assert found[:3] == ["Kiwi kiwi 14?", "Kiwi kiwi 12?", "Kiwi kiwi 10?"]
+    assert sorted(found) == sorted(kiwi_faq)
+
+
+def test_there_is_no_page_after_the_last_allowed(agent, kiwi_faq, monkeypatch):
+    monkeypatch.setattr(selectors, "MAX_PAGE", 2)
+    assert library_search(query="kiwi", user=agent, page=1, per_page=5).has_next
+    assert not library_search(query="kiwi", user=agent, page=2, per_page=5).has_next
 
 
 def test_matched_words_are_highlighted(agent):
@@ -181,6 +244,44 @@ def test_search_page_groups_results_and_highlights(login, agent):
     body = login(agent).get("/library/search/?q=discount").content.decode()
     assert "<mark>discount</mark>" in body
     assert "Scripts" in body and "Playbooks" in body
+
+
+def test_the_search_page_links_its_pages(login, agent, kiwi_faq):
+    client = login(agent)
+    FaqEntry.objects.bulk_create(  # enough for a second page of 20
+        FaqEntry(category=FaqCategory.objects.first(), question=f"Kiwi {n}?", answer="kiwi")
+        for n in range(20)
+    )
+    call_command_quietly("rebuild_search_index")
+    first = client.get("/library/search/", {"q": "kiwi"}).content.decode()
+    assert "Results 1–20 for “kiwi”" in first
+    assert 'rel="next" href="?q=kiwi&amp;page=2"' in first and 'rel="prev"' not in first
+    second = client.get("/library/search/", {"q": "kiwi", "page": 2}).content.decode()
+    assert "Results 21–32 for “kiwi”" in second
+    assert 'rel="prev" href="?q=kiwi"' in second and 'rel="next"' not in second
+    beyond = client.get("/library/faq/", {"q": "kiwi", "page": 3}).content.decode()
+    assert "No more results for “kiwi”" in beyond and 'href="?q=kiwi"' in beyond
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("0", "That is not a page of results"),
+        ("two", "That is not a page of results"),
+        ("51", "Results go up to page 50"),
+    ],
+)
+def test_a_page_that_cannot_be_gets_a_clear_message(login, agent, page, message):
+    response = login(agent).get("/library/search/", {"q": "refund", "page": page})
+    body = response.content.decode()
+    assert response.status_code == 200 and message in body
+    assert "for “refund”" not in body  # no search was run
+
+
+def call_command_quietly(name):
+    from django.core.management import call_command
+
+    call_command(name, stdout=io.StringIO())
 
 
 def test_a_5000_character_search_gets_a_clear_message(login, agent, django_assert_max_num_queries):

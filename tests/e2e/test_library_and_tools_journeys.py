@@ -92,6 +92,19 @@ def test_an_agent_runs_a_checklist_raises_an_anonymous_concern_and_searches(visi
     assert "discount" in page.content().lower()
     alice.screenshot("library-search")
 
+    # A common word fills more than a page: the next page follows on, and leads back.
+    page = alice.go("/library/search/?q=customer")
+    assert "Results 1–20 for “customer”" in page.locator("main [role=status]").inner_text()
+    first = set(page.locator("main .list-group-item a").all_inner_texts())
+    with page.expect_navigation():
+        page.get_by_role("link", name="More results").click()
+    alice.check()
+    assert "Results 21–" in page.locator("main [role=status]").inner_text()
+    assert first.isdisjoint(page.locator("main .list-group-item a").all_inner_texts())
+    with page.expect_navigation():
+        page.get_by_role("link", name="Better matches").click()
+    assert "Results 1–20" in page.locator("main [role=status]").inner_text()
+
 
 PAGES = {
     "agent": [

@@ -1,6 +1,7 @@
 """Reads for the scoring pages that are more than a filter."""
 
 import operator
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import reduce
@@ -73,13 +74,13 @@ def my_scores(agent, start: datetime, end: datetime) -> dict:
         agent=agent, occurred_at__gte=start, occurred_at__lt=end
     )
     mine = rollup_window(ScoreRollup, start, end, agent_id=agent.pk)
-    totals = _score_averages(mine.aggregate(**_score_aggregates()))
+    totals = _score_averages(_sums_by_kind(mine)[None])
     criteria = criterion_averages(rollup_window(CriterionRollup, start, end, agent_id=agent.pk))
     membership = getattr(agent, "membership", None)
     team_totals = {}
     if membership is not None:
         team = rollup_window(ScoreRollup, start, end, teams=[membership.team_id])
-        team_totals = _score_averages(team.aggregate(**_score_aggregates()))
+        team_totals = _score_averages(_sums_by_kind(team)[None])
     return {
         "interactions": interactions_with_scores(interactions).order_by("-occurred_at", "-id"),
         "totals": totals,
@@ -251,6 +252,34 @@ def _score_aggregates(scope: Q | None = None, prefix: str = "", bands: bool = Fa
     return sums
 
 
+SUMMED = {"n": "n", "score": "score_sum", "percent": "percent_sum"}
+BANDS = {f"band_{band}": f"band_{band}" for band in range(10)}
+
+
+def _sums_by_kind(rows, key: str | None = None, *, bands: bool = False, also=()) -> dict:
+    """Sum rollup rows per `key` (a field or annotation; None: all rows as one) and kind, into
+    what `_score_aggregates` gives: {key value: {"self_n": ..., "review_score": ..., ...}}.
+    The `also` columns are summed over both kinds. Grouping by kind, rather than one filtered
+    sum per kind and figure, keeps the query quick to build and to run."""
+    figures = SUMMED | (BANDS if bands else {}) | {name: name for name in also}
+    # No rows: no averages, and zero counts.
+    empty = {f"{kind}_{name}": 0 for kind in KINDS for name in figures if name not in also}
+    empty |= {f"{kind}_{name}": None for kind in KINDS for name in ("score", "percent")}
+    empty |= {name: 0 for name in also}
+    grouped = rows.values(*([key] if key else []), "kind").annotate(
+        **{f"sum_{name}": Sum(column) for name, column in figures.items()}
+    )
+    result = defaultdict(lambda: dict(empty))
+    for row in grouped.order_by():
+        sums = result[row[key] if key else None]
+        for name in figures:
+            if name in also:
+                sums[name] += row[f"sum_{name}"]
+            else:
+                sums[f"{row['kind']}_{name}"] = row[f"sum_{name}"]
+    return result
+
+
 def _score_averages(row) -> dict:
     """Turn `_score_aggregates` sums (a dict or an annotated object) into averages."""
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
@@ -291,15 +320,11 @@ def dashboard(
     )
     if agent_id is not None:
         evaluations = evaluations.filter(interaction__agent_id=agent_id)
-    sums = scores.aggregate(
-        **_score_aggregates(bands=True),
-        open_disputes=Coalesce(Sum("open_disputes"), 0),
-        unacknowledged=Coalesce(Sum("awaiting_ack"), 0),
-    )
+    sums = _sums_by_kind(scores, bands=True, also=("open_disputes", "awaiting_ack"))[None]
     totals = {
         **_score_averages(sums),
         "open_disputes": sums["open_disputes"],
-        "unacknowledged": sums["unacknowledged"],
+        "unacknowledged": sums["awaiting_ack"],
     }
     totals["percent_reviewed"] = (
         Decimal(100 * totals["reviewed"]) / totals["scored"] if totals["scored"] else None
@@ -380,8 +405,8 @@ def weekly_trend(scores) -> list[dict]:
         When(period=Period.WEEK, then=F("starts_on")),
         default=Trunc("starts_on", "week", output_field=DateField()),
     )
-    rows = scores.annotate(week=week).values("week").annotate(**_score_aggregates())
-    by_week = {row["week"]: _score_averages(row) for row in rows}
+    sums = _sums_by_kind(scores.annotate(week=week), "week")
+    by_week = {week: _score_averages(row) for week, row in sums.items()}
     if not by_week:
         return []
     weeks, week = [], min(by_week)
@@ -415,21 +440,18 @@ def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
         .objects.filter(membership__team_id__in=team_ids)
         .annotate(team_name=F("membership__team__name"))
     )
-    sums = (
-        rollup_window(ScoreRollup, start, end, teams=team_ids, per_agent=True)
-        .filter(agent__membership__team_id__in=team_ids)
-        .values("agent_id")
-        .annotate(**_score_aggregates())
-        .order_by()
-    )
+    rows = rollup_window(ScoreRollup, start, end, teams=team_ids, per_agent=True)
     if list_all_agents:
-        figures = {row["agent_id"]: row for row in sums}
+        figures = _sums_by_kind(rows, "agent_id")
         people = list(members.order_by("first_name", "last_name", "username"))
     else:
         self_pct = F("self_percent") / NullIf("self_n", 0)
         review_pct = F("review_percent") / NullIf("review_n", 0)
         lowest = (
-            sums.annotate(basis_pct=Coalesce(review_pct, self_pct))
+            rows.filter(agent__membership__team_id__in=team_ids)
+            .values("agent_id")
+            .annotate(**_score_aggregates())
+            .annotate(basis_pct=Coalesce(review_pct, self_pct))
             .filter(basis_pct__lt=threshold)
             # The name through a subquery, not a join, so the sums group on the id alone.
             .order_by(
@@ -442,9 +464,8 @@ def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
         figures = {row["agent_id"]: row for row in lowest}
         rank = {agent_id: position for position, agent_id in enumerate(figures)}
         people = sorted(members.filter(pk__in=rank), key=lambda person: rank[person.pk])
-    empty = {name: None for name in _score_aggregates()} | {"self_n": 0, "review_n": 0}
     for person in people:
-        for name, value in _score_averages(figures.get(person.pk, empty)).items():
+        for name, value in _score_averages(figures[person.pk]).items():
             setattr(person, name, value)
         basis = person.review_pct if person.review_pct is not None else person.self_pct
         person.basis = "reviewed" if person.review_pct is not None else "self"
@@ -675,7 +696,7 @@ def _history(self_history, review_history, dispute, coaching) -> list[dict]:
 def team_summary(team: Team, start: datetime, end: datetime) -> dict:
     """The API's team summary: counts, averages and per-criterion averages, in 2 queries."""
     scores = rollup_window(ScoreRollup, start, end, teams=[team])
-    totals = _score_averages(scores.aggregate(**_score_aggregates()))
+    totals = _score_averages(_sums_by_kind(scores)[None])
     return {
         "team": team,
         "count": totals["scored"],

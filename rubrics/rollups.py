@@ -147,10 +147,11 @@ _tracked = threading.local()
 
 
 @contextmanager
-def tracking(*interaction_ids: int):
+def tracking(*interaction_ids: int, new: bool = False):
     """Wrap a write to these interactions' evaluations, acknowledgements or disputes (after
     taking its locks): the rollups follow it, in the same transaction. Nested calls for the
-    same interaction leave it to the outermost."""
+    same interaction leave it to the outermost. `new`: the interactions were created in this
+    transaction and have no evaluations yet, so they contribute nothing before the write."""
     active = getattr(_tracked, "ids", frozenset())
     fresh = set(interaction_ids) - active
     if not fresh:
@@ -159,7 +160,9 @@ def tracking(*interaction_ids: int):
     _tracked.ids = active | fresh
     try:
         with transaction.atomic():
-            before = [_contributions(sql, keys, fresh) for _, sql, keys, *_ in TABLES]
+            before = [
+                {} if new else _contributions(sql, keys, fresh) for _, sql, keys, *_ in TABLES
+            ]
             yield
             for (model, sql, keys, sums, empty), old in zip(TABLES, before, strict=True):
                 after = _contributions(sql, keys, fresh)

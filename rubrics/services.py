@@ -61,10 +61,11 @@ def _evaluation_create(
     revision: int = 1,
     supersedes: Evaluation | None = None,
     revision_reason: str = "",
+    new_interaction: bool = False,
 ) -> Evaluation:
     result = rubric.score(ratings)
     _check_comments(rubric, ratings, comments)
-    with rollups.tracking(interaction.pk):
+    with rollups.tracking(interaction.pk, new=new_interaction):
         if supersedes is not None:
             supersedes.is_current = False
             supersedes.save(update_fields=["is_current"])
@@ -98,7 +99,12 @@ def _evaluation_save(*, interaction, rubric, kind, author, ratings, comments, re
             value is not None and value <= LOW_RATING_NEEDS_COMMENT for value in ratings.values()
         ),
     )
-    evaluation.full_clean(exclude=["interaction", "rubric", "author", "supersedes"])
+    # The check constraints (score and rating ranges) are left to the database here: the
+    # engine computed the score, and the fields' own validators already say what is wrong
+    # with a rating. Checking them in full_clean would cost a query each.
+    evaluation.full_clean(
+        exclude=["interaction", "rubric", "author", "supersedes"], validate_constraints=False
+    )
     evaluation.save()
     criteria = {criterion.key: criterion for criterion in rubric.criteria.all()}
     rows = [
@@ -111,7 +117,7 @@ def _evaluation_save(*, interaction, rubric, kind, author, ratings, comments, re
         for key, value in ratings.items()
     ]
     for row in rows:
-        row.full_clean(exclude=["evaluation", "criterion"])
+        row.full_clean(exclude=["evaluation", "criterion"], validate_constraints=False)
     Rating.objects.bulk_create(rows)
     audit.log_created(rows)
     return evaluation
@@ -144,7 +150,7 @@ def interaction_self_score(
         with transaction.atomic():
             interaction = Interaction(
                 agent=agent,
-                team=membership.team,
+                team_id=membership.team_id,
                 submission_token=submission_token,
                 **interaction_fields,
             )
@@ -157,6 +163,7 @@ def interaction_self_score(
                 author=agent,
                 ratings=ratings,
                 comments=comments,
+                new_interaction=True,
             )
     except IntegrityError:
         # A concurrent twin of this submission won the race for the token.

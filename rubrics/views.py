@@ -71,7 +71,7 @@ def _apply_service_errors(error: ValidationError, forms: list, field_prefix: str
 @role_required(Role.AGENT)
 @require_http_methods(["GET", "POST"])
 def self_score(request):
-    rubric = Rubric.objects.current()
+    rubric = Rubric.objects.prefetch_related("criteria").current()
     if request.method == "POST":
         interaction_form = InteractionForm(request.POST)
         rating_form = RubricRatingForm(request.POST, rubric=rubric)

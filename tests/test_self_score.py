@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from rubrics.models import Evaluation, Interaction, Rating, Rubric
+from tests.conftest import self_score
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,23 @@ def test_submit_saves_interaction_and_evaluation_with_the_engines_score(login, a
     assert evaluation.score == Decimal("4.20") and evaluation.percent == Decimal("80.0")
     assert evaluation.rubric == Rubric.objects.current()
     assert {r.criterion.key: r.value for r in evaluation.ratings.all()} == RATINGS
+
+
+@pytest.mark.parametrize("earlier", [0, 40])
+def test_submit_takes_the_same_queries_whatever_was_scored_before(
+    login, agent, earlier, django_assert_num_queries
+):
+    for number in range(earlier):
+        self_score(agent, days_ago=number % 20, reference=f"OLD-{number}")
+    client, data = login(agent), form_data()
+    # Session, user, roles; the rubric and its criteria (once for the form, the engine and the
+    # ratings); membership; the token's twin, twice; the interaction, evaluation and ratings
+    # with their audit entries; the two rollup contributions and their upserts; 2 savepoints
+    # and their releases (the test's own transaction turns the outer atomic into one).
+    with django_assert_num_queries(22):
+        response = client.post("/score/", data)
+    assert response.status_code == 302
+    assert Evaluation.objects.filter(author=agent).count() == earlier + 1
 
 
 def test_double_submit_creates_one_record(login, agent):

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     DateField,
-    DecimalField,
     Exists,
     F,
     FilteredRelation,
+    FloatField,
     OuterRef,
     Q,
     Subquery,
@@ -33,7 +33,7 @@ from rubrics.models import (
     ReviewSample,
     ScoreRollup,
 )
-from teams.models import Team
+from teams.models import Membership, Team
 
 DEFAULT_RANGE_DAYS = 90
 
@@ -448,7 +448,10 @@ def _agent_averages(teams, start, end, threshold, list_all_agents) -> list:
         self_pct = F("self_percent") / NullIf("self_n", 0)
         review_pct = F("review_percent") / NullIf("review_n", 0)
         lowest = (
-            rows.filter(agent__membership__team_id__in=team_ids)
+            # Members now, through a subquery: a join would pass through auth_user too.
+            rows.filter(
+                agent_id__in=Membership.objects.filter(team_id__in=team_ids).values("user_id")
+            )
             .values("agent_id")
             .annotate(**_score_aggregates())
             .annotate(basis_pct=Coalesce(review_pct, self_pct))
@@ -483,13 +486,18 @@ def _largest_gaps(ratings, criterion_names: dict[str, str]) -> list[dict]:
     The average self-rating minus the average review rating, both over the reviewed
     interactions only. (With every criterion rated, that equals the average gap.) Grouped on
     ids first; the agents' names are fetched for the ten rows shown.
+
+    In floating point: a year of the organisation is 5,000 averages, and numeric division
+    took a third of the query's time. Floats are exact enough to show two places and to
+    rank, and equal averages still subtract to exactly zero (dividing whole numbers is
+    correctly rounded).
     """
-    decimal = DecimalField(max_digits=12, decimal_places=6)
+    real = FloatField()
     rows = list(
         ratings.values("agent_id", "criterion__key")
         .annotate(
-            self_avg=Cast(Sum("paired_self_sum"), decimal) / NullIf(Sum("paired_self_n"), 0),
-            review_avg=Cast(Sum("review_sum"), decimal) / NullIf(Sum("review_n"), 0),
+            self_avg=Cast(Sum("paired_self_sum"), real) / NullIf(Sum("paired_self_n"), 0),
+            review_avg=Cast(Sum("review_sum"), real) / NullIf(Sum("review_n"), 0),
             pairs=Sum("review_n"),
         )
         .annotate(gap=F("self_avg") - F("review_avg"))

@@ -241,6 +241,7 @@ PERMISSIONS_POLICY = {
     "usb": [],
 }
 
+SESSION_ENGINE = "ethicskit.sessions"  # the database backend, read with plain SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -12,7 +12,6 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    FilteredRelation,
     FloatField,
     OuterRef,
     Q,
@@ -197,11 +196,10 @@ def _buckets(first: date, last: date, periods: list[str]) -> list[tuple[str, dat
     ]
 
 
-def rollup_buckets(start: datetime, end: datetime, prefix: str = "", months: bool = True) -> Q:
+def rollup_buckets(start: datetime, end: datetime, months: bool = True) -> Q:
     """The rollup rows that add up to exactly [start, end): whole years, quarters and months
     from their rows, whole weeks from the weekly ones and the remaining days from the daily
-    ones (without `months`, only weeks and days, when the figures are grouped by week).
-    `prefix` reaches the rollups through a relation (e.g. "scorerollups__")."""
+    ones (without `months`, only weeks and days, when the figures are grouped by week)."""
     periods = LONG_PERIODS if months else WEEKS_AND_DAYS
     first = timezone.localtime(start).date()
     last = timezone.localtime(end).date()  # exclusive
@@ -212,17 +210,11 @@ def rollup_buckets(start: datetime, end: datetime, prefix: str = "", months: boo
         # of this year are then one row.
         last = max(first, _next_period_start(periods[0], horizon))
     buckets = [
-        Q(
-            **{
-                f"{prefix}period": period,
-                f"{prefix}starts_on__gte": since,
-                f"{prefix}starts_on__lt": until,
-            }
-        )
+        Q(period=period, starts_on__gte=since, starts_on__lt=until)
         for period, since, until in _buckets(first, last, periods)
     ]
     if not buckets:  # an empty window matches no row
-        return Q(**{f"{prefix}starts_on__lt": date.min})
+        return Q(starts_on__lt=date.min)
     return reduce(operator.or_, buckets)
 
 
@@ -239,21 +231,29 @@ def rollup_window(model, start, end, *, teams=None, agent_id=None, per_agent=Fal
     return rows
 
 
-def _score_aggregates(scope: Q | None = None, prefix: str = "", bands: bool = False) -> dict:
-    """Sums for `_score_averages`: per kind, how many, and the score and percent totals."""
-    scope, sums = scope or Q(), {}
+def _score_aggregates() -> dict:
+    """Sums for `_score_averages`, one filtered sum per kind and figure: how many, and the
+    score and percent totals. For figures the query itself must filter or sort on; to fetch
+    them, `_sums_by_kind` is quicker."""
+    sums = {}
     for kind in (Evaluation.Kind.SELF, Evaluation.Kind.REVIEW):
-        only = scope & Q(**{f"{prefix}kind": kind})
-        sums[f"{kind}_n"] = Coalesce(Sum(f"{prefix}n", filter=only), 0)
-        sums[f"{kind}_score"] = Sum(f"{prefix}score_sum", filter=only)
-        sums[f"{kind}_percent"] = Sum(f"{prefix}percent_sum", filter=only)
-        for band in range(10) if bands else ():
-            sums[f"{kind}_band_{band}"] = Coalesce(Sum(f"{prefix}band_{band}", filter=only), 0)
+        only = Q(kind=kind)
+        sums[f"{kind}_n"] = Coalesce(Sum("n", filter=only), 0)
+        sums[f"{kind}_score"] = Sum("score_sum", filter=only)
+        sums[f"{kind}_percent"] = Sum("percent_sum", filter=only)
     return sums
 
 
 SUMMED = {"n": "n", "score": "score_sum", "percent": "percent_sum"}
 BANDS = {f"band_{band}": f"band_{band}" for band in range(10)}
+WAITING = ("open_disputes", "awaiting_ack")
+
+
+def _no_sums(figures: dict, also=()) -> dict:
+    """The sums of no rows: zero counts, and no score or percent totals to average."""
+    empty = {f"{kind}_{name}": 0 for kind in KINDS for name in figures if name not in also}
+    empty |= {f"{kind}_{name}": None for kind in KINDS for name in ("score", "percent")}
+    return empty | {name: 0 for name in also}
 
 
 def _sums_by_kind(rows, key: str | None = None, *, bands: bool = False, also=()) -> dict:
@@ -262,10 +262,7 @@ def _sums_by_kind(rows, key: str | None = None, *, bands: bool = False, also=())
     The `also` columns are summed over both kinds. Grouping by kind, rather than one filtered
     sum per kind and figure, keeps the query quick to build and to run."""
     figures = SUMMED | (BANDS if bands else {}) | {name: name for name in also}
-    # No rows: no averages, and zero counts.
-    empty = {f"{kind}_{name}": 0 for kind in KINDS for name in figures if name not in also}
-    empty |= {f"{kind}_{name}": None for kind in KINDS for name in ("score", "percent")}
-    empty |= {name: 0 for name in also}
+    empty = _no_sums(figures, also)
     grouped = rows.values(*([key] if key else []), "kind").annotate(
         **{f"sum_{name}": Sum(column) for name, column in figures.items()}
     )
@@ -278,6 +275,16 @@ def _sums_by_kind(rows, key: str | None = None, *, bands: bool = False, also=())
             else:
                 sums[f"{row['kind']}_{name}"] = row[f"sum_{name}"]
     return result
+
+
+def _added(groups: list[dict]) -> dict:
+    """Several `_sums_by_kind` results added up (a total that none of them has stays None)."""
+    total = _no_sums(SUMMED | BANDS, WAITING)
+    for sums in groups:
+        for name, value in sums.items():
+            if value is not None:
+                total[name] = (total[name] or 0) + value
+    return total
 
 
 def _score_averages(row) -> dict:
@@ -303,14 +310,13 @@ def dashboard(
 ) -> dict:
     """The team (or organisation) dashboard, from the rollups in a fixed number of queries.
 
-    `teams` is the scope the viewer may see and has chosen; `agent_id` narrows every figure
-    but the agent table to one person.
+    `teams` is the scope the viewer may see and has chosen, as `team_comparison` gives them
+    (with their sums); `agent_id` narrows every figure but the agent table to one person.
     """
     # Imported here: the checklists' evidence page imports this module's my_scores.
     from checklists.selectors import checklist_no_counts
 
     scope = {"teams": teams, "agent_id": agent_id}
-    scores = rollup_window(ScoreRollup, start, end, **scope)
     ratings = rollup_window(CriterionRollup, start, end, **scope)
     evaluations = Evaluation.objects.filter(
         is_current=True,
@@ -320,7 +326,12 @@ def dashboard(
     )
     if agent_id is not None:
         evaluations = evaluations.filter(interaction__agent_id=agent_id)
-    sums = _sums_by_kind(scores, bands=True, also=("open_disputes", "awaiting_ack"))[None]
+    if agent_id is None:
+        # The teams' own sums, fetched with the team comparison, add up to the totals.
+        sums = _added([team.sums for team in teams])
+    else:
+        scores = rollup_window(ScoreRollup, start, end, **scope)
+        sums = _sums_by_kind(scores, bands=True, also=WAITING)[None]
     totals = {
         **_score_averages(sums),
         "open_disputes": sums["open_disputes"],
@@ -540,20 +551,15 @@ def _waiting_on_someone(evaluations) -> dict:
 
 
 def team_comparison(teams, start: datetime, end: datetime) -> list[Team]:
-    """Per-team figures side by side; also serves as the dashboard's team picker."""
-    window = FilteredRelation(
-        "scorerollups",
-        condition=rollup_buckets(start, end, "scorerollups__")
-        & Q(scorerollups__agent__isnull=True),
-    )
-    rows = list(
-        Team.objects.filter(pk__in=teams.values("pk"))
-        .annotate(in_window=window)
-        .annotate(**_score_aggregates(prefix="in_window__"))
-        .order_by("name")
+    """Per-team figures side by side; also serves as the dashboard's team picker. Each team
+    keeps its sums (`team.sums`), from which `dashboard` adds up its totals."""
+    rows = list(Team.objects.filter(pk__in=teams.values("pk")).order_by("name"))
+    sums = _sums_by_kind(
+        rollup_window(ScoreRollup, start, end, teams=rows), "team_id", bands=True, also=WAITING
     )
     for team in rows:
-        for name, value in _score_averages(team).items():
+        team.sums = sums[team.pk]
+        for name, value in _score_averages(team.sums).items():
             setattr(team, name, value)
         team.percent_reviewed = Decimal(100 * team.reviewed) / team.scored if team.scored else None
         team.gap = (

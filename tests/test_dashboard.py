@@ -123,7 +123,19 @@ def test_organisation_dashboard_compares_teams(login, admin_user, supervisor, sc
     assert (teams["North"].scored, teams["North"].reviewed) == (3, 2)
     assert (teams["South"].scored, teams["South"].reviewed) == (1, 1)
     assert teams["South"].review_avg == Decimal("3")
-    assert response.context["totals"]["scored"] == 4
+    # The totals add up both teams: self 5, 4, 2 and 3; reviews 3, 3.5 and 3.
+    totals = response.context["totals"]
+    assert (totals["scored"], totals["reviewed"]) == (4, 3)
+    assert totals["self_avg"] == Decimal("3.5")
+    assert round(totals["review_avg"], 10) == round(Decimal("9.5") / 3, 10)
+    assert (totals["open_disputes"], totals["unacknowledged"]) == (1, 2)
+    distribution = response.context["distribution"]
+    assert distribution["self"] == [0, 0, 1, 0, 0, 1, 0, 1, 0, 1]  # 25%, 50%, 75% and 100%
+    assert distribution["review"] == [0, 0, 0, 0, 0, 2, 1, 0, 0, 0]  # 50% twice and 62.5%
+    south = login(admin_user).get(f"/dashboard/organisation/?team={teams['South'].pk}")
+    totals = south.context["totals"]
+    assert (totals["scored"], totals["reviewed"], totals["unacknowledged"]) == (1, 1, 1)
+    assert south.context["distribution"]["self"] == [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]
     assert login(supervisor).get("/dashboard/organisation/").status_code == 403
 
 
@@ -223,8 +235,9 @@ def test_dashboard_query_count_is_constant(
         cursor.execute("ANALYZE rubrics_interaction, rubrics_evaluation, rubrics_rating")
     for user, url in [(supervisor, "/dashboard/"), (admin_user, "/dashboard/organisation/")]:
         client = login(user)
-        # Session, user, roles; team comparison, totals, waiting counts, criteria, trend,
-        # agents, gaps and their names, the waiting lists, checklist answers.
+        # Session, user, roles; the teams and their sums (the comparison, and the totals
+        # added up), criteria, trend, agents and their figures, gaps and their names, the
+        # waiting lists, checklist answers.
         with django_assert_max_num_queries(13):
             response = client.get(url)
         assert response.status_code == 200

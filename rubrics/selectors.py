@@ -287,15 +287,14 @@ def _added(groups: list[dict]) -> dict:
     return total
 
 
-def _score_averages(row) -> dict:
-    """Turn `_score_aggregates` sums (a dict or an annotated object) into averages."""
-    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+def _score_averages(sums: dict) -> dict:
+    """Turn sums (as `_sums_by_kind` or `_score_aggregates` give them) into averages."""
     figures = {}
-    for kind in ("self", "review"):
-        n = get(f"{kind}_n")
-        figures[f"{kind}_avg"] = get(f"{kind}_score") / n if n else None
-        figures[f"{kind}_pct"] = get(f"{kind}_percent") / n if n else None
-    figures["scored"], figures["reviewed"] = get("self_n"), get("review_n")
+    for kind in KINDS:
+        n = sums[f"{kind}_n"]
+        figures[f"{kind}_avg"] = sums[f"{kind}_score"] / n if n else None
+        figures[f"{kind}_pct"] = sums[f"{kind}_percent"] / n if n else None
+    figures["scored"], figures["reviewed"] = sums["self_n"], sums["review_n"]
     return figures
 
 

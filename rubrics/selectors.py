@@ -411,9 +411,14 @@ def criterion_averages(ratings) -> list[dict]:
 def weekly_trend(scores) -> list[dict]:
     """Average self and review score per week (Monday first); weeks without scores are kept,
     empty, so the chart's time axis stays true."""
-    week = Case(
-        When(period=Period.WEEK, then=F("starts_on")),
-        default=Trunc("starts_on", "week", output_field=DateField()),
+    # date_trunc() gives a timestamp even for a date, and CASE then gives one for both
+    # branches: cast back, so weeks are dates ("2026-11-23", not "2026-11-23T00:00:00+00:00").
+    week = Cast(
+        Case(
+            When(period=Period.WEEK, then=F("starts_on")),
+            default=Trunc("starts_on", "week", output_field=DateField()),
+        ),
+        DateField(),
     )
     sums = _sums_by_kind(scores.annotate(week=week), "week")
     by_week = {week: _score_averages(row) for week, row in sums.items()}

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from rubrics.models import Evaluation, Interaction, Rating
 from teams.access import has_role
@@ -41,6 +42,16 @@ def test_reviews_are_written_by_the_agents_own_supervisor():
     assert reviews.count() == 60
     for review in reviews:
         assert review.interaction.team.supervisors.filter(pk=review.author_id).exists()
+
+
+def test_nothing_seeded_happens_in_the_future():
+    # 400 calls over 90 days put a few in the last two days, whose reviews come "2 days later".
+    seed(interactions=400, review_share=1.0)
+    now = timezone.now()
+    assert not Interaction.objects.filter(created_at__gt=now).exists()
+    assert not Evaluation.objects.filter(created_at__gt=now).exists()
+    for evaluation in Evaluation.objects.select_related("interaction"):
+        assert evaluation.created_at >= evaluation.interaction.occurred_at
 
 
 def test_seeded_scores_match_the_scoring_engine():

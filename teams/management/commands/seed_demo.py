@@ -172,7 +172,7 @@ class Command(BaseCommand):
                            'DEMO-' || lpad(g::text, 7, '0'),
                            (%(topics)s::text[])[1 + (g %% %(topic_count)s)],
                            'Demo interaction generated for trying out EthicsKit.',
-                           occurred_at + interval '20 minutes'
+                           least(now(), occurred_at + interval '20 minutes')
                     FROM picked
                     RETURNING id, agent_id, occurred_at
                 )
@@ -230,8 +230,10 @@ class Command(BaseCommand):
                            s.critical_fail, s.critical_fail OR s.any_low, 1, true, '',
                            CASE s.kind WHEN 'review' THEN 'Demo review: keep going, and see the criteria notes.'
                                        ELSE '' END,
-                           n.occurred_at + CASE s.kind WHEN 'self' THEN interval '30 minutes'
-                                                       ELSE interval '2 days' END,
+                           -- Never later than now: a call from this morning was not
+                           -- reviewed the day after tomorrow.
+                           least(now(), n.occurred_at + CASE s.kind WHEN 'self' THEN interval '30 minutes'
+                                                                 ELSE interval '2 days' END),
                            -- Reviews older than two weeks have been read and acknowledged.
                            CASE WHEN s.kind = 'review' AND n.occurred_at < now() - interval '14 days'
                                 THEN n.occurred_at + interval '3 days' END,

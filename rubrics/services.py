@@ -140,12 +140,14 @@ def interaction_self_score(
     if membership is None:
         raise ValidationError("You are not in a team yet, so there is nowhere to record this.")
     if submission_token is not None:
-        existing = _self_evaluation_for_token(agent, submission_token)
+        # One read: with two (this agent's evaluation, then any interaction with the token),
+        # a twin that commits between them looked like somebody else's use of the form.
+        existing = _self_evaluation_for_token(submission_token)
         if existing is not None:
+            if existing.interaction.agent_id != agent.pk:
+                # Not this agent's token: a tampered or copied form, never a double click.
+                raise ValidationError(TOKEN_USED)
             return existing
-        if Interaction.objects.filter(submission_token=submission_token).exists():
-            # Not this agent's token: a tampered or copied form, never a double click.
-            raise ValidationError(TOKEN_USED)
     try:
         with transaction.atomic():
             interaction = Interaction(
@@ -169,19 +171,19 @@ def interaction_self_score(
         # A concurrent twin of this submission won the race for the token.
         if submission_token is None:
             raise
-        existing = _self_evaluation_for_token(agent, submission_token)
-        if existing is None:
+        # The twin has committed (PostgreSQL reports the conflict only then), so it is seen.
+        existing = _self_evaluation_for_token(submission_token)
+        if existing is None or existing.interaction.agent_id != agent.pk:
             raise ValidationError(TOKEN_USED) from None
         return existing
 
 
-def _self_evaluation_for_token(agent, token) -> Evaluation | None:
+def _self_evaluation_for_token(token) -> Evaluation | None:
+    """The first self-evaluation of the interaction saved with this submission token. The
+    interaction and it are saved together, so a committed interaction always has one."""
     return (
         Evaluation.objects.filter(
-            interaction__submission_token=token,
-            interaction__agent=agent,
-            kind=Evaluation.Kind.SELF,
-            revision=1,
+            interaction__submission_token=token, kind=Evaluation.Kind.SELF, revision=1
         )
         .select_related("interaction")
         .first()

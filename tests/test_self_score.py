@@ -114,10 +114,10 @@ def test_submit_takes_the_same_queries_whatever_was_scored_before(
         self_score(agent, days_ago=number % 20, reference=f"OLD-{number}")
     client, data = login(agent), form_data()
     # Session, user, roles; the rubric and its criteria (once for the form, the engine and the
-    # ratings); membership; the token's twin, twice; the interaction, evaluation and ratings
+    # ratings); membership; the token's twin; the interaction, evaluation and ratings
     # with their audit entries; the two rollup contributions and their upserts; 2 savepoints
     # and their releases (the test's own transaction turns the outer atomic into one).
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         response = client.post("/score/", data)
     assert response.status_code == 302
     assert Evaluation.objects.filter(author=agent).count() == earlier + 1

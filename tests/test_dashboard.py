@@ -11,7 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from rubrics import rollups
-from rubrics.models import Evaluation, Interaction, Rating, Rubric
+from rubrics.models import CriterionRollup, Evaluation, Interaction, Rating, Rubric
+from rubrics.selectors import _largest_gaps
 from rubrics.services import dispute_raise
 from tests.conftest import make_user, review, self_score
 
@@ -378,3 +379,37 @@ def test_csv_columns_follow_the_rubric_and_self_comes_first(login, supervisor, s
     rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
     first = [row["kind"] for row in rows if row["reference"] == "ZD-A1"]
     assert first == ["self", "review"]
+
+
+def gap_rows(north, rows):
+    """Criterion rollups of one day with the given (agent, self sum, review sum, count)."""
+    empathy = Rubric.objects.current().criteria.get(key="empathy")
+    for agent, self_sum, review_sum, n in rows:
+        CriterionRollup.objects.create(
+            period="D",
+            starts_on=timezone.localdate(),
+            team=north,
+            agent=agent,
+            criterion=empathy,
+            review_n=n,
+            review_sum=review_sum,
+            paired_self_n=n,
+            paired_self_sum=self_sum,
+        )
+    return _largest_gaps(CriterionRollup.objects.filter(agent__isnull=False), {})
+
+
+def test_a_gap_is_one_exact_division(north, agent):
+    # 25/24 - 52/24 is -1.125: subtracting two rounded averages gave -1.1249999999999998,
+    # which shows as -1.12 where the exact -1.125 rounds half up to -1.13.
+    [row] = gap_rows(north, [(agent, 25, 52, 24)])
+    assert row["gap"] == -1.125 and row["pairs"] == 24
+
+
+def test_equal_gaps_rank_by_agent_whatever_the_fractions(north, agent, other_agent):
+    first, second = sorted([agent, other_agent], key=lambda person: person.pk)
+    # Both a third: 10/3 - 9/3 and 13/3 - 12/3 (as rounded averages these differ in the 16th
+    # digit and the second one came first).
+    rows = gap_rows(north, [(first, 10, 9, 3), (second, 13, 12, 3)])
+    assert [row["agent_id"] for row in rows] == [first.pk, second.pk]
+    assert rows[0]["gap"] == rows[1]["gap"]

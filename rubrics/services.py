@@ -167,15 +167,22 @@ def interaction_self_score(
                 comments=comments,
                 new_interaction=True,
             )
-    except IntegrityError:
-        # A concurrent twin of this submission won the race for the token.
-        if submission_token is None:
+    except IntegrityError as error:
+        # A concurrent twin of this submission won the race for the token. Any other conflict
+        # is a fault to report, not a reused form.
+        if submission_token is None or not _is_token_clash(error):
             raise
         # The twin has committed (PostgreSQL reports the conflict only then), so it is seen.
         existing = _self_evaluation_for_token(submission_token)
         if existing is None or existing.interaction.agent_id != agent.pk:
             raise ValidationError(TOKEN_USED) from None
         return existing
+
+
+def _is_token_clash(error: IntegrityError) -> bool:
+    """Whether the conflict was on the interactions' unique submission token."""
+    diag = getattr(error.__cause__, "diag", None)
+    return "submission_token" in (getattr(diag, "constraint_name", None) or "")
 
 
 def _self_evaluation_for_token(token) -> Evaluation | None:

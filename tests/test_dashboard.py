@@ -82,6 +82,14 @@ def test_filters_by_agent_and_dates(login, supervisor, scores):
     client = login(supervisor)
     by_bob = client.get(f"/dashboard/?agent={scores['bob'].pk}").context["totals"]
     assert (by_bob["scored"], by_bob["reviewed"]) == (1, 0)
+    # Alice: self 5 and 4 (100%, 75%), reviewed 3 and 3.5 (50%, 62.5%), one of them disputed.
+    alice = scores["first"].agent
+    context = client.get(f"/dashboard/?agent={alice.pk}").context
+    by_alice = context["totals"]
+    assert (by_alice["scored"], by_alice["reviewed"]) == (2, 2)
+    assert (by_alice["open_disputes"], by_alice["unacknowledged"]) == (1, 1)
+    assert context["distribution"]["self"] == [0, 0, 0, 0, 0, 0, 0, 1, 0, 1]
+    assert context["distribution"]["review"] == [0, 0, 0, 0, 0, 1, 1, 0, 0, 0]
     old = Interaction.objects.get(reference="ZD-B1")
     old.occurred_at = timezone.now() - timedelta(days=120)
     old.save()

@@ -6,14 +6,14 @@ sixth of the cost of the most opened page. Writing, expiry and the table stay Dj
 """
 
 from django.contrib.sessions.backends import db
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         table = self.model._meta.db_table
-        with connection.cursor() as cursor:
+        with connections[router.db_for_read(self.model)].cursor() as cursor:
             cursor.execute(
                 f"SELECT session_data, expire_date FROM {table} "
                 "WHERE session_key = %s AND expire_date > %s",

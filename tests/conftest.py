@@ -104,7 +104,7 @@ def low_comments(ratings):
     return {key: "Needs work here." for key, value in ratings.items() if value and value <= 2}
 
 
-def self_score(agent, ratings=None, *, days_ago=1, reference="ZD-1"):
+def self_score(agent, ratings=None, *, days_ago=1, reference="ZD-1", submission_token=None):
     """An interaction the agent has self-scored, through the service."""
     from datetime import timedelta
 
@@ -126,6 +126,7 @@ def self_score(agent, ratings=None, *, days_ago=1, reference="ZD-1"):
         },
         ratings=ratings,
         comments=low_comments(ratings),
+        submission_token=submission_token,
     )
 
 

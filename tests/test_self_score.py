@@ -123,30 +123,11 @@ def test_submit_takes_the_same_queries_whatever_was_scored_before(
     assert Evaluation.objects.filter(author=agent).count() == earlier + 1
 
 
-def _submit_through_the_service(agent, token):
-    from rubrics.services import interaction_self_score
-
-    return interaction_self_score(
-        agent=agent,
-        rubric=Rubric.objects.current(),
-        interaction_fields={
-            "occurred_at": timezone.now() - timedelta(hours=1),
-            "channel": "chat",
-            "reference": "FD-2001",
-            "topic": "Refund request",
-            "summary": "",
-        },
-        ratings=RATINGS,
-        comments={},
-        submission_token=token,
-    )
-
-
 def test_a_twin_that_commits_after_the_check_still_gets_the_first_record(agent, monkeypatch):
     from rubrics import services
 
     token = uuid.uuid4()
-    first = _submit_through_the_service(agent, token)
+    first = self_score(agent, submission_token=token)
     # The second click's check runs before the first one commits: it sees nothing, inserts,
     # and meets the token's unique index.
     real_lookup, calls = services._self_evaluation_for_token, []
@@ -156,7 +137,7 @@ def test_a_twin_that_commits_after_the_check_still_gets_the_first_record(agent, 
         return None if len(calls) == 1 else real_lookup(token)
 
     monkeypatch.setattr(services, "_self_evaluation_for_token", late)
-    assert _submit_through_the_service(agent, token) == first
+    assert self_score(agent, submission_token=token) == first
     assert len(calls) == 2 and row_counts() == (1, 1, 5)
 
 
@@ -170,7 +151,7 @@ def test_a_conflict_other_than_the_token_is_not_called_a_reused_form(agent, monk
 
     monkeypatch.setattr(services, "_evaluation_save", broken)
     with pytest.raises(IntegrityError):
-        _submit_through_the_service(agent, uuid.uuid4())
+        self_score(agent, submission_token=uuid.uuid4())
     assert row_counts() == (0, 0, 0)
 
 

@@ -1,7 +1,7 @@
 """`make bench`: measure EthicsKit's main pages against the machine's own floor.
 
 1. Builds (once) a benchmark database beside the app's: 40 teams x 25 agents, N evaluations
-   over 12 months, 10,000 scripts and FAQ entries (teams/management/commands/seed_benchmark.py).
+   over 12 months, 10,000 scripts and FAQ entries (ethicskit/management/commands/seed_benchmark.py).
 2. Serves it with gunicorn, 2 workers, DEBUG off, on a free local port.
 3. Drives each page with wrk (a C load generator; installed with apt-get if missing) for a
    fixed time, logged in through a session cookie, and records p50, p95, requests per second

@@ -6,7 +6,7 @@ from rest_framework import generics, serializers
 
 from checklists.models import Checklist, ChecklistItem
 from checklists.selectors import runnable_checklists
-from ethicskit.api import role_permission
+from teams.api import role_permission
 from teams.models import Role
 
 READERS = role_permission(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)

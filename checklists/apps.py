@@ -1,7 +1,29 @@
 from django.apps import AppConfig
 
+CONTENT = ["Checklist", "ChecklistItem", "TriageRule", "DecisionStep", "ProofPlanTask"]
+RECORDS = [
+    "ChecklistRun",
+    "ChecklistAnswer",
+    "ServiceChangeReview",
+    "ServiceChangeAnswer",
+    "TriageRequest",
+    "DecisionRecord",
+    "Concern",
+    "ProofPlanProgress",
+]
+
 
 class ChecklistsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "checklists"
     verbose_name = "Checklists and decision tools"
+
+    def ready(self):
+        from teams import access, audit
+
+        access.register_content(self.label, records=[name.lower() for name in RECORDS])
+        for name in CONTENT + RECORDS:
+            if name != "Concern":
+                audit.register(f"checklists.{name}")
+        # An anonymous concern is logged like the report itself: no person and no time of day.
+        audit.register("checklists.Concern", anonymous_if=lambda concern: concern.is_anonymous)

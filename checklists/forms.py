@@ -11,8 +11,8 @@ from checklists.models import (
     TriageRequest,
 )
 from checklists.services import FOREIGN_ANSWERS
+from core.privacy import validate_no_personal_data
 from rubrics.models import Interaction
-from rubrics.privacy import validate_no_personal_data
 
 NOTE_MAX_LENGTH = 1000
 RECENT_INTERACTIONS = 50

@@ -1,12 +1,10 @@
-import uuid
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from rubrics.privacy import validate_no_personal_data
+from core.privacy import validate_no_personal_data
+from teams.access import owned_or_led
 
 
 class Checklist(models.Model):
@@ -119,20 +117,9 @@ class ProofPlanTask(models.Model):
 # --- Checklist runs -----------------------------------------------------------------------------
 
 
-def _visible_by_owner_or_team(queryset, user, owner_field: str):
-    """Owners see their own rows, leaders the rows of the teams they lead, admins everything."""
-    from teams.access import is_admin, teams_led_by
-
-    if not user.is_authenticated:
-        return queryset.none()
-    if is_admin(user):
-        return queryset
-    return queryset.filter(Q(**{owner_field: user}) | Q(team__in=teams_led_by(user)))
-
-
 class ChecklistRunQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _visible_by_owner_or_team(self, user, "runner")
+        return owned_or_led(self, user, "runner")
 
     def with_answer_counts(self):
         return self.annotate(
@@ -337,7 +324,7 @@ class ServiceChangeAnswer(models.Model):
 
 class TriageRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _visible_by_owner_or_team(self, user, "logged_by")
+        return owned_or_led(self, user, "logged_by")
 
     def open(self):
         return self.filter(resolved_at__isnull=True)
@@ -413,7 +400,7 @@ class TriageRequest(models.Model):
 
 class DecisionRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return _visible_by_owner_or_team(self, user, "author")
+        return owned_or_led(self, user, "author")
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
@@ -461,72 +448,6 @@ class DecisionRecord(models.Model):
         return self.followed_up_at is None and self.follow_up_on < timezone.localdate()
 
 
-# --- Concerns -----------------------------------------------------------------------------------
-
-
-class Concern(models.Model):
-    """A report of something wrong. An anonymous report keeps nothing that leads to its reporter.
-
-    Anonymous rows have no reporter, no exact time (only the day, so the report cannot be matched
-    against sign-in times) and a random primary key (so its position among other reports, named
-    or not, does not give away when it was made). Do not add history tracking to this model.
-    """
-
-    class Category(models.TextChoices):
-        ETHICAL_VIOLATION = "violation", "Suspected ethical violation"
-        GIFT = "gift", "Gift or incentive offered"
-        ABUSIVE_CUSTOMER = "abuse", "Abusive-customer incident"
-        DATA_BREACH = "breach", "Possible data breach"
-
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        INVESTIGATING = "investigating", "Investigating"
-        CLOSED = "closed", "Closed"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    category = models.CharField(max_length=10, choices=Category.choices)
-    description = models.TextField(max_length=4000, validators=[validate_no_personal_data])
-    is_anonymous = models.BooleanField(default=False)
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="concerns_reported",
-    )
-    reported_on = models.DateField(default=timezone.localdate)
-    status = models.CharField(max_length=13, choices=Status.choices, default=Status.NEW)
-    outcome = models.TextField(max_length=4000, blank=True, validators=[validate_no_personal_data])
-    closed_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-reported_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(is_anonymous=False) | Q(reporter__isnull=True),
-                name="anonymous_concern_has_no_reporter",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="closed") | ~Q(outcome=""),
-                name="closed_concern_has_outcome",
-            ),
-            models.CheckConstraint(
-                condition=Q(category__in=["violation", "gift", "abuse", "breach"]),
-                name="concern_category_known",
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "reported_on"], name="concern_queue")]
-
-    def __str__(self):
-        return f"{self.get_category_display()} reported {self.reported_on:%Y-%m-%d}"
-
-    def clean(self):
-        if self.is_anonymous and self.reporter_id is not None:
-            raise ValidationError("An anonymous report cannot name its reporter.")
-        if self.status == self.Status.CLOSED and not self.outcome.strip():
-            raise ValidationError({"outcome": "Write down the outcome before closing a concern."})
-
-
 # --- The proof plan -----------------------------------------------------------------------------
 
 
@@ -554,3 +475,7 @@ class ProofPlanProgress(models.Model):
     @property
     def is_done(self) -> bool:
         return self.completed_on is not None
+
+
+# Models kept in topic modules; importing them here registers them with the app.
+from checklists.concerns import Concern  # noqa: E402, F401

@@ -12,7 +12,6 @@ from checklists.models import (
     ProofPlanProgress,
     ProofPlanTask,
 )
-from rubrics.selectors import my_scores
 from teams.access import has_role
 from teams.models import Role
 
@@ -78,35 +77,6 @@ def proof_plan_for(user) -> list[dict]:
     for plan in plans.values():
         plan["done"] = sum(1 for row in plan["rows"] if row["progress"] and row["progress"].is_done)
     return list(plans.values())
-
-
-def evidence_of_practice(agent, start: datetime, end: datetime) -> dict:
-    """What the printable evidence page brings together for one agent over one period."""
-    completed = (
-        ProofPlanProgress.objects.filter(user=agent, completed_on__isnull=False)
-        .select_related("task")
-        .order_by("completed_on", "task__plan", "task__position")
-    )
-    runs = (
-        ChecklistRun.objects.filter(runner=agent, created_at__gte=start, created_at__lt=end)
-        .with_answer_counts()
-        .select_related("checklist", "interaction")
-        .order_by("-created_at", "-id")
-    )
-    scores = my_scores(agent, start, end)
-    runs = list(runs)
-    return {
-        "completed_tasks": list(completed),
-        "runs": runs,
-        "run_totals": {
-            "runs": len(runs),
-            "answers": sum(run.answer_count for run in runs),
-            "no_answers": sum(run.no_count for run in runs),
-        },
-        "score_totals": scores["totals"],
-        "trend": scores["trend"],
-        "criteria": scores["criteria"],
-    }
 
 
 def runnable_checklists(user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checklists import views
+from checklists import concern_views, views
 
 urlpatterns = [
     path("checklists/", views.checklist_index, name="checklist_index"),
@@ -23,17 +23,15 @@ urlpatterns = [
     path("decisions/new/", views.decision_new, name="decision_new"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/follow-up/", views.decision_follow_up, name="decision_follow_up"),
-    path("concerns/", views.concern_mine, name="concern_mine"),
-    path("concerns/new/", views.concern_new, name="concern_new"),
-    path("concerns/queue/", views.concern_queue, name="concern_queue"),
-    path("concerns/<uuid:pk>/", views.concern_detail, name="concern_detail"),
-    path("concerns/<uuid:pk>/update/", views.concern_update, name="concern_update"),
+    path("concerns/", concern_views.concern_mine, name="concern_mine"),
+    path("concerns/new/", concern_views.concern_new, name="concern_new"),
+    path("concerns/queue/", concern_views.concern_queue, name="concern_queue"),
+    path("concerns/<uuid:pk>/", concern_views.concern_detail, name="concern_detail"),
+    path("concerns/<uuid:pk>/update/", concern_views.concern_update, name="concern_update"),
     path("proof-plan/", views.proof_plan, name="proof_plan"),
     path(
         "proof-plan/tasks/<int:task_id>/",
         views.proof_plan_task_update,
         name="proof_plan_task_update",
     ),
-    path("proof-plan/evidence/", views.evidence, name="evidence"),
-    path("proof-plan/evidence/<int:user_id>/", views.evidence_for_agent, name="evidence_for_agent"),
 ]

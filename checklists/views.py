@@ -1,11 +1,7 @@
-from datetime import timedelta
-
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checklists import selectors, services
 from checklists.forms import (
     ChecklistRunForm,
-    ConcernForm,
-    ConcernUpdateForm,
     DecisionRecordForm,
     FollowUpForm,
     OutcomeForm,
@@ -29,7 +23,6 @@ from checklists.models import (
     Checklist,
     ChecklistItem,
     ChecklistRun,
-    Concern,
     DecisionRecord,
     DecisionStep,
     ProofPlanTask,
@@ -37,24 +30,14 @@ from checklists.models import (
     TriageRequest,
     TriageRule,
 )
-from rubrics.forms import DateRangeForm
+from core.views import apply_service_errors, int_or_none
 from rubrics.models import Interaction
-from rubrics.selectors import date_window
-from teams.access import has_role, is_admin, role_required, teams_led_by
+from teams.access import has_role, role_required
 from teams.models import Role
 
 ANY_ROLE = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 LEADERS = (Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 25
-
-
-def _apply_service_errors(error: ValidationError, form) -> None:
-    """Show a service's ValidationError on the field it names, or atop the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, field_errors in error.error_dict.items():
-        form.add_error(key if key in form.fields else None, field_errors)
 
 
 def _page(request, queryset):
@@ -99,13 +82,13 @@ def checklist_run(request, slug):
                     policy_change=form.cleaned_data.get("policy_change", ""),
                 )
             except ValidationError as error:
-                _apply_service_errors(error, form)
+                apply_service_errors(error, form)
             else:
                 messages.success(request, f"Saved your run of the {checklist.title.lower()}.")
                 return redirect("checklist_run_detail", pk=run.pk)
     else:
         initial = {}
-        chosen = _int_or_none(request.GET.get("interaction"))
+        chosen = int_or_none(request.GET.get("interaction"))
         if checklist.kind == Checklist.Kind.INTERACTION and chosen is not None:
             initial["interaction"] = (
                 Interaction.objects.visible_to(request.user).filter(pk=chosen).first()
@@ -173,7 +156,7 @@ def service_change_new(request):
                 answers=form.answers(),
             )
         except ValidationError as error:
-            _apply_service_errors(error, form)
+            apply_service_errors(error, form)
         else:
             messages.success(request, "Review recorded. Check the summary, then decide.")
             return redirect("service_change_detail", pk=review.pk)
@@ -220,7 +203,7 @@ def service_change_decide(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_service_errors(error, form)
+            apply_service_errors(error, form)
         else:
             messages.success(request, f"Decision recorded: {review.get_decision_display()}.")
             return redirect("service_change_detail", pk=review.pk)
@@ -261,7 +244,7 @@ def triage_new(request):
         try:
             triaged = services.triage_request_log(logged_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(error, form)
+            apply_service_errors(error, form)
         else:
             messages.success(
                 request,
@@ -301,7 +284,7 @@ def triage_resolve(request, pk):
                 request=triaged, resolved_by=request.user, outcome=form.cleaned_data["outcome"]
             )
         except ValidationError as error:
-            _apply_service_errors(error, form)
+            apply_service_errors(error, form)
         else:
             messages.success(request, "Request resolved.")
             return redirect("triage_queue")
@@ -337,7 +320,7 @@ def decision_new(request):
         try:
             record = services.decision_record_create(author=request.user, fields=form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(error, form)
+            apply_service_errors(error, form)
         else:
             messages.success(request, "Decision recorded. Come back on the follow-up date.")
             return redirect("decision_detail", pk=record.pk)
@@ -385,110 +368,11 @@ def decision_follow_up(request, pk):
         try:
             services.decision_record_follow_up(record=record, note=form.cleaned_data["note"])
         except ValidationError as error:
-            _apply_service_errors(error, form)
+            apply_service_errors(error, form)
         else:
             messages.success(request, "Follow-up recorded.")
             return redirect("decision_detail", pk=record.pk)
     return _decision_page(request, record, form)
-
-
-# --- Concerns -----------------------------------------------------------------------------------
-# Nothing in this section may log, cache or message anything that identifies who sent an
-# anonymous report.
-
-
-@login_required
-@require_GET
-def concern_mine(request):
-    concerns = Concern.objects.filter(reporter=request.user).order_by("-reported_on", "status")
-    return render(request, "checklists/concern_mine.html", {"concerns": concerns})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def concern_new(request):
-    form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_report(
-                reporter=request.user,
-                category=form.cleaned_data["category"],
-                description=form.cleaned_data["description"],
-                anonymous=form.cleaned_data["anonymous"],
-            )
-        except ValidationError as error:
-            _apply_service_errors(error, form)
-        else:
-            # Named or anonymous, the reply is the same, so not even a web server's access log
-            # (which records who fetched what next) tells the two kinds of report apart.
-            messages.success(request, "Thank you. Your report has been received.")
-            return redirect("concern_mine")
-    return render(request, "checklists/concern_form.html", {"form": form})
-
-
-@role_required(Role.ADMIN)
-@require_GET
-def concern_queue(request):
-    status = request.GET.get("status")
-    concerns = Concern.objects.select_related("reporter")
-    if status in Concern.Status.values:
-        concerns = concerns.filter(status=status)
-    else:
-        status = ""
-        concerns = concerns.exclude(status=Concern.Status.CLOSED)
-    # The random key breaks ties within a day: a stable order that says nothing about timing.
-    concerns = concerns.order_by("reported_on", "category", "id")
-    return render(
-        request,
-        "checklists/concern_queue.html",
-        {"page": _page(request, concerns), "status": status, "statuses": Concern.Status.choices},
-    )
-
-
-def _get_concern(user, pk):
-    """Admins see every concern; a named reporter sees their own; nobody else sees any."""
-    concerns = Concern.objects.select_related("reporter")
-    if not is_admin(user):
-        concerns = concerns.filter(reporter=user)
-    return get_object_or_404(concerns, pk=pk)
-
-
-def _concern_page(request, concern, update_form):
-    return render(
-        request,
-        "checklists/concern_detail.html",
-        {"concern": concern, "update_form": update_form, "is_admin_view": is_admin(request.user)},
-    )
-
-
-@login_required
-@require_GET
-def concern_detail(request, pk):
-    concern = _get_concern(request.user, pk)
-    form = None
-    if is_admin(request.user) and concern.status != Concern.Status.CLOSED:
-        form = ConcernUpdateForm(initial={"status": concern.status, "outcome": concern.outcome})
-    return _concern_page(request, concern, form)
-
-
-@role_required(Role.ADMIN)
-@require_POST
-def concern_update(request, pk):
-    concern = _get_concern(request.user, pk)
-    form = ConcernUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_update(
-                concern=concern,
-                status=form.cleaned_data["status"],
-                outcome=form.cleaned_data["outcome"],
-            )
-        except ValidationError as error:
-            _apply_service_errors(error, form)
-        else:
-            messages.success(request, "Concern updated.")
-            return redirect("concern_queue")
-    return _concern_page(request, concern, form)
 
 
 # --- The proof plan -----------------------------------------------------------------------------
@@ -533,49 +417,3 @@ def proof_plan_task_update(request, task_id):
         errors = [message for field_errors in form.errors.values() for message in field_errors]
     refused = {"task_id": task.pk, "notes": request.POST.get("notes", ""), "errors": errors}
     return _proof_plan_page(request, refused)
-
-
-def _evidence_page(request, agent):
-    form = DateRangeForm(request.GET or None)
-    date_from = date_to = None
-    if form.is_bound and form.is_valid():
-        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    start, end = date_window(date_from, date_to)
-    return render(
-        request,
-        "checklists/evidence.html",
-        {
-            **selectors.evidence_of_practice(agent, start, end),
-            "agent": agent,
-            "form": form,
-            "start": start.date(),
-            "end": (end - timedelta(days=1)).date(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@role_required(Role.AGENT)
-@require_GET
-def evidence(request):
-    return _evidence_page(request, request.user)
-
-
-@role_required(*LEADERS)
-@require_GET
-def evidence_for_agent(request, user_id):
-    """A leader's view of an agent's evidence page, for the agent's performance review."""
-    agent = get_object_or_404(
-        get_user_model().objects.filter(
-            Q(membership__team__in=teams_led_by(request.user)), groups__name=Role.AGENT
-        ),
-        pk=user_id,
-    )
-    return _evidence_page(request, agent)
-
-
-def _int_or_none(raw):
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from checklists import api as checklists_api
+from reports import api as reports_api
 from rubrics import api as rubrics_api
 from scripts_library import api as library_api
 
@@ -21,7 +22,7 @@ urlpatterns = [
         rubrics_api.ReviewCreateView.as_view(),
         name="interaction_reviews",
     ),
-    path("teams/<int:pk>/summary/", rubrics_api.TeamSummaryView.as_view(), name="team_summary"),
+    path("teams/<int:pk>/summary/", reports_api.TeamSummaryView.as_view(), name="team_summary"),
     path("scripts/", library_api.ScriptListView.as_view(), name="scripts"),
     path("faq/", library_api.FaqListView.as_view(), name="faq"),
     path("checklists/", checklists_api.ChecklistListView.as_view(), name="checklists"),

@@ -57,10 +57,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "core",
     "teams",
     "rubrics",
     "checklists",
     "scripts_library",
+    "reports",
+    "ethicskit",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +111,7 @@ DATABASES = {"default": parse_database_url(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Each worker's own memory: the default cache, and the "pages" cache of rendered pages that
-# ethicskit/pagecache.py keeps in step across workers through PostgreSQL's LISTEN/NOTIFY.
+# core/pagecache.py keeps in step across workers through PostgreSQL's LISTEN/NOTIFY.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -176,12 +179,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes a missing or bad key a 401.
-        "ethicskit.api.ApiTokenAuthentication",
+        "teams.api.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["ethicskit.api.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -191,7 +194,7 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "user": env_str("API_THROTTLE_USER", "600/minute"),
     },
-    "EXCEPTION_HANDLER": "ethicskit.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -207,7 +210,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "ethicskit.api.add_error_responses",
+        "core.api.add_error_responses",
     ],
 }
 
@@ -241,7 +244,7 @@ PERMISSIONS_POLICY = {
     "usb": [],
 }
 
-SESSION_ENGINE = "ethicskit.sessions"  # the database backend, read with plain SQL
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

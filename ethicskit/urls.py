@@ -12,6 +12,7 @@ admin.site.index_title = "Toolkit content, people and teams"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("profile/export.json", views.profile_export, name="profile_export"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -19,6 +20,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("rubrics.urls")),
+    path("", include("reports.urls")),
     path("", include("teams.urls")),
     path("api/v1/", include("ethicskit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -10,13 +10,16 @@ from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from checklists.models import Checklist
-from ethicskit import pagecache
+from core import pagecache
+from ethicskit.apps import home_key
 from ethicskit.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+from ethicskit.personal_data import personal_data
 from rubrics.models import Dispute, Rubric
 from rubrics.selectors import unread_review_count
 from scripts_library.models import FaqEntry, Script
@@ -48,7 +51,7 @@ def _count(queryset):
 def home(request):
     # An agent's page stays the same until a write changes what it shows: served from memory.
     return pagecache.serve(
-        request, pagecache.home_key(request.user.pk), lambda token: _home_page(request, token)
+        request, home_key(request.user.pk), lambda token: _home_page(request, token)
     )
 
 
@@ -135,3 +138,15 @@ def server_error(request):
     return _api_error(request, 500, "Something went wrong on our side.") or defaults.server_error(
         request
     )
+
+
+@login_required
+@never_cache
+@require_GET
+def profile_export(request):
+    """The signed-in person's own data, as a JSON download."""
+    response = JsonResponse(personal_data(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="ethicskit-my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    return response

@@ -1,16 +1,14 @@
 """Rubric admin: every saved change becomes a new rubric version; older versions stay as scored.
 
-Saving the current version's change page goes through Django's "save as new" machinery, so
-the version on screen is never updated: its criteria, as edited, are copied into version
-highest + 1. Evaluations point at the version they were scored on and keep their stored
-score and percent.
+Saving the current version's change page never updates it: the form's rubric and criteria, as
+edited, go to `rubrics.versions.rubric_version_create`, which makes version highest + 1.
+Evaluations point at the version they were scored on and keep their stored score and percent.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -26,59 +24,14 @@ from rubrics.models import (
     Rubric,
 )
 from rubrics.selectors import interactions_with_scores
-
-CRITERION_CONTENT = [
-    "key",
-    "name",
-    "description",
-    "weight",
-    "position",
-    "critical",
-    "allows_na",
-    "level_1",
-    "level_2",
-    "level_3",
-    "level_4",
-    "level_5",
-]
-
-# Any constant shared by every process will do; it names the lock below.
-VERSION_LOCK_ID = 0x52554252
-
-
-def lock_rubric_versions() -> None:
-    """Let one save at a time turn into a version, so two admins cannot both take highest + 1.
-
-    Held until the transaction ends. After it, each query sees versions committed meanwhile.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK_ID])
-
-
-def is_current(rubric: Rubric) -> bool:
-    return not Rubric.objects.filter(version__gt=rubric.version).exists()
-
-
-def rubric_content(rubric: Rubric) -> tuple:
-    """What a version says, for telling whether a save changed anything."""
-
-    def normalized(value):
-        # Browsers send textarea line breaks as CRLF; a re-save is not a change.
-        return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
-
-    criteria = sorted(
-        tuple(normalized(value) for value in row)
-        for row in rubric.criteria.values_list(*CRITERION_CONTENT)
-    )
-    return normalized(rubric.name), normalized(rubric.notes), criteria
-
-
-class RubricUnchanged(Exception):
-    """Raised inside the save's transaction to undo a version that would repeat the current one."""
-
-    def __init__(self, current: Rubric):
-        super().__init__(f"Nothing changed from {current}.")
-        self.current = current
+from rubrics.versions import (
+    CRITERION_CONTENT,
+    RubricStale,
+    RubricUnchanged,
+    is_current,
+    rubric_version_create,
+    validate_criteria,
+)
 
 
 class CriterionFormSet(BaseInlineFormSet):
@@ -92,22 +45,16 @@ class CriterionFormSet(BaseInlineFormSet):
         if not all(form.is_valid() for form in kept):
             # Each form shows its own errors; a total computed without them would mislead.
             return
-        errors = []
-        keys = [form.cleaned_data["key"] for form in kept]
-        repeated = sorted({key for key in keys if keys.count(key) > 1})
-        if repeated:
-            errors.append(
-                ValidationError(
-                    f"Each criterion needs its own key; used more than once: {', '.join(repeated)}."
-                )
-            )
-        try:
-            Rubric.validate_weights([form.cleaned_data["weight"] for form in kept])
-        except ValidationError as error:
-            errors.append(error)
-        if errors:
-            raise ValidationError(errors)
+        validate_criteria([form.cleaned_data for form in kept])
         super().clean()
+
+    def criteria(self) -> list[dict]:
+        """The criteria as submitted, for `rubric_version_create`."""
+        return [
+            {field: form.cleaned_data[field] for field in CRITERION_CONTENT}
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
 
 
 class CriterionInline(admin.StackedInline):
@@ -177,17 +124,18 @@ class RubricAdmin(admin.ModelAdmin):
             extra_context.update(self.version_headings(source))
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
+        # Users without the change permission fall through to Django's 403.
+        if (
+            source is not None
+            and not is_current(source)
+            and super().has_change_permission(request, source)
+        ):
+            return self.refuse(request, RubricStale(source, Rubric.objects.current()))
         try:
             with transaction.atomic():
-                lock_rubric_versions()
-                # Users without the change permission fall through to Django's 403.
-                if source is not None and super().has_change_permission(request, source):
-                    current = Rubric.objects.current()
-                    if source != current:
-                        return self.refuse_stale_edit(request, source, current)
-                    request.POST = request.POST.copy()
-                    request.POST["_saveasnew"] = "1"
                 return super().changeform_view(request, object_id, form_url, extra_context)
+        except RubricStale as stale:
+            return self.refuse(request, stale)
         except RubricUnchanged as unchanged:
             self.message_user(
                 request,
@@ -213,27 +161,30 @@ class RubricAdmin(admin.ModelAdmin):
             )
         }
 
-    def refuse_stale_edit(self, request, source, current):
-        self.message_user(
-            request,
-            f"Version {source.version} is no longer current: version {current.version} was "
-            f"saved since. Nothing was saved; make your change on version {current.version}.",
-            messages.ERROR,
-        )
-        return HttpResponseRedirect(self.change_url(current))
+    def refuse(self, request, stale: RubricStale):
+        self.message_user(request, stale.message, messages.ERROR)
+        return HttpResponseRedirect(self.change_url(stale.current))
 
     def save_model(self, request, obj, form, change):
-        # Edits arrive as additions ("save as new"); the version lock is held by changeform_view.
-        obj.version = (Rubric.objects.current() or Rubric(version=0)).version + 1
-        super().save_model(request, obj, form, change)
+        """Nothing is saved here: `save_related` makes the new version, criteria and all."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        rubric = form.instance
-        rubric.clean_weights()
-        previous = Rubric.objects.exclude(pk=rubric.pk).current()
-        if previous is not None and rubric_content(previous) == rubric_content(rubric):
-            raise RubricUnchanged(previous)
+        criteria = [row for formset in formsets for row in formset.criteria()]
+        for formset in formsets:
+            # What the admin's change message reads; the criteria were not saved one by one.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        rubric = rubric_version_create(
+            name=form.cleaned_data["name"],
+            notes=form.cleaned_data["notes"],
+            criteria=criteria,
+            based_on=form.instance if change else None,
+        )
+        # The admin logs and answers for the object it holds: make it the new version.
+        form.instance.pk, form.instance.version = rubric.pk, rubric.version
+        form.instance.created_at = rubric.created_at
+
+    def response_change(self, request, obj):
+        return self.response_add(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:

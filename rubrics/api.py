@@ -7,8 +7,6 @@ until the interaction is reviewed, as on the interaction page.
 """
 
 import uuid
-from datetime import timedelta
-from decimal import ROUND_HALF_UP
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +16,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ethicskit.api import Pagination, role_permission
+from core.api import Pagination
+from core.dates import date_window
+from core.privacy import validate_no_personal_data
 from rubrics.models import (
     RATING_MAX,
     RATING_MIN,
@@ -30,10 +30,9 @@ from rubrics.models import (
     Rubric,
     validate_occurred_at,
 )
-from rubrics.privacy import validate_no_personal_data
-from rubrics.selectors import date_window, team_summary
+from rubrics.selectors import get_interaction_for_user
 from rubrics.services import interaction_self_score, review_submit
-from teams.access import teams_led_by, teams_supervised_by
+from teams.api import role_permission
 from teams.models import Role
 
 ANY_ROLE = role_permission(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
@@ -169,6 +168,7 @@ class InteractionSerializer(serializers.ModelSerializer):
             "channel",
             "topic",
             "summary",
+            "review_requested",
             "agent",
             "team",
             "self_evaluation",
@@ -182,14 +182,7 @@ class InteractionSerializer(serializers.ModelSerializer):
     @extend_schema_field(EvaluationSerializer(allow_null=True))
     def get_self_evaluation(self, interaction):
         evaluation = self._current(interaction, Evaluation.Kind.SELF)
-        review = self._current(interaction, Evaluation.Kind.REVIEW)
-        reviewer_teams = self.context["reviewer_team_ids"]
-        if evaluation is None or (
-            review is None
-            and interaction.team_id in reviewer_teams
-            and interaction.agent_id != self.context["request"].user.id
-        ):
-            # Blind review: a supervisor sees the agent's own score once it is reviewed.
+        if evaluation is None or interaction.self_score_hidden:  # blind review
             return None
         return EvaluationSerializer(evaluation).data
 
@@ -199,17 +192,11 @@ class InteractionSerializer(serializers.ModelSerializer):
         return EvaluationSerializer(evaluation).data if evaluation else None
 
 
-def interaction_context(request) -> dict:
-    return {
-        "request": request,
-        "reviewer_team_ids": set(teams_supervised_by(request.user).values_list("pk", flat=True)),
-    }
-
-
 def interactions_for_api(user):
     current = Evaluation.objects.filter(is_current=True).select_related("rubric", "author")
     return (
         Interaction.objects.visible_to(user)
+        .with_self_score_hidden(user)
         .select_related("agent", "team")
         .prefetch_related(
             Prefetch("evaluations", queryset=current, to_attr="current_evaluations"),
@@ -228,7 +215,15 @@ class InteractionCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Interaction
-        fields = ["occurred_at", "channel", "reference", "topic", "summary", "self_evaluation"]
+        fields = [
+            "occurred_at",
+            "channel",
+            "reference",
+            "topic",
+            "summary",
+            "review_requested",
+            "self_evaluation",
+        ]
 
     def validate_occurred_at(self, value):
         validate_occurred_at(value)
@@ -253,7 +248,7 @@ DATE_PARAMS = [
 ]
 
 
-def _date_filters(request) -> dict:
+def date_filters(request) -> dict:
     """?from=&to= (ISO dates) checked as a whole; errors name the parameters the caller sent."""
     raw = {"date_from": request.query_params.get("from"), "date_to": request.query_params.get("to")}
     checked = InteractionFilterSerializer(data={k: v for k, v in raw.items() if v is not None})
@@ -272,9 +267,6 @@ class InteractionListCreateView(generics.ListCreateAPIView):
     def get_permissions(self):
         return [AGENTS()] if self.request.method == "POST" else [ANY_ROLE()]
 
-    def get_serializer_context(self):
-        return interaction_context(self.request)
-
     def get_serializer_class(self):
         return (
             InteractionCreateSerializer if self.request.method == "POST" else InteractionSerializer
@@ -292,7 +284,7 @@ class InteractionListCreateView(generics.ListCreateAPIView):
             queryset = queryset.filter(agent_id=ids.validated_data["agent"])
         if "team" in ids.validated_data:
             queryset = queryset.filter(team_id=ids.validated_data["team"])
-        dates = _date_filters(self.request)
+        dates = date_filters(self.request)
         if dates:
             start, end = date_window(dates.get("date_from"), dates.get("date_to"))
             if dates.get("date_from"):
@@ -347,7 +339,7 @@ class InteractionListCreateView(generics.ListCreateAPIView):
             submission_token=token,
         )
         interaction = interactions_for_api(request.user).get(pk=evaluation.interaction_id)
-        body = InteractionSerializer(interaction, context=interaction_context(request)).data
+        body = InteractionSerializer(interaction, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -355,11 +347,10 @@ class InteractionDetailView(generics.RetrieveAPIView):
     permission_classes = [ANY_ROLE]
     serializer_class = InteractionSerializer
 
-    def get_serializer_context(self):
-        return interaction_context(self.request)
-
-    def get_queryset(self):
-        return interactions_for_api(self.request.user)
+    def get_object(self):
+        return get_interaction_for_user(
+            self.request.user, self.kwargs["pk"], queryset=interactions_for_api(self.request.user)
+        )
 
     @extend_schema(summary="One interaction with its current evaluations")
     def get(self, request, *args, **kwargs):
@@ -385,9 +376,7 @@ class ReviewCreateView(APIView):
         responses={201: EvaluationSerializer},
     )
     def post(self, request, pk):
-        interaction = generics.get_object_or_404(
-            Interaction.objects.reviewable_by(request.user), pk=pk
-        )
+        interaction = get_interaction_for_user(request.user, pk, scope="review")
         serializer = ReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_submit(
@@ -403,54 +392,3 @@ class ReviewCreateView(APIView):
             .get(pk=review.pk)
         )
         return Response(EvaluationSerializer(review).data, status=status.HTTP_201_CREATED)
-
-
-# Team summary --------------------------------------------------------------------------------
-
-
-class CriterionSummarySerializer(serializers.Serializer):
-    key = serializers.CharField()
-    name = serializers.CharField()
-    weight = serializers.IntegerField()
-    self_average = serializers.DecimalField(
-        source="self_avg", max_digits=4, decimal_places=2, allow_null=True, rounding=ROUND_HALF_UP
-    )
-    review_average = serializers.DecimalField(
-        source="review_avg", max_digits=4, decimal_places=2, allow_null=True, rounding=ROUND_HALF_UP
-    )
-
-
-def _average(decimal_places):
-    return serializers.DecimalField(
-        max_digits=6, decimal_places=decimal_places, allow_null=True, rounding=ROUND_HALF_UP
-    )
-
-
-class TeamSummarySerializer(serializers.Serializer):
-    team = TeamRefSerializer()
-    date_from = serializers.DateField(source="start")
-    date_to = serializers.DateField(source="end")
-    count = serializers.IntegerField(help_text="Self-scored interactions in the period.")
-    reviewed = serializers.IntegerField()
-    self_score = _average(2)
-    self_percent = _average(1)
-    review_score = _average(2)
-    review_percent = _average(1)
-    criteria = CriterionSummarySerializer(many=True)
-
-
-class TeamSummaryView(APIView):
-    permission_classes = [LEADERS]
-
-    @extend_schema(
-        summary="A team's counts and averages for a period (default: the last 90 days)",
-        parameters=DATE_PARAMS,
-        responses=TeamSummarySerializer,
-    )
-    def get(self, request, pk):
-        team = generics.get_object_or_404(teams_led_by(request.user), pk=pk)
-        dates = _date_filters(request)
-        start, end = date_window(dates.get("date_from"), dates.get("date_to"))
-        summary = team_summary(team, start, end)
-        summary["start"], summary["end"] = start.date(), (end - timedelta(days=1)).date()
-        return Response(TeamSummarySerializer(summary).data)

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
 
+RECORDS = ["interaction", "evaluation", "rating", "reviewsample", "coachingcomment"]
+
 
 class RubricsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "rubrics"
     verbose_name = "Rubrics"
+
+    def ready(self):
+        from teams import access, audit
+
+        access.register_content(self.label, records=[*RECORDS, "dispute", "disputeitem"])
+        for name in ("Rubric", "Criterion", "Evaluation", "Rating", "CoachingComment"):
+            audit.register(f"rubrics.{name}")
+        audit.register("rubrics.Dispute")
+        audit.register("rubrics.DisputeItem")
+        audit.register("rubrics.Interaction", left_out=["submission_token"])

@@ -1,10 +1,15 @@
-from datetime import date, timedelta
-
 from django import forms
-from django.utils import timezone
 
-from rubrics.models import RATING_MAX, RATING_MIN, Interaction, Rubric, validate_occurred_at
-from rubrics.privacy import validate_no_personal_data
+from core.privacy import validate_no_personal_data
+from rubrics.models import (
+    RATING_MAX,
+    RATING_MIN,
+    Interaction,
+    Rubric,
+    is_low_rating,
+    low_rating_comment_error,
+    validate_occurred_at,
+)
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = 1000
@@ -13,12 +18,15 @@ COMMENT_MAX_LENGTH = 1000
 class InteractionForm(forms.ModelForm):
     class Meta:
         model = Interaction
-        fields = ["occurred_at", "channel", "reference", "topic", "summary"]
+        fields = ["occurred_at", "channel", "reference", "topic", "summary", "review_requested"]
         labels = {
             "occurred_at": "When did it happen?",
             "reference": "Ticket or case id",
+            "review_requested": "Please review this one",
         }
         help_texts = {
+            "review_requested": "Your supervisor sees that you asked, not your score, and can "
+            "take it first.",
             "reference": "The helpdesk ticket or case id, e.g. ZD-4821. No names, e-mails or phone numbers.",
             "summary": "A line or two on what happened. Leave out customers' personal details.",
         }
@@ -92,14 +100,12 @@ class RubricRatingForm(forms.Form):
             value = ratings.get(criterion.key)
             comment = (cleaned.get(f"comment_{criterion.key}") or "").strip()
             if (
-                value is not None
-                and value <= 2
+                is_low_rating(value)
                 and not comment
                 and f"comment_{criterion.key}" not in self.errors
             ):
                 self.add_error(
-                    f"comment_{criterion.key}",
-                    f"Say briefly why {criterion.name} is rated {value}: a 1 or 2 needs a comment.",
+                    f"comment_{criterion.key}", low_rating_comment_error(criterion.name, value)
                 )
         return cleaned
 
@@ -129,50 +135,6 @@ class RevisionReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why you are correcting this score."},
     )
-
-
-EARLIEST_DATE = date(2000, 1, 1)
-
-
-class DateRangeForm(forms.Form):
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def _check_bounds(self, value):
-        latest = timezone.localdate() + timedelta(days=366)
-        if value is not None and not EARLIEST_DATE <= value <= latest:
-            raise forms.ValidationError(
-                f"Pick a date between {EARLIEST_DATE:%-d %b %Y} and {latest:%-d %b %Y}."
-            )
-        return value
-
-    def clean_date_from(self):
-        return self._check_bounds(self.cleaned_data.get("date_from"))
-
-    def clean_date_to(self):
-        return self._check_bounds(self.cleaned_data.get("date_to"))
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date is after the end date.")
-        return cleaned
-
-    def valid_values(self) -> dict:
-        """The fields that passed, even when others did not; both dates go if they clash."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        values = dict(self.cleaned_data)
-        if self.non_field_errors():
-            values.pop("date_from", None)
-            values.pop("date_to", None)
-        return values
 
 
 class ReviewForm(RubricRatingForm):
@@ -289,42 +251,15 @@ class DisputeResolveForm(forms.Form):
         }
 
 
-class DashboardFilterForm(DateRangeForm):
-    # Plain numbers here: whether a team or agent is the viewer's to pick is an access rule,
-    # answered with a 404 by the view, not a form error.
-    team = forms.IntegerField(label="Team", required=False, widget=forms.Select)
-    agent = forms.IntegerField(label="Agent", required=False, widget=forms.Select)
-    threshold = forms.DecimalField(
-        label="Alert below (%)",
-        required=False,
-        min_value=0,
-        max_value=100,
-        decimal_places=1,
-        help_text="Agents whose average is under this are listed.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.order_fields(["team", "agent", "date_from", "date_to", "threshold"])
-
-    def set_choices(self, *, teams, agents) -> None:
-        self.fields["team"].widget.choices = [("", "All my teams")] + [
-            (team.pk, team.name) for team in teams
-        ]
-        self.fields["agent"].widget.choices = [("", "Everyone")] + [
-            (agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents
-        ]
-
-
 class ReviewQueueForm(forms.Form):
     team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(
         label="Sort",
         required=False,
         choices=[
-            ("flagged", "Flagged first"),
-            ("lowest", "Lowest self-score first"),
+            ("requested", "Asked for a review first"),
             ("oldest", "Oldest first"),
+            ("newest", "Newest first"),
         ],
     )
     show = forms.ChoiceField(

@@ -1,18 +1,25 @@
-from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from rubrics.privacy import validate_no_personal_data
-
-RATING_MIN = 1
-RATING_MAX = 5
+from core.privacy import validate_no_personal_data
+from rubrics.scoring import (  # noqa: F401 (the engine's names, at their usual address)
+    LOW_RATING,
+    RATING_MAX,
+    RATING_MIN,
+    ScoreResult,
+    is_low_rating,
+    low_rating_comment_error,
+    validate_weights,
+    weighted_score,
+)
+from teams.access import has_role, is_admin, owned_or_led, teams_led_by, teams_supervised_by
+from teams.models import Role
 
 
 class RubricQuerySet(models.QuerySet):
@@ -44,21 +51,12 @@ class Rubric(models.Model):
     def total_weight(self) -> int:
         return sum(criterion.weight for criterion in self.criteria.all())
 
-    @staticmethod
-    def validate_weights(weights: list[int]) -> None:
-        """A rubric's weights are whole numbers from 1 to 100 that total exactly 100."""
-        if not weights:
-            raise ValidationError("A rubric needs at least one criterion.")
-        # type() rather than isinstance(): True is an int to Python but not a weight.
-        if any(type(weight) is not int or not 1 <= weight <= 100 for weight in weights):
-            raise ValidationError("Each weight is a whole number from 1 to 100.")
-        if sum(weights) != 100:
-            raise ValidationError(f"The weights must total 100; they total {sum(weights)}.")
+    validate_weights = staticmethod(validate_weights)
 
     def clean_weights(self) -> None:
-        self.validate_weights([criterion.weight for criterion in self.criteria.all()])
+        validate_weights([criterion.weight for criterion in self.criteria.all()])
 
-    def score(self, ratings: dict[str, int | None]) -> "ScoreResult":
+    def score(self, ratings: dict[str, int | None]) -> ScoreResult:
         """Score ratings keyed by criterion key (None = N/A) with this version's weights."""
         criteria = {criterion.key: criterion for criterion in self.criteria.all()}
         unknown = set(ratings) - set(criteria)
@@ -132,42 +130,6 @@ class Criterion(models.Model):
         }
 
 
-TWO_PLACES = Decimal("0.01")
-ONE_PLACE = Decimal("0.1")
-
-
-@dataclass(frozen=True)
-class ScoreResult:
-    score: Decimal
-    percent: Decimal
-    critical_fail: bool
-
-
-def weighted_score(weighted_ratings: list[tuple[int, int | None, bool]]) -> ScoreResult:
-    """Score (weight, rating, critical) triples; a rating of None is N/A and left out.
-
-    score = sum(weight x rating) / sum(weight) over rated criteria, half-up to 2 places (1-5);
-    percent = (score - 1) / 4 x 100, half-up to 1 place; a critical criterion rated 1 makes the
-    whole evaluation a critical fail, whose percent is 0.
-    """
-    rated = [
-        (weight, rating, critical)
-        for weight, rating, critical in weighted_ratings
-        if rating is not None
-    ]
-    if not rated:
-        raise ValidationError("Rate at least one criterion: an evaluation cannot be all N/A.")
-    total_weight = sum(weight for weight, _, _ in rated)
-    raw = Decimal(sum(weight * rating for weight, rating, _ in rated)) / Decimal(total_weight)
-    score = raw.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-    critical_fail = any(critical and rating == RATING_MIN for _, rating, critical in rated)
-    if critical_fail:
-        percent = Decimal("0.0")
-    else:
-        percent = ((score - 1) / 4 * 100).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-    return ScoreResult(score=score, percent=percent, critical_fail=critical_fail)
-
-
 # A few minutes of slack for clocks that disagree.
 FUTURE_SLACK = timedelta(minutes=5)
 
@@ -192,29 +154,48 @@ class Channel(models.TextChoices):
 class InteractionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Agents see their own; supervisors the teams they lead; admins everything."""
-        from teams.access import is_admin, teams_led_by
-
-        if not user.is_authenticated:
-            return self.none()
-        if is_admin(user):
-            return self
-        return self.filter(Q(agent=user) | Q(team__in=teams_led_by(user)))
+        return owned_or_led(self, user, "agent")
 
     def reviewable_by(self, user):
         """Interactions a supervisor reviews: their own teams' (admins included), never theirs."""
-        from teams.access import teams_supervised_by
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(team__in=teams_supervised_by(user)).exclude(agent=user)
 
     def led_by(self, user):
         """Interactions of the teams the user leads (all for admins), never the user's own."""
-        from teams.access import teams_led_by
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(team__in=teams_led_by(user)).exclude(agent=user)
+
+    def unreviewed(self):
+        reviews = Evaluation.objects.filter(interaction=OuterRef("pk"), kind="review")
+        return self.exclude(Exists(reviews))
+
+    def self_score_hidden_from(self, user):
+        """Blind review: the interactions whose self-score `user` may not see, nor anything
+        computed from it. A supervisor of the interaction's team reviews it without knowing
+        how the agent rated themselves; once any review is saved, both show side by side."""
+        return self.reviewable_by(user).unreviewed()
+
+    def with_self_score_hidden(self, user):
+        """Each interaction with `self_score_hidden`: whether the rule above hides it."""
+        hidden = Interaction.objects.self_score_hidden_from(user).filter(pk=OuterRef("pk"))
+        return self.annotate(self_score_hidden=Exists(hidden))
+
+
+def self_scores_blind_for(user, teams) -> bool:
+    """Whether figures over `teams` (Team objects, ids or a queryset) shown to `user` must leave
+    out the self-scores of unreviewed interactions: so when `user` reviews any of those teams
+    (see `InteractionQuerySet.self_score_hidden_from`). Their self-score figures then count
+    reviewed interactions only, so no window or filter can isolate a hidden self-score."""
+    if not user.is_authenticated or not has_role(user, Role.SUPERVISOR):
+        return False
+    if isinstance(teams, models.QuerySet):
+        team_ids = teams.values("pk")
+    else:
+        team_ids = [getattr(team, "pk", team) for team in teams]
+    return teams_supervised_by(user).filter(pk__in=team_ids).exists()
 
 
 class Interaction(models.Model):
@@ -234,6 +215,8 @@ class Interaction(models.Model):
     )
     topic = models.CharField(max_length=120, validators=[validate_no_personal_data])
     summary = models.TextField(max_length=1000, blank=True, validators=[validate_no_personal_data])
+    # The agent's own request that a supervisor review this one; the review queue shows it.
+    review_requested = models.BooleanField(default=False, db_default=False)
     # Set by the scoring form so a double-clicked submit stores one interaction, not two.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -249,6 +232,10 @@ class Interaction(models.Model):
 
     def __str__(self):
         return f"{self.reference} ({self.get_channel_display()}, {self.occurred_at:%Y-%m-%d})"
+
+    def self_score_hidden_from(self, user) -> bool:
+        """See `InteractionQuerySet.self_score_hidden_from`: the rule for one interaction."""
+        return Interaction.objects.filter(pk=self.pk).self_score_hidden_from(user).exists()
 
 
 class EvaluationQuerySet(models.QuerySet):
@@ -278,7 +265,7 @@ class Evaluation(models.Model):
     score = models.DecimalField(max_digits=3, decimal_places=2)
     percent = models.DecimalField(max_digits=4, decimal_places=1)
     critical_fail = models.BooleanField(default=False)
-    # A critical fail or any criterion rated 1 or 2: what the review queue and admin filter on.
+    # See `is_flagged`; stored for the admin's filter and the export.
     flagged = models.BooleanField(default=False, db_default=False)
     revision = models.PositiveSmallIntegerField(default=1)
     supersedes = models.OneToOneField(
@@ -333,9 +320,10 @@ class Evaluation(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} of {self.interaction.reference}: {self.score}"
 
-    @property
-    def is_review(self) -> bool:
-        return self.kind == self.Kind.REVIEW
+    @staticmethod
+    def is_flagged(result: "ScoreResult", ratings: dict[str, int | None]) -> bool:
+        """Flagged: a critical fail, or any criterion rated low."""
+        return result.critical_fail or any(is_low_rating(value) for value in ratings.values())
 
 
 class Rating(models.Model):
@@ -472,8 +460,6 @@ class Dispute(models.Model):
 
     def may_be_resolved_by(self, user) -> bool:
         """Only the supervisor who wrote the disputed review, or an admin, settles it."""
-        from teams.access import is_admin
-
         return user.is_authenticated and (self.review.author_id == user.id or is_admin(user))
 
 
@@ -504,108 +490,5 @@ class DisputeItem(models.Model):
         return f"{self.criterion.name}: {self.original_value} -> {self.proposed_value}"
 
 
-# Rollups -------------------------------------------------------------------------------------
-
-
-# by rubrics.rollups.tracking(); rebuilt from scratch by `manage.py rebuild_rollups`.
-
-
-class Period(models.TextChoices):
-    DAY = "D", "Day"
-    WEEK = "W", "Week (from Monday)"
-    MONTH = "M", "Month"
-    QUARTER = "Q", "Quarter"
-    YEAR = "Y", "Year"
-
-
-class Rollup(models.Model):
-    """What every rollup row is keyed by: a period (day to year) and its first day, a
-    team, and an agent (NULL for the whole team's sums)."""
-
-    period = models.CharField(max_length=1, choices=Period.choices)
-    starts_on = models.DateField()
-    # Indexed by the subclasses' composite indexes, which lead with them.
-    team = models.ForeignKey(
-        "teams.Team", on_delete=models.CASCADE, related_name="%(class)ss", db_index=False
-    )
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="%(class)ss",
-        db_index=False,
-        null=True,
-    )
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        who = f"agent {self.agent_id}" if self.agent_id else f"team {self.team_id}"
-        return f"{self._meta.verbose_name} of {who}, {self.period} {self.starts_on}"
-
-
-class ScoreRollup(Rollup):
-    """Sums of the current evaluations of one kind for one agent in one team (or for the whole
-    team), for a day, a week or a month."""
-
-    kind = models.CharField(max_length=10)
-    n = models.IntegerField(default=0)
-    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    percent_sum = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    # How many evaluations fall in each 10-point percent band (90-100 in the last).
-    band_0 = models.IntegerField(default=0)
-    band_1 = models.IntegerField(default=0)
-    band_2 = models.IntegerField(default=0)
-    band_3 = models.IntegerField(default=0)
-    band_4 = models.IntegerField(default=0)
-    band_5 = models.IntegerField(default=0)
-    band_6 = models.IntegerField(default=0)
-    band_7 = models.IntegerField(default=0)
-    band_8 = models.IntegerField(default=0)
-    band_9 = models.IntegerField(default=0)
-    # Reviews only: not yet acknowledged (and not disputed), and under an open dispute.
-    awaiting_ack = models.IntegerField(default=0)
-    open_disputes = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "starts_on", "team", "agent", "kind"],
-                name="one_score_rollup_per_bucket",
-                nulls_distinct=False,
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["team", "period", "starts_on"], name="score_rollup_team"),
-            models.Index(fields=["agent", "period", "starts_on"], name="score_rollup_agent"),
-        ]
-
-
-class CriterionRollup(Rollup):
-    """Sums of one criterion's ratings for one agent in one team (or the whole team), for a day,
-    a week or a month.
-
-    `paired_self_*` count only self-ratings of interactions that have a current review, so the
-    self-versus-review gap compares the same interactions.
-    """
-
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
-    self_n = models.IntegerField(default=0)
-    self_sum = models.IntegerField(default=0)
-    review_n = models.IntegerField(default=0)
-    review_sum = models.IntegerField(default=0)
-    paired_self_n = models.IntegerField(default=0)
-    paired_self_sum = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "starts_on", "team", "agent", "criterion"],
-                name="one_criterion_rollup_per_bucket",
-                nulls_distinct=False,
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["team", "period", "starts_on"], name="criterion_rollup_team"),
-            models.Index(fields=["agent", "period", "starts_on"], name="criterion_rollup_agent"),
-        ]
+# The rollup tables live beside the SQL that keeps them.
+from rubrics.rollups import CriterionRollup, Period, ScoreRollup  # noqa: E402, F401

@@ -1,5 +1,6 @@
-"""The dashboards' rollups: sums of the current evaluations per day, week, month, quarter and
-year, for each agent in a team and for the team as a whole (agent NULL).
+"""The dashboards' rollups: their tables, and the writes that keep them. They hold sums of the
+current evaluations per day, week, month, quarter and year, for each agent in a team and for
+the team as a whole (agent NULL). Reading them is `reports.rollups`' job.
 
 One SQL statement per table says what a set of interactions contributes to the rollups. The
 rebuild runs it over every interaction; a write runs it over the interactions it touches
@@ -15,9 +16,109 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
-from rubrics.models import CriterionRollup, ScoreRollup
+
+class Period(models.TextChoices):
+    DAY = "D", "Day"
+    WEEK = "W", "Week (from Monday)"
+    MONTH = "M", "Month"
+    QUARTER = "Q", "Quarter"
+    YEAR = "Y", "Year"
+
+
+class Rollup(models.Model):
+    """What every rollup row is keyed by: a period (day to year) and its first day, a
+    team, and an agent (NULL for the whole team's sums)."""
+
+    period = models.CharField(max_length=1, choices=Period.choices)
+    starts_on = models.DateField()
+    # Indexed by the subclasses' composite indexes, which lead with them.
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.CASCADE, related_name="%(class)ss", db_index=False
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        db_index=False,
+        null=True,
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        who = f"agent {self.agent_id}" if self.agent_id else f"team {self.team_id}"
+        return f"{self._meta.verbose_name} of {who}, {self.period} {self.starts_on}"
+
+
+class ScoreRollup(Rollup):
+    """Sums of the current evaluations of one kind (self, review, or paired: self-scores of
+    reviewed interactions) for one agent in one team (or the whole team), for one period."""
+
+    kind = models.CharField(max_length=10)
+    n = models.IntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    percent_sum = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # How many evaluations fall in each 10-point percent band (90-100 in the last).
+    band_0 = models.IntegerField(default=0)
+    band_1 = models.IntegerField(default=0)
+    band_2 = models.IntegerField(default=0)
+    band_3 = models.IntegerField(default=0)
+    band_4 = models.IntegerField(default=0)
+    band_5 = models.IntegerField(default=0)
+    band_6 = models.IntegerField(default=0)
+    band_7 = models.IntegerField(default=0)
+    band_8 = models.IntegerField(default=0)
+    band_9 = models.IntegerField(default=0)
+    # Reviews only: not yet acknowledged (and not disputed), and under an open dispute.
+    awaiting_ack = models.IntegerField(default=0)
+    open_disputes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "starts_on", "team", "agent", "kind"],
+                name="one_score_rollup_per_bucket",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "period", "starts_on"], name="score_rollup_team"),
+            models.Index(fields=["agent", "period", "starts_on"], name="score_rollup_agent"),
+        ]
+
+
+class CriterionRollup(Rollup):
+    """Sums of one criterion's ratings for one agent in one team (or the whole team), for one
+    period (a day, week, month, quarter or year).
+
+    `paired_self_*` count only self-ratings of interactions that have a current review, so the
+    self-versus-review gap compares the same interactions.
+    """
+
+    criterion = models.ForeignKey("rubrics.Criterion", on_delete=models.CASCADE, related_name="+")
+    self_n = models.IntegerField(default=0)
+    self_sum = models.IntegerField(default=0)
+    review_n = models.IntegerField(default=0)
+    review_sum = models.IntegerField(default=0)
+    paired_self_n = models.IntegerField(default=0)
+    paired_self_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "starts_on", "team", "agent", "criterion"],
+                name="one_criterion_rollup_per_bucket",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "period", "starts_on"], name="criterion_rollup_team"),
+            models.Index(fields=["agent", "period", "starts_on"], name="criterion_rollup_agent"),
+        ]
+
 
 _BUCKET = """
     CROSS JOIN LATERAL (SELECT (i.occurred_at AT TIME ZONE %(tz)s)::date AS day) AS d
@@ -40,6 +141,9 @@ def _grouped(keys: list[str]) -> str:
     return f"GROUP BY GROUPING SETS (({', '.join(keys)}), ({', '.join(team_keys)}))"
 
 
+# Score rows per kind: "self", "review", and PAIRED, the self-scores of interactions that have
+# a current review (what a viewer under blind review may see of self-scores).
+PAIRED = "paired"
 SCORE_KEYS = ["period", "starts_on", "team_id", "agent_id", "kind"]
 SCORE_SUMS = ["n", "score_sum", "percent_sum"] + [f"band_{band}" for band in range(10)]
 SCORE_SUMS += ["awaiting_ack", "open_disputes"]
@@ -49,13 +153,21 @@ SCORE_SQL = f"""
            count(*) FILTER (WHERE kind = 'review' AND unacknowledged AND NOT disputed),
            count(*) FILTER (WHERE kind = 'review' AND disputed)
     FROM (
-        SELECT p.period, {_STARTS_ON} AS starts_on, i.team_id, i.agent_id, e.kind,
+        SELECT p.period, {_STARTS_ON} AS starts_on, i.team_id, i.agent_id, k.kind,
                e.score, e.percent, least(floor(e.percent / 10), 9) AS band,
                e.acknowledged_at IS NULL AS unacknowledged, dispute.id IS NOT NULL AS disputed
         FROM rubrics_evaluation e
         JOIN rubrics_interaction i ON i.id = e.interaction_id
         LEFT JOIN rubrics_dispute dispute
             ON dispute.interaction_id = i.id AND dispute.status = 'open'
+        CROSS JOIN LATERAL (
+            SELECT e.kind
+            UNION ALL
+            SELECT '{PAIRED}' WHERE e.kind = 'self' AND EXISTS (
+                SELECT 1 FROM rubrics_evaluation rv
+                WHERE rv.interaction_id = i.id AND rv.kind = 'review' AND rv.is_current
+            )
+        ) AS k
         {_BUCKET}
         WHERE e.is_current {{where}}
     ) AS evaluations

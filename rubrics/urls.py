@@ -7,7 +7,6 @@ urlpatterns = [
     path("score/preview/", views.score_preview, name="score_preview"),
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<int:pk>/correct/", views.self_score_revise, name="self_score_revise"),
-    path("my/scores/", views.my_scores_page, name="my_scores"),
     path("my/reviews/", views.my_reviews, name="my_reviews"),
     path("reviews/", views.review_queue, name="review_queue"),
     path("reviews/sample/", views.review_sample_create, name="review_sample"),
@@ -24,7 +23,4 @@ urlpatterns = [
     ),
     path("interactions/<int:pk>/dispute/", views.dispute_create, name="dispute_create"),
     path("disputes/<int:pk>/resolve/", views.dispute_resolve_view, name="dispute_resolve"),
-    path("dashboard/", views.team_dashboard, name="team_dashboard"),
-    path("dashboard/organisation/", views.organisation_dashboard, name="organisation_dashboard"),
-    path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
 ]

@@ -1,22 +1,18 @@
 import uuid
-from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ethicskit.csv_export import csv_cell, csv_writer
+from core.views import apply_service_errors, int_or_none, uuid_or_none
 from rubrics import selectors
+from rubrics.disputes import dispute_raise, dispute_resolve
 from rubrics.forms import (
     CoachingCommentForm,
-    DashboardFilterForm,
-    DateRangeForm,
     DisputeForm,
     DisputeResolveForm,
     InteractionForm,
@@ -27,19 +23,14 @@ from rubrics.forms import (
     SampleForm,
 )
 from rubrics.models import (
-    Criterion,
-    Dispute,
     Evaluation,
     Interaction,
     Rubric,
     ScoreResult,
     weighted_score,
 )
-from rubrics.selectors import date_window, my_scores
 from rubrics.services import (
     coaching_comment_add,
-    dispute_raise,
-    dispute_resolve,
     evaluation_revise,
     interaction_self_score,
     review_acknowledge,
@@ -47,25 +38,8 @@ from rubrics.services import (
     review_sample,
     review_submit,
 )
-from teams.access import role_required, teams_led_by, teams_supervised_by
-from teams.models import Membership, Role
-
-
-def _apply_service_errors(error: ValidationError, forms: list, field_prefix: str = "") -> None:
-    """Show a service-level ValidationError on the field it names, else atop the first form."""
-    if not hasattr(error, "error_dict"):
-        forms[0].add_error(None, error.messages)
-        return
-    for key, field_errors in error.error_dict.items():
-        # Services name criteria by key; the rating form calls their comment fields comment_<key>.
-        targets = [
-            (form, name)
-            for form in forms
-            for name in (key, f"comment_{key}", f"{field_prefix}{key}")
-            if name in form.fields
-        ]
-        form, name = targets[0] if targets else (forms[0], None)
-        form.add_error(name, field_errors)
+from teams.access import chosen_teams, role_required, teams_supervised_by
+from teams.models import Role
 
 
 @role_required(Role.AGENT)
@@ -75,7 +49,7 @@ def self_score(request):
     if request.method == "POST":
         interaction_form = InteractionForm(request.POST)
         rating_form = RubricRatingForm(request.POST, rubric=rubric)
-        token = _parse_token(request.POST.get("submission_token"))
+        token = uuid_or_none(request.POST.get("submission_token"))
         if interaction_form.is_valid() & rating_form.is_valid():
             try:
                 evaluation = interaction_self_score(
@@ -87,7 +61,7 @@ def self_score(request):
                     submission_token=token,
                 )
             except ValidationError as error:
-                _apply_service_errors(error, [rating_form, interaction_form])
+                apply_service_errors(error, [rating_form, interaction_form])
             else:
                 messages.success(request, f"Saved: you scored {evaluation.interaction.reference}.")
                 return redirect("interaction_detail", pk=evaluation.interaction_id)
@@ -112,7 +86,7 @@ def self_score(request):
 @require_POST
 def score_preview(request):
     """The live total: htmx posts the ratings picked so far; the same engine scores them."""
-    rubric = get_object_or_404(Rubric, version=_int_or_none(request.POST.get("rubric_version")))
+    rubric = get_object_or_404(Rubric, version=int_or_none(request.POST.get("rubric_version")))
     rating_form = RubricRatingForm(request.POST, rubric=rubric)
     rating_form.is_valid()
     return render(request, "rubrics/score_total.html", {"preview": _preview(rating_form)})
@@ -137,23 +111,14 @@ def _preview(rating_form: RubricRatingForm) -> dict:
 @role_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 @require_GET
 def interaction_detail(request, pk):
-    interaction = get_object_or_404(
-        Interaction.objects.visible_to(request.user).select_related("agent", "team"), pk=pk
+    interaction = selectors.get_interaction_for_user(
+        request.user, pk, queryset=Interaction.objects.select_related("agent", "team")
     )
     is_owner = interaction.agent_id == request.user.id
     if is_owner:
         review_mark_seen(interaction=interaction, agent=request.user)
-    overview = selectors.interaction_overview(interaction)
-    may_review = (
-        not is_owner
-        and overview["review"] is None
-        and Interaction.objects.reviewable_by(request.user).filter(pk=pk).exists()
-    )
-    if may_review:
-        # Blind review: a leader sees the agent's own score only after reviewing it.
-        for key in ("self_evaluation", "self_history", "history", "comparison"):
-            overview[key] = [] if key != "self_evaluation" else None
-    dispute = overview["dispute"]
+    overview = selectors.interaction_overview(interaction, request.user)
+    review, dispute = overview["review"], overview["dispute"]
     return render(
         request,
         "rubrics/interaction_detail.html",
@@ -161,18 +126,17 @@ def interaction_detail(request, pk):
             **overview,
             "interaction": interaction,
             "is_owner": is_owner,
-            "self_hidden": may_review,
             "coaching_form": CoachingCommentForm(),
             "may_resolve": dispute is not None
             and dispute.is_open
             and dispute.may_be_resolved_by(request.user),
             "may_respond": is_owner
-            and overview["review"] is not None
-            and overview["review"].acknowledged_at is None
+            and review is not None
+            and review.acknowledged_at is None
             and dispute is None,
             "may_acknowledge": is_owner
-            and overview["review"] is not None
-            and overview["review"].acknowledged_at is None
+            and review is not None
+            and review.acknowledged_at is None
             and (dispute is None or not dispute.is_open),
         },
     )
@@ -181,7 +145,7 @@ def interaction_detail(request, pk):
 @role_required(Role.AGENT)
 @require_http_methods(["GET", "POST"])
 def self_score_revise(request, pk):
-    interaction = get_object_or_404(Interaction.objects.filter(agent=request.user), pk=pk)
+    interaction = selectors.get_interaction_for_user(request.user, pk, scope="own")
     current = get_object_or_404(
         interaction.evaluations.select_related("rubric").prefetch_related("ratings__criterion"),
         kind=Evaluation.Kind.SELF,
@@ -201,7 +165,7 @@ def self_score_revise(request, pk):
                     reason=reason_form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _apply_service_errors(error, [rating_form, reason_form])
+                apply_service_errors(error, [rating_form, reason_form])
             else:
                 messages.success(
                     request,
@@ -234,54 +198,17 @@ def _initial_preview(evaluation: Evaluation) -> dict:
     }
 
 
-@role_required(Role.AGENT)
-@require_GET
-def my_scores_page(request):
-    form = DateRangeForm(request.GET or None)
-    date_from = date_to = None
-    if form.is_bound and form.is_valid():
-        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    start, end = date_window(date_from, date_to)
-    data = my_scores(request.user, start, end)
-    page = Paginator(data["interactions"], 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "rubrics/my_scores.html",
-        {
-            **data,
-            "form": form,
-            "page": page,
-            "start": start.date(),
-            "end": (end - timedelta(days=1)).date(),
-        },
-    )
-
-
 # Reviews -----------------------------------------------------------------------------------
-
-
-def _led_teams(user) -> list:
-    return list(teams_led_by(user).order_by("name"))
-
-
-def _chosen(teams: list, team_id):
-    """The one team picked from the viewer's own, or all of them; another team's id is a 404."""
-    if team_id is None:
-        return teams
-    chosen = [team for team in teams if team.pk == team_id]
-    if not chosen:
-        raise Http404("No such team among yours.")
-    return chosen
 
 
 @role_required(Role.SUPERVISOR)
 @require_GET
 def review_queue(request):
     teams = list(teams_supervised_by(request.user).order_by("name"))
-    team_id = _int_or_none(request.GET.get("team"))
-    chosen = _chosen(teams, team_id)
+    team_id = int_or_none(request.GET.get("team"))
+    chosen = chosen_teams(teams, team_id)
     form = ReviewQueueForm(request.GET or None, teams=teams)
-    sort, show = "flagged", "all"
+    sort, show = "requested", "all"
     if form.is_bound and form.is_valid():
         sort = form.cleaned_data["sort"] or sort
         show = form.cleaned_data["show"] or show
@@ -306,7 +233,7 @@ def review_queue(request):
 @require_POST
 def review_sample_create(request):
     teams = list(teams_supervised_by(request.user).order_by("name"))
-    chosen = _chosen(teams, _int_or_none(request.POST.get("team")))
+    chosen = chosen_teams(teams, int_or_none(request.POST.get("team")))
     form = SampleForm(request.POST, teams=teams)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -331,8 +258,11 @@ def review_sample_create(request):
 @role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def review_create(request, pk):
-    interaction = get_object_or_404(
-        Interaction.objects.reviewable_by(request.user).select_related("agent", "team"), pk=pk
+    interaction = selectors.get_interaction_for_user(
+        request.user,
+        pk,
+        scope="review",
+        queryset=Interaction.objects.select_related("agent", "team"),
     )
     if interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
         messages.info(request, "This interaction has already been reviewed.")
@@ -353,7 +283,7 @@ def review_create(request, pk):
                     comment=form.cleaned_data["comment"],
                 )
             except ValidationError as error:
-                _apply_service_errors(error, [form])
+                apply_service_errors(error, [form])
             else:
                 messages.success(
                     request,
@@ -377,7 +307,7 @@ def review_create(request, pk):
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_POST
 def coaching_comment_create(request, pk):
-    interaction = get_object_or_404(Interaction.objects.led_by(request.user), pk=pk)
+    interaction = selectors.get_interaction_for_user(request.user, pk, scope="lead")
     form = CoachingCommentForm(request.POST)
     if form.is_valid():
         try:
@@ -396,7 +326,7 @@ def coaching_comment_create(request, pk):
 @role_required(Role.AGENT)
 @require_POST
 def review_acknowledge_view(request, pk):
-    interaction = get_object_or_404(Interaction.objects.filter(agent=request.user), pk=pk)
+    interaction = selectors.get_interaction_for_user(request.user, pk, scope="own")
     try:
         review_acknowledge(interaction=interaction, agent=request.user)
     except ValidationError as error:
@@ -409,8 +339,8 @@ def review_acknowledge_view(request, pk):
 @role_required(Role.AGENT)
 @require_http_methods(["GET", "POST"])
 def dispute_create(request, pk):
-    interaction = get_object_or_404(
-        Interaction.objects.filter(agent=request.user).select_related("team"), pk=pk
+    interaction = selectors.get_interaction_for_user(
+        request.user, pk, scope="own", queryset=Interaction.objects.select_related("team")
     )
     review = get_object_or_404(
         interaction.evaluations.prefetch_related("ratings__criterion"),
@@ -430,7 +360,7 @@ def dispute_create(request, pk):
                 proposed=form.proposed(),
             )
         except ValidationError as error:
-            _apply_service_errors(error, [form], field_prefix="propose_")
+            apply_service_errors(error, [form], field_prefix="propose_")
         else:
             messages.success(request, "Your dispute is sent to your supervisor.")
             return redirect("interaction_detail", pk=pk)
@@ -444,16 +374,7 @@ def dispute_create(request, pk):
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def dispute_resolve_view(request, pk):
-    dispute = get_object_or_404(
-        Dispute.objects.filter(interaction__in=Interaction.objects.led_by(request.user))
-        .select_related("interaction__agent", "review__author", "raised_by")
-        .prefetch_related("items__criterion"),
-        pk=pk,
-    )
-    if not dispute.may_be_resolved_by(request.user):
-        raise PermissionDenied(
-            "Only the supervisor who wrote the review, or an admin, can settle this dispute."
-        )
+    dispute = selectors.get_dispute_for_resolving(request.user, pk)
     if not dispute.is_open:
         messages.info(request, "This dispute has already been settled.")
         return redirect("interaction_detail", pk=dispute.interaction_id)
@@ -468,7 +389,7 @@ def dispute_resolve_view(request, pk):
                 ratings=form.ratings(),
             )
         except ValidationError as error:
-            _apply_service_errors(error, [form], field_prefix="final_")
+            apply_service_errors(error, [form], field_prefix="final_")
         else:
             messages.success(request, "The dispute is settled; the agent can see the outcome.")
             return redirect("interaction_detail", pk=dispute.interaction_id)
@@ -482,191 +403,6 @@ def my_reviews(request):
         request.GET.get("page")
     )
     return render(request, "rubrics/my_reviews.html", {"page": page})
-
-
-# Dashboards ----------------------------------------------------------------------------------
-
-
-THRESHOLD_SESSION_KEY = "dashboard_threshold"
-
-
-def _dashboard_filters(request):
-    """The filter form and the values to use: each field that is valid, defaults for the rest.
-
-    The threshold a leader sets is remembered in their session until they change it.
-    """
-    form = DashboardFilterForm(request.GET or None)
-    cleaned = form.valid_values()
-    start, end = date_window(cleaned.get("date_from"), cleaned.get("date_to"))
-    threshold = cleaned.get("threshold")
-    if threshold is not None:
-        if str(threshold) != request.session.get(THRESHOLD_SESSION_KEY):
-            request.session[THRESHOLD_SESSION_KEY] = str(threshold)
-    else:
-        remembered = request.session.get(THRESHOLD_SESSION_KEY)
-        threshold = Decimal(remembered) if remembered else selectors.DEFAULT_THRESHOLD
-    return form, {
-        "team_id": _int_or_none(request.GET.get("team")),
-        "agent_id": _int_or_none(request.GET.get("agent")),
-        "start": start,
-        "end": end,
-        "threshold": threshold,
-    }
-
-
-def _dashboard(request, *, organisation: bool):
-    form, filters = _dashboard_filters(request)
-    start, end = filters["start"], filters["end"]
-    # The team comparison doubles as the team picker: one query for both.
-    teams = selectors.team_comparison(teams_led_by(request.user), start, end)
-    chosen = _chosen(teams, filters["team_id"])
-    agent_id = filters["agent_id"]
-    data = selectors.dashboard(
-        teams=chosen,
-        agent_id=agent_id,
-        start=start,
-        end=end,
-        threshold=filters["threshold"],
-        list_all_agents=not organisation or len(chosen) == 1 or agent_id is not None,
-    )
-    for team in teams:
-        # Checklist counts cover the chosen teams; the others show a dash, not a false zero.
-        counts = data["checklists"]["by_team"].get(team.pk, {})
-        chosen_team = team in chosen
-        team.checklist_runs = counts.get("runs", 0) if chosen_team else None
-        team.checklist_no_answers = counts.get("no_answers", 0) if chosen_team else None
-    agent = next((person for person in data["agents"] if person.pk == agent_id), None)
-    if agent_id is not None and agent is None:
-        raise Http404("No such agent in your teams.")
-    form.set_choices(teams=teams, agents=data["agents"] if len(chosen) == 1 else [])
-    return render(
-        request,
-        "rubrics/dashboard.html",
-        {
-            **data,
-            "form": form,
-            "organisation": organisation,
-            "comparison": teams if organisation or len(teams) > 1 else None,
-            "chosen": chosen,
-            "agent": agent,
-            "start": start.date(),
-            "end": (end - timedelta(days=1)).date(),
-            "export_query": request.GET.urlencode(),
-        },
-    )
-
-
-@role_required(Role.SUPERVISOR, Role.ADMIN)
-@require_GET
-def team_dashboard(request):
-    return _dashboard(request, organisation=False)
-
-
-@role_required(Role.ADMIN)
-@require_GET
-def organisation_dashboard(request):
-    return _dashboard(request, organisation=True)
-
-
-CSV_FIXED_COLUMNS = [
-    "evaluation_id",
-    "interaction_id",
-    "reference",
-    "occurred_at",
-    "team",
-    "agent",
-    "kind",
-    "author",
-    "rubric_version",
-    "revision",
-    "score",
-    "percent",
-    "critical_fail",
-    "flagged",
-]
-
-
-def _criterion_columns() -> list[str]:
-    """Criterion keys in the current rubric's order, then any only older versions had."""
-    keys = []
-    for key in Criterion.objects.order_by("-rubric__version", "position", "key").values_list(
-        "key", flat=True
-    ):
-        if key not in keys:
-            keys.append(key)
-    return keys
-
-
-@role_required(Role.SUPERVISOR, Role.ADMIN)
-@require_GET
-def dashboard_export(request):
-    form, filters = _dashboard_filters(request)
-    if form.is_bound and not form.is_valid():
-        # A file quietly built from other filters than asked for would mislead; say what is wrong.
-        problems = "; ".join(
-            f"{form.fields[field].label if field in form.fields else 'Filters'}: {' '.join(errors)}"
-            for field, errors in form.errors.items()
-        )
-        return HttpResponseBadRequest(
-            f"The export was not made. {problems}", content_type="text/plain; charset=utf-8"
-        )
-    start, end = filters["start"], filters["end"]
-    chosen = _chosen(_led_teams(request.user), filters["team_id"])
-    agent_id = filters["agent_id"]
-    if (
-        agent_id is not None
-        and not Membership.objects.filter(user_id=agent_id, team__in=chosen).exists()
-    ):
-        raise Http404("No such agent in your teams.")
-    evaluations = selectors.dashboard_evaluations(
-        teams=chosen, agent_id=agent_id, start=start, end=end
-    )
-    keys = _criterion_columns()
-    writer = csv_writer()
-
-    def rows():
-        yield writer.writerow(CSV_FIXED_COLUMNS + keys)
-        for evaluation in evaluations.iterator(chunk_size=2000):
-            interaction = evaluation.interaction
-            values = {rating.criterion.key: rating.value for rating in evaluation.ratings.all()}
-            yield writer.writerow(
-                [
-                    evaluation.pk,
-                    interaction.pk,
-                    csv_cell(interaction.reference),
-                    timezone.localtime(interaction.occurred_at).isoformat(),
-                    csv_cell(interaction.team.name),
-                    csv_cell(interaction.agent.get_username()),
-                    evaluation.kind,
-                    csv_cell(evaluation.author.get_username()),
-                    evaluation.rubric.version,
-                    evaluation.revision,
-                    evaluation.score,
-                    evaluation.percent,
-                    evaluation.critical_fail,
-                    evaluation.flagged,
-                ]
-                + ["" if values.get(key) is None else values[key] for key in keys]
-            )
-
-    filename = f"evaluations-{start.date()}-to-{(end - timedelta(days=1)).date()}.csv"
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _parse_token(raw):
-    try:
-        return uuid.UUID(str(raw))
-    except (TypeError, ValueError):
-        return None
-
-
-def _int_or_none(raw):
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
 
 
 def _now_minute():

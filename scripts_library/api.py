@@ -5,9 +5,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from ethicskit.api import Pagination, role_permission
+from core.api import Pagination
 from scripts_library.models import FaqEntry, Script, SearchEntry
 from scripts_library.selectors import QUERY_MAX_LENGTH, library_search
+from teams.api import role_permission
 from teams.models import Role
 
 READERS = role_permission(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)

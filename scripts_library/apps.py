@@ -9,6 +9,14 @@ class ScriptsLibraryConfig(AppConfig):
 
     def ready(self):
         from scripts_library import models, services
+        from teams import access, audit
+
+        access.register_content(self.label, records=["acknowledgement"])
+        for name in ("ScriptCategory", "FaqCategory", "Phrase", "CommonMistake", "Playbook"):
+            audit.register(f"scripts_library.{name}")
+        audit.register("scripts_library.Script", relations=["checklist_items"])
+        audit.register("scripts_library.FaqEntry", relations=["related_scripts"])
+        audit.register("scripts_library.Acknowledgement")
 
         def index_saved(sender, instance, raw=False, **kwargs):
             # Raw saves (loaddata, a test's serialized rollback) bring their search entries along.

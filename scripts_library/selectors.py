@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from rubrics.models import is_low_rating
 from scripts_library.models import Acknowledgement, Script, SearchEntry, SearchWord
 from teams.access import is_admin
 from teams.models import Role
@@ -28,7 +29,6 @@ TERM = re.compile(r"[^\W_]+")
 # and they survive HTML escaping, so only our own <mark> tags reach the page.
 MARK_START, MARK_END = "\ue000", "\ue001"
 MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.DOTALL)
-LOW_RATING = 2
 
 WORDS = SearchWord._meta.db_table
 ENTRIES = SearchEntry._meta.db_table
@@ -254,7 +254,7 @@ def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
         if not evaluation:
             continue
         for rating in evaluation.ratings.all():
-            if rating.value is None or rating.value > LOW_RATING:
+            if not is_low_rating(rating.value):
                 continue
             key = rating.criterion.key
             if key not in lowest or rating.value < lowest[key][1]:

@@ -1,13 +1,17 @@
-"""Who may do what: the one place where roles and team visibility are decided.
+"""Who may do what: the one place where roles and team scopes are decided.
 
-Views call these helpers; templates read the `roles` context variable they produce.
-Outsiders get 404 (see `get_object_for_user` helpers in each app), a missing role gets 403.
+Views call these helpers; templates read the `roles` context variable they produce. Each app
+fetches its objects through its own `get_<thing>_for_user` helper, built on these scopes:
+outsiders get 404, a missing role gets 403.
 """
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from teams.models import Role, Team
 
@@ -49,6 +53,27 @@ def teams_supervised_by(user):
     return Team.objects.none()
 
 
+def owned_or_led(queryset, user, owner_field: str):
+    """The rows of `queryset` a person may see: their own (`owner_field`), the rows of the teams
+    they lead (a `team` field), and every row for admins. Anonymous people see none."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_admin(user):
+        return queryset
+    return queryset.filter(Q(**{owner_field: user}) | Q(team__in=teams_led_by(user)))
+
+
+def chosen_teams(teams: list, team_id: int | None) -> list:
+    """The one team picked (by id) from the viewer's own `teams`, or all of them when none is
+    picked; another team's id is not found."""
+    if team_id is None:
+        return teams
+    chosen = [team for team in teams if team.pk == team_id]
+    if not chosen:
+        raise Http404("No such team among yours.")
+    return chosen
+
+
 def role_required(*roles: str):
     """Decorator: anonymous users go to the login page, users without one of `roles` get 403."""
 
@@ -69,39 +94,33 @@ def role_required(*roles: str):
 # The Django admin permissions each role's group holds: admins manage the toolkit's content,
 # records, teams and people; the other roles may only read content (they have no staff access).
 # Admins also see django-axes' failed sign-ins, and lift a lockout by deleting its attempt row.
-CONTENT_APPS = ["rubrics", "checklists", "scripts_library"]
-ROLE_PERMISSIONS = {
-    Role.ADMIN: ([*CONTENT_APPS, "teams", "axes"], ["add", "change", "delete", "view"]),
-    Role.SUPERVISOR: ([*CONTENT_APPS, "teams"], ["view"]),
-    Role.AGENT: (CONTENT_APPS, ["view"]),
+# Each content app registers itself (`register_content`) in its AppConfig.ready().
+CONTENT_APPS: list[str] = []
+ACTIONS = {
+    Role.ADMIN: ["add", "change", "delete", "view"],
+    Role.SUPERVISOR: ["view"],
+    Role.AGENT: ["view"],
 }
-
-
 # People's records, not content: only admins browse them in the Django admin, because a
 # view permission there would show every team's rows. Everyone else reaches them in the app.
-RECORD_MODELS = {
-    "rubrics": [
-        "interaction",
-        "evaluation",
-        "rating",
-        "reviewsample",
-        "coachingcomment",
-        "dispute",
-        "disputeitem",
-    ],
-    "checklists": [
-        "checklistrun",
-        "checklistanswer",
-        "servicechangereview",
-        "servicechangeanswer",
-        "triagerequest",
-        "decisionrecord",
-        "concern",
-        "proofplanprogress",
-    ],
-    "scripts_library": ["acknowledgement"],
-    "teams": ["auditentry"],
-}
+RECORD_MODELS: dict[str, list[str]] = {"teams": ["auditentry"]}
+
+
+def register_content(app_label: str, *, records=()) -> None:
+    """An app whose models every role may read in the admin, except its people's `records`
+    (model names), which only admins may."""
+    if app_label not in CONTENT_APPS:
+        CONTENT_APPS.append(app_label)
+    RECORD_MODELS.setdefault(app_label, [])
+    RECORD_MODELS[app_label] += [name for name in records if name not in RECORD_MODELS[app_label]]
+
+
+def _role_apps(role: str) -> list[str]:
+    if role == Role.ADMIN:
+        return [*CONTENT_APPS, "teams", "axes"]
+    if role == Role.SUPERVISOR:
+        return [*CONTENT_APPS, "teams"]
+    return list(CONTENT_APPS)
 
 
 def grant_role_permissions(sender=None, using="default", **kwargs):
@@ -115,7 +134,8 @@ def grant_role_permissions(sender=None, using="default", **kwargs):
         records |= permissions.filter(
             content_type__app_label=app_label, content_type__model__in=models
         )
-    for role, (apps, actions) in ROLE_PERMISSIONS.items():
+    for role, actions in ACTIONS.items():
+        apps = _role_apps(role)
         group = Group.objects.using(using).filter(name=role).first()
         if group is None:
             continue
@@ -128,3 +148,13 @@ def grant_role_permissions(sender=None, using="default", **kwargs):
             wanted = wanted.exclude(pk__in=records.values("pk"))
             group.permissions.remove(*records.filter(group=group))
         group.permissions.add(*wanted.exclude(group=group))
+
+
+def get_agent_for_user(user, pk):
+    """An agent of a team `user` leads (any team for admins); anyone else is not found."""
+    from django.contrib.auth import get_user_model
+
+    agents = get_user_model().objects.filter(
+        membership__team__in=teams_led_by(user), groups__name=Role.AGENT
+    )
+    return get_object_or_404(agents, pk=pk)

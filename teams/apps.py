@@ -8,11 +8,13 @@ class TeamsConfig(AppConfig):
     verbose_name = "Teams and roles"
 
     def ready(self):
-        from ethicskit import pagecache
+        from teams import audit
         from teams.access import grant_role_permissions
-        from teams.audit import connect_signals
 
         # Models added after the roles migration get their permissions here, on every migrate.
         post_migrate.connect(grant_role_permissions, dispatch_uid="teams.grant_role_permissions")
-        connect_signals()
-        pagecache.connect_signals()
+        audit.register("teams.Team", relations=["supervisors"])
+        audit.register("teams.Membership")
+        audit.register("auth.Group")
+        audit.register("teams.ApiToken", left_out=["key_hash", "last_used_at"])
+        audit.register("auth.User", relations=["groups"])

@@ -21,43 +21,10 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
-# Models whose changes are logged, with the fields left out: secrets, and derived values that
-# would only add noise. Every other concrete field is logged.
-AUDITED_MODELS = {
-    "rubrics.Rubric": (),
-    "rubrics.Criterion": (),
-    "rubrics.Interaction": ("submission_token",),
-    "rubrics.Evaluation": (),
-    "rubrics.Rating": (),
-    "rubrics.CoachingComment": (),
-    "rubrics.Dispute": (),
-    "rubrics.DisputeItem": (),
-    "scripts_library.ScriptCategory": (),
-    "scripts_library.Script": (),
-    "scripts_library.FaqCategory": (),
-    "scripts_library.FaqEntry": (),
-    "scripts_library.Phrase": (),
-    "scripts_library.CommonMistake": (),
-    "scripts_library.Playbook": (),
-    "scripts_library.Acknowledgement": (),
-    "checklists.Checklist": (),
-    "checklists.ChecklistItem": (),
-    "checklists.TriageRule": (),
-    "checklists.DecisionStep": (),
-    "checklists.ProofPlanTask": (),
-    "checklists.ChecklistRun": (),
-    "checklists.ChecklistAnswer": (),
-    "checklists.ServiceChangeReview": (),
-    "checklists.ServiceChangeAnswer": (),
-    "checklists.TriageRequest": (),
-    "checklists.DecisionRecord": (),
-    "checklists.Concern": (),
-    "checklists.ProofPlanProgress": (),
-    "teams.Team": (),
-    "teams.Membership": (),
-    "teams.ApiToken": ("key_hash", "last_used_at"),
-    "auth.Group": (),
-}
+# Models whose changes are logged, with the fields left out (secrets, and derived values that
+# would only add noise): each app registers its own in its AppConfig.ready(). Every other
+# concrete field is logged.
+AUDITED_MODELS: dict[str, tuple[str, ...]] = {}
 # For accounts only what makes a role or an identity: never the password hash, nor the
 # last-login time that every sign-in rewrites.
 USER_FIELDS = (
@@ -69,13 +36,9 @@ USER_FIELDS = (
     "is_superuser",
     "is_active",
 )
-AUDITED_RELATIONS = [
-    ("auth.User", "groups"),
-    ("teams.Team", "supervisors"),
-    ("scripts_library.Script", "checklist_items"),
-    ("scripts_library.FaqEntry", "related_scripts"),
-]
-ANONYMOUS_CONCERN = "checklists.Concern"
+AUDITED_RELATIONS: list[tuple[str, str]] = []
+# Rows logged without a person, a request or a time of day (see `register`'s `anonymous_if`).
+_ANONYMOUS_IF: dict[str, object] = {}
 
 
 # --- Who is acting --------------------------------------------------------------------------
@@ -202,8 +165,9 @@ def _describe(instance) -> str:
         return f"{instance._meta.label} {instance.pk}"[:200]
 
 
-def _is_anonymous_concern(instance) -> bool:
-    return instance._meta.label == ANONYMOUS_CONCERN and bool(instance.is_anonymous)
+def _is_anonymous(instance) -> bool:
+    rule = _ANONYMOUS_IF.get(instance._meta.label)
+    return rule is not None and bool(rule(instance))
 
 
 def _entry(action: str, instance, changes: dict, who: dict):
@@ -216,8 +180,8 @@ def _entry(action: str, instance, changes: dict, who: dict):
         object_repr=_describe(instance),
         changes=changes,
     )
-    if _is_anonymous_concern(instance):
-        # Like the report itself: no person, no request and only the day it happened.
+    if _is_anonymous(instance):
+        # Like the record itself: no person, no request and only the day it happened.
         entry.at = datetime.combine(
             timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone()
         )
@@ -454,20 +418,31 @@ def _relation_changed(sender, instance, action, reverse, pk_set, using=None, **k
     )
 
 
-def connect_signals() -> None:
-    """Called once from `TeamsConfig.ready`."""
-    for label in [*AUDITED_MODELS, "auth.User"]:
-        model = apps.get_model(label)
-        uid = f"audit-{label}"
-        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
-        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
-        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
-    for label, field_name in AUDITED_RELATIONS:
-        model = apps.get_model(label)
+def register(label: str, *, left_out=(), relations=(), anonymous_if=None) -> None:
+    """Log every change to the model `label` ("app.Model"), but for the fields `left_out`, and
+    to its many-to-many fields named in `relations`. With `anonymous_if`, a row for which it
+    returns true is logged like an anonymous report: no person, no request, only the day.
+    Apps call this from their AppConfig.ready()."""
+    model = apps.get_model(label)
+    if label != "auth.User":
+        AUDITED_MODELS[label] = tuple(left_out)
+    if anonymous_if is not None:
+        _ANONYMOUS_IF[label] = anonymous_if
+    uid = f"audit-{label}"
+    pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
+    post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
+    post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+    for field_name in relations:
         field = model._meta.get_field(field_name)
+        AUDITED_RELATIONS.append((label, field_name))
         _relations[field.remote_field.through] = (model, field)
         m2m_changed.connect(
             _relation_changed,
             sender=field.remote_field.through,
             dispatch_uid=f"audit-{label}-{field_name}",
         )
+
+
+def audited_labels() -> list[str]:
+    """Every model whose changes are logged, accounts included."""
+    return [*AUDITED_MODELS, "auth.User"]

@@ -1,10 +1,12 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
-from rubrics.forms import DateRangeForm
+from core.forms import DateRangeForm
+from teams import audit
 from teams.models import AuditEntry
 
 
@@ -18,11 +20,7 @@ class ApiTokenForm(forms.Form):
 
 
 def _audited_model_choices():
-    from django.apps import apps
-
-    from teams.audit import AUDITED_MODELS
-
-    labels = [*AUDITED_MODELS, "auth.User"]
+    labels = audit.audited_labels()
     named = [(label, apps.get_model(label)._meta.verbose_name.capitalize()) for label in labels]
     return [("", "Any record"), *sorted(named, key=lambda choice: choice[1])]
 

@@ -4,7 +4,6 @@ from teams import views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("profile/export.json", views.profile_export, name="profile_export"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export.csv", views.audit_export, name="audit_export"),

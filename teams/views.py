@@ -4,17 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ethicskit.csv_export import csv_cell, csv_writer
+from core.csv import csv_cell, csv_response
 from teams.access import role_required
 from teams.forms import ApiTokenForm, AuditFilterForm
 from teams.models import ApiToken, AuditEntry, Role
-from teams.selectors import personal_data
 
 
 @login_required
@@ -42,18 +41,6 @@ def profile(request):
             "membership": getattr(request.user, "membership", None),
         },
     )
-
-
-@login_required
-@never_cache
-@require_GET
-def profile_export(request):
-    """The signed-in person's own data, as a JSON download."""
-    response = JsonResponse(personal_data(request.user), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = (
-        f'attachment; filename="ethicskit-my-data-{timezone.localdate():%Y-%m-%d}.json"'
-    )
-    return response
 
 
 @login_required
@@ -96,30 +83,21 @@ def audit_export(request):
             content_type="text/plain; charset=utf-8",
         )
     entries = form.filter(AuditEntry.objects.order_by("at", "id"))
-    writer = csv_writer()
-
-    def rows():
-        yield writer.writerow(AUDIT_CSV_HEADER)
-        for entry in entries.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    entry.at.isoformat(),
-                    csv_cell(entry.actor_name),
-                    entry.action,
-                    entry.model,
-                    csv_cell(entry.object_id),
-                    csv_cell(entry.object_repr),
-                    csv_cell(json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)),
-                    csv_cell(entry.source),
-                    entry.ip_address or "",
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="audit-log-{timezone.localdate():%Y-%m-%d}.csv"'
+    rows = (
+        [
+            entry.at.isoformat(),
+            csv_cell(entry.actor_name),
+            entry.action,
+            entry.model,
+            csv_cell(entry.object_id),
+            csv_cell(entry.object_repr),
+            csv_cell(json.dumps(entry.changes, ensure_ascii=False, sort_keys=True)),
+            csv_cell(entry.source),
+            entry.ip_address or "",
+        ]
+        for entry in entries.iterator(chunk_size=2000)
     )
-    return response
+    return csv_response(AUDIT_CSV_HEADER, rows, f"audit-log-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 AUDIT_CSV_HEADER = [

@@ -24,9 +24,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    # Rendered pages live in the process's memory (ethicskit/pagecache.py), beyond any test's
+    # Rendered pages live in the process's memory (core/pagecache.py), beyond any test's
     # rolled-back transaction.
-    from ethicskit import pagecache
+    from core import pagecache
 
     pagecache.forget()
 

@@ -37,8 +37,8 @@ from checklists.services import (
     service_change_review_create,
     triage_request_log,
 )
+from rubrics.disputes import dispute_raise
 from rubrics.models import Rubric
-from rubrics.services import dispute_raise
 from scripts_library.models import (
     CommonMistake,
     FaqEntry,

@@ -15,13 +15,9 @@ from rest_framework.test import APIClient
 
 from checklists.models import Checklist, ChecklistAnswer
 from checklists.services import checklist_run_create
+from rubrics.disputes import dispute_raise, dispute_resolve
 from rubrics.models import Criterion, Evaluation, Interaction, Rating, Rubric
-from rubrics.services import (
-    coaching_comment_add,
-    dispute_raise,
-    dispute_resolve,
-    review_acknowledge,
-)
+from rubrics.services import coaching_comment_add, review_acknowledge
 from scripts_library.models import FaqCategory, FaqEntry, Script
 from teams.audit import audit_context
 from teams.models import ApiToken, AuditEntry, Membership, Role, Team

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from rubrics.disputes import dispute_raise, dispute_resolve
 from rubrics.models import Dispute, DisputeItem, Evaluation, Rating
-from rubrics.services import dispute_raise, dispute_resolve
 from tests.conftest import make_user, review, self_score
 
 pytestmark = pytest.mark.django_db

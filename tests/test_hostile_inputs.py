@@ -35,9 +35,9 @@ from checklists.services import (
     service_change_review_create,
     triage_request_log,
 )
+from core.privacy import find_personal_data
+from rubrics.disputes import dispute_raise
 from rubrics.models import Rubric
-from rubrics.privacy import find_personal_data
-from rubrics.services import dispute_raise
 from scripts_library.models import Script
 from teams.models import ApiToken, Role, Team
 from tests.conftest import make_user, review, self_score

@@ -1,4 +1,4 @@
-"""The agent's home page kept in memory (ethicskit/pagecache.py): served without rendering,
+"""The agent's home page kept in memory (core/pagecache.py): served without rendering,
 dropped by every write that changes it, here and in other workers."""
 
 import re
@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 from django.db import connection, connections
 from django.test import Client
 
-from ethicskit import pagecache
+from core import pagecache
+from ethicskit.apps import home_key
 from rubrics.models import Rubric
 from scripts_library.models import Script
 from teams.models import Membership, Role, Team
@@ -199,9 +200,7 @@ def rename_elsewhere(worker, agent, name, *, notify):
     with worker.cursor() as cursor:
         cursor.execute("UPDATE auth_user SET first_name = %s WHERE id = %s", [name, agent.pk])
         if notify:
-            cursor.execute(
-                "SELECT pg_notify(%s, %s)", [pagecache.CHANNEL, pagecache.home_key(agent.pk)]
-            )
+            cursor.execute("SELECT pg_notify(%s, %s)", [pagecache.CHANNEL, home_key(agent.pk)])
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -244,7 +243,7 @@ def test_a_page_drawn_while_something_was_dropped_is_not_kept(
 
     def drawn_during_a_change(request, token):
         page = original(request, token)
-        pagecache.invalidate(pagecache.home_key(agent.pk))  # as another thread might
+        pagecache.invalidate(home_key(agent.pk))  # as another thread might
         return page
 
     monkeypatch.setattr(views, "_home_page", drawn_during_a_change)

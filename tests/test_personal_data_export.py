@@ -14,7 +14,8 @@ from checklists.services import (
     proof_plan_task_update,
     triage_request_log,
 )
-from rubrics.services import coaching_comment_add, dispute_raise
+from rubrics.disputes import dispute_raise
+from rubrics.services import coaching_comment_add
 from scripts_library.models import Script
 from scripts_library.services import script_acknowledge
 from teams.models import ApiToken

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rubrics.privacy import find_personal_data, validate_no_personal_data
+from core.privacy import find_personal_data, validate_no_personal_data
 
 EMAIL = "an e-mail address"
 PHONE = "a phone number"

@@ -8,14 +8,10 @@ from django.core.management import CommandError, call_command
 
 from checklists.models import Checklist, ChecklistAnswer
 from checklists.services import checklist_run_create
+from ethicskit.retention import PURGED_TEXT, interactions_purge
+from rubrics.disputes import dispute_raise, dispute_resolve
 from rubrics.models import CoachingComment, Dispute, Evaluation, Interaction, Rating
-from rubrics.services import (
-    PURGED_TEXT,
-    coaching_comment_add,
-    dispute_raise,
-    dispute_resolve,
-    interactions_purge,
-)
+from rubrics.services import coaching_comment_add
 from teams import audit
 from teams.models import AuditEntry
 from tests.conftest import RATINGS, review, self_score

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from rubrics.models import CoachingComment, Evaluation, Rating, ReviewSample, Rubric
+from rubrics.models import CoachingComment, Evaluation, Interaction, Rating, ReviewSample, Rubric
 from tests.conftest import RATINGS, review, self_score
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_queue_lists_only_unreviewed_interactions_of_led_teams(
 def test_queue_never_shows_the_self_score(login, agent, supervisor):
     self_score(agent, {**RATINGS, "empathy": 1}, reference="ZD-LOW")
     body = login(supervisor).get("/reviews/").content.decode()
-    assert "ZD-LOW" in body and "Flagged" in body
+    assert "ZD-LOW" in body and "Flagged" not in body
     low = Evaluation.objects.get(kind="self")
     assert str(low.score) not in body and f"{low.percent}%" not in body
 
@@ -54,14 +54,18 @@ def test_queue_never_shows_the_self_score(login, agent, supervisor):
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        ("lowest", ["ZD-LOW", "ZD-MID", "ZD-OLD"]),
+        ("requested", ["ZD-MID", "ZD-OLD", "ZD-LOW"]),
         ("oldest", ["ZD-OLD", "ZD-MID", "ZD-LOW"]),
-        ("flagged", ["ZD-LOW", "ZD-OLD", "ZD-MID"]),
+        ("newest", ["ZD-LOW", "ZD-MID", "ZD-OLD"]),
+        # Sorts by the self-score are gone: asking for them gives the default order.
+        ("lowest", ["ZD-MID", "ZD-OLD", "ZD-LOW"]),
+        ("flagged", ["ZD-MID", "ZD-OLD", "ZD-LOW"]),
     ],
 )
 def test_queue_sorts(login, agent, supervisor, sort, expected):
     self_score(agent, {key: 5 for key in RATINGS}, days_ago=20, reference="ZD-OLD")
-    self_score(agent, {key: 4 for key in RATINGS}, days_ago=5, reference="ZD-MID")
+    mid = self_score(agent, {key: 4 for key in RATINGS}, days_ago=5, reference="ZD-MID")
+    Interaction.objects.filter(pk=mid.interaction_id).update(review_requested=True)
     self_score(agent, {**RATINGS, "fairness": 2, "empathy": 2}, days_ago=1, reference="ZD-LOW")
     body = login(supervisor).get(f"/reviews/?sort={sort}").content.decode()
     assert sorted(expected, key=body.index) == expected
@@ -445,7 +449,7 @@ def test_sample_window_is_seven_days(agent, supervisor, north):
 @pytest.fixture
 def review_world(agent, supervisor):
     """Alice's interaction, reviewed by Sue and disputed by Alice; and one still unreviewed."""
-    from rubrics.services import dispute_raise
+    from rubrics.disputes import dispute_raise
 
     reviewed = self_score(agent, reference="ZD-R").interaction
     review(reviewed, supervisor, {**RATINGS, "fairness": 2})

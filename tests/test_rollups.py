@@ -8,22 +8,18 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from rubrics import rollups
-from rubrics.models import Dispute, Evaluation, Period, Rubric, ScoreRollup
-from rubrics.selectors import (
+from core.dates import date_window
+from reports.rollups import (
     LONG_PERIODS,
     WEEKS_AND_DAYS,
     _buckets,
     _period_start,
-    date_window,
     rollup_window,
 )
-from rubrics.services import (
-    dispute_raise,
-    dispute_resolve,
-    evaluation_revise,
-    review_acknowledge,
-)
+from rubrics import rollups
+from rubrics.disputes import dispute_raise, dispute_resolve
+from rubrics.models import Dispute, Evaluation, Period, Rubric, ScoreRollup
+from rubrics.services import evaluation_revise, review_acknowledge
 from tests.conftest import RATINGS, low_comments, make_user, review, self_score
 
 pytestmark = pytest.mark.django_db

@@ -65,6 +65,7 @@ def test_seeded_scores_match_the_scoring_engine():
             result.percent,
             result.critical_fail,
         )
+        assert evaluation.flagged == Evaluation.is_flagged(result, ratings)
 
 
 def test_running_twice_does_not_duplicate_people_teams_or_interactions():

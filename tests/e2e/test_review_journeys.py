@@ -109,5 +109,6 @@ def test_a_supervisor_filters_the_dashboard_and_downloads_the_csv(visit):
     download = download_info.value
     lines = open(download.path(), encoding="utf-8").read().splitlines()
     assert lines[0].startswith("evaluation_id,interaction_id,reference")
-    assert len(lines) == 1 + 3  # two self-scores and one review, all Alice's
+    # The reviewed interaction's self-score and review; the unreviewed self-score stays hidden.
+    assert len(lines) == 1 + 2
     assert all(",alice," in line for line in lines[1:])

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from ethicskit.management.commands.seed_demo import CHUNK
+from ethicskit.management.commands.seed_demo import Command as DemoSeed
 from rubrics import rollups
 from rubrics.models import Evaluation, Rubric
 from scripts_library.models import FaqCategory, FaqEntry, Script, ScriptCategory
-from teams.management.commands.seed_demo import CHUNK
-from teams.management.commands.seed_demo import Command as DemoSeed
 from teams.models import Membership, Role, Team
 
 REVIEW_SHARE = 0.3

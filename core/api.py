@@ -1,24 +1,17 @@
-"""REST API plumbing shared by every app: token authentication, role permissions, errors."""
+"""REST API plumbing shared by every app: key authentication, JSON parsing, paging, errors."""
 
 import re
-from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, parsers, permissions
+from rest_framework import authentication, exceptions, parsers
 from rest_framework.pagination import PageNumberPagination
 
-from teams.access import has_role
-from teams.models import ApiToken
 
-LAST_USED_RESOLUTION = timedelta(minutes=5)
-
-
-class ApiTokenAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Token <key>` (or `Bearer <key>`) with a key from the profile page."""
+class KeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>` (or `Bearer <key>`); subclasses say which key is whose
+    in `user_for_key`, returning (user, auth) or None for an unknown key."""
 
     keywords = ("token", "bearer")
 
@@ -34,45 +27,17 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw_key = header[1].decode()
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("That token is not valid.") from None
-        token = ApiToken.objects.for_key(raw_key)
-        if token is None:
+        found = self.user_for_key(raw_key)
+        if found is None:
             raise exceptions.AuthenticationFailed("That token is not valid or has been revoked.")
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user, token
+        return found
+
+    def user_for_key(self, raw_key: str):
+        raise NotImplementedError
 
     def authenticate_header(self, request):
         # Makes DRF answer 401 (not 403) when credentials are missing or wrong.
         return 'Token realm="api"'
-
-
-class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = ApiTokenAuthentication
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "'Token <key>', with a key created on your profile page.",
-        }
-
-
-def role_permission(*roles: str):
-    """A DRF permission class that lets in signed-in people holding one of `roles`."""
-
-    class HasRole(permissions.BasePermission):
-        message = "Your role does not give access to this."
-
-        def has_permission(self, request, view):
-            return bool(request.user and request.user.is_authenticated) and has_role(
-                request.user, *roles
-            )
-
-    HasRole.__name__ = f"Has{'Or'.join(roles)}Role"
-    return HasRole
 
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")

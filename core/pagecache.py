@@ -23,7 +23,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.db import DatabaseError, connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
@@ -40,10 +39,6 @@ _drops = 0
 
 def _cache():
     return caches["pages"]
-
-
-def home_key(user_id: int) -> str:
-    return f"home:{user_id}"
 
 
 def invalidate(*keys: str) -> None:
@@ -111,10 +106,13 @@ def serve(request, key: str, render) -> HttpResponse:
     return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
-# What the cached home page shows, and the writes that change it -------------------------------
+# Wiring: the app that owns a page says which writes change it -------------------------------
 
 
-def _on(signals, sender, keys_for, uid):
+def drop_on(signals, sender, keys_for, uid: str) -> None:
+    """When `sender` sends one of `signals`, drop the pages `keys_for(instance, **kwargs)` names
+    (EVERYTHING for all). The app that serves a page calls this for each model the page shows."""
+
     def receiver(sender, instance, **kwargs):
         keys = keys_for(instance, **kwargs)
         if keys:
@@ -122,64 +120,3 @@ def _on(signals, sender, keys_for, uid):
 
     for signal in signals:
         signal.connect(receiver, sender=sender, weak=False, dispatch_uid=f"pagecache.{uid}")
-
-
-def connect_signals() -> None:
-    """Wire the home page's copies to the models it shows. Content that every agent sees (the
-    rubric, the toolkit's sizes, must-read scripts, teams) drops every copy; a person's own
-    records drop theirs."""
-    from django.contrib.auth import get_user_model
-
-    from checklists.models import Checklist
-    from rubrics.models import Criterion, Evaluation, Rubric
-    from scripts_library.models import Acknowledgement, FaqEntry, Script
-    from teams.models import Membership, Team
-
-    saved_or_deleted = (post_save, post_delete)
-
-    def everything(instance, **kwargs):
-        return [EVERYTHING]
-
-    for model in (Rubric, Criterion, Checklist, Script, FaqEntry, Team):
-        _on(saved_or_deleted, model, everything, f"{model._meta.label}.everything")
-
-    User = get_user_model()
-    _on(saved_or_deleted, User, lambda user, **kw: [home_key(user.pk)], "user")
-    _on(
-        saved_or_deleted,
-        Membership,
-        lambda membership, **kw: [home_key(membership.user_id)],
-        "membership",
-    )
-    _on(
-        saved_or_deleted,
-        Acknowledgement,
-        lambda acknowledgement, **kw: [home_key(acknowledgement.user_id)],
-        "acknowledgement",
-    )
-
-    def reviewed_agent(evaluation, **kwargs):
-        # Reviews count towards the agent's unread badge; self-scores do not show on the page.
-        if evaluation.kind != Evaluation.Kind.REVIEW:
-            return []
-        return [home_key(evaluation.interaction.agent_id)]
-
-    # Saves only: a post_delete receiver would make every cascade fetch each evaluation, and
-    # evaluations are not deleted on their own (the admin shows them read-only).
-    _on([post_save], Evaluation, reviewed_agent, "evaluation")
-
-    def group_members(instance, action, reverse, pk_set, **kwargs):
-        if not action.startswith("post_"):
-            return []
-        if not reverse:
-            return [home_key(instance.pk)]
-        # A group's members changed: those people, or everyone when the group was emptied.
-        return [EVERYTHING] if pk_set is None else [home_key(pk) for pk in pk_set]
-
-    _on([m2m_changed], User.groups.through, group_members, "groups")
-    _on(
-        [m2m_changed],
-        Team.supervisors.through,
-        lambda team, action, **kw: [EVERYTHING] if action.startswith("post_") else [],
-        "supervisors",
-    )

@@ -1,7 +1,20 @@
-"""Reads for people and teams that are more than a filter."""
+"""Everything EthicsKit holds about one person, for their own download.
+
+It reads every app's records, so it lives on the top floor."""
 
 from django.db.models import Prefetch
 
+from checklists.models import (
+    ChecklistAnswer,
+    ChecklistRun,
+    Concern,
+    DecisionRecord,
+    ProofPlanProgress,
+    ServiceChangeReview,
+    TriageRequest,
+)
+from rubrics.models import CoachingComment, Dispute, Evaluation, Interaction, Rating
+from scripts_library.models import Acknowledgement
 from teams.access import user_roles
 
 
@@ -18,18 +31,6 @@ def personal_data(user) -> dict:
     and team, their interactions with every score and review of them, and what they wrote or
     recorded with the tools. Anonymous concerns hold no link to anyone, so they are not here;
     API keys are stored only as hashes, so only token names are. A fixed number of queries."""
-    from checklists.models import (
-        ChecklistAnswer,
-        ChecklistRun,
-        Concern,
-        DecisionRecord,
-        ProofPlanProgress,
-        ServiceChangeReview,
-        TriageRequest,
-    )
-    from rubrics.models import CoachingComment, Dispute, Evaluation, Interaction, Rating
-    from scripts_library.models import Acknowledgement
-
     membership = getattr(user, "membership", None)
     ratings = Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
     interactions = (

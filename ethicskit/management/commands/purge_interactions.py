@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from rubrics.services import RETENTION_MINIMUM_DAYS, interactions_purge
+from ethicskit.retention import RETENTION_MINIMUM_DAYS, interactions_purge
 from teams.audit import audit_context
 
 WHAT = {

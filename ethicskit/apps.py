@@ -1,0 +1,76 @@
+from django.apps import AppConfig
+
+
+def home_key(user_id: int) -> str:
+    """The home page's key in the page cache (core.pagecache)."""
+    return f"home:{user_id}"
+
+
+class EthicsKitConfig(AppConfig):
+    """The top floor: settings, root URLs, the home page and what reaches across every app."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ethicskit"
+    verbose_name = "EthicsKit"
+
+    def ready(self):
+        connect_home_page()
+
+
+def connect_home_page() -> None:
+    """Drop the kept home pages when something they show changes. Content that every agent
+    sees (the rubric, the toolkit's sizes, must-read scripts, teams) drops every copy; a
+    person's own records drop theirs."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from checklists.models import Checklist
+    from core.pagecache import EVERYTHING, drop_on, invalidate
+    from rubrics.models import Criterion, Evaluation, Rubric
+    from rubrics.signals import reviews_seen
+    from scripts_library.models import Acknowledgement, FaqEntry, Script
+    from teams.models import Membership, Team
+
+    saved_or_deleted = (post_save, post_delete)
+
+    def everything(instance, **kwargs):
+        return [EVERYTHING]
+
+    for model in (Rubric, Criterion, Checklist, Script, FaqEntry, Team):
+        drop_on(saved_or_deleted, model, everything, f"{model._meta.label}.everything")
+
+    User = get_user_model()
+    drop_on(saved_or_deleted, User, lambda user, **kw: [home_key(user.pk)], "user")
+    drop_on(saved_or_deleted, Membership, lambda m, **kw: [home_key(m.user_id)], "membership")
+    drop_on(saved_or_deleted, Acknowledgement, lambda a, **kw: [home_key(a.user_id)], "ack")
+
+    def reviewed_agent(evaluation, **kwargs):
+        # Reviews count towards the agent's unread badge; self-scores do not show on the page.
+        if evaluation.kind != Evaluation.Kind.REVIEW:
+            return []
+        return [home_key(evaluation.interaction.agent_id)]
+
+    # Saves only: a post_delete receiver would make every cascade fetch each evaluation, and
+    # evaluations are not deleted on their own (the admin shows them read-only).
+    drop_on([post_save], Evaluation, reviewed_agent, "evaluation")
+
+    def seen(sender, agent, **kwargs):
+        invalidate(home_key(agent.pk))  # the unread badge
+
+    reviews_seen.connect(seen, weak=False, dispatch_uid="pagecache.reviews_seen")
+
+    def group_members(instance, action, reverse, pk_set, **kwargs):
+        if not action.startswith("post_"):
+            return []
+        if not reverse:
+            return [home_key(instance.pk)]
+        # A group's members changed: those people, or everyone when the group was emptied.
+        return [EVERYTHING] if pk_set is None else [home_key(pk) for pk in pk_set]
+
+    drop_on([m2m_changed], User.groups.through, group_members, "groups")
+    drop_on(
+        [m2m_changed],
+        Team.supervisors.through,
+        lambda team, action, **kw: [EVERYTHING] if action.startswith("post_") else [],
+        "supervisors",
+    )

@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checklists import services
+from checklists import selectors, services
 from checklists.forms import ConcernForm, ConcernUpdateForm
 from checklists.models import Concern
 from checklists.views import PAGE_SIZE
@@ -72,14 +72,6 @@ def concern_queue(request):
     )
 
 
-def _get_concern(user, pk):
-    """Admins see every concern; a named reporter sees their own; nobody else sees any."""
-    concerns = Concern.objects.select_related("reporter")
-    if not is_admin(user):
-        concerns = concerns.filter(reporter=user)
-    return get_object_or_404(concerns, pk=pk)
-
-
 def _concern_page(request, concern, update_form):
     return render(
         request,
@@ -91,7 +83,7 @@ def _concern_page(request, concern, update_form):
 @login_required
 @require_GET
 def concern_detail(request, pk):
-    concern = _get_concern(request.user, pk)
+    concern = selectors.get_concern_for_user(request.user, pk)
     form = None
     if is_admin(request.user) and concern.status != Concern.Status.CLOSED:
         form = ConcernUpdateForm(initial={"status": concern.status, "outcome": concern.outcome})
@@ -101,7 +93,7 @@ def concern_detail(request, pk):
 @role_required(Role.ADMIN)
 @require_POST
 def concern_update(request, pk):
-    concern = _get_concern(request.user, pk)
+    concern = selectors.get_concern_for_user(request.user, pk)
     form = ConcernUpdateForm(request.POST)
     if form.is_valid():
         try:

@@ -3,16 +3,21 @@
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
 
 from checklists.models import (
     Answer,
     Checklist,
     ChecklistAnswer,
     ChecklistRun,
+    Concern,
+    DecisionRecord,
     ProofPlanProgress,
     ProofPlanTask,
+    ServiceChangeReview,
+    TriageRequest,
 )
-from teams.access import has_role
+from teams.access import has_role, is_admin
 from teams.models import Role
 
 
@@ -56,15 +61,53 @@ def runs_for_list(user):
     )
 
 
-def run_with_answers(user, pk: int) -> ChecklistRun:
-    return (
+# One helper per kind of record: outside the person's scope it is not found (404); the role
+# was checked by the view before.
+
+
+def get_run_for_user(user, pk) -> ChecklistRun:
+    """A checklist run the user may see, with its answers in order."""
+    return get_object_or_404(
         ChecklistRun.objects.visible_to(user)
         .select_related("checklist", "runner", "team", "interaction")
         .prefetch_related(
             Prefetch("answers", queryset=ChecklistAnswer.objects.order_by("position"))
-        )
-        .get(pk=pk)
+        ),
+        pk=pk,
     )
+
+
+def get_service_change_for_user(user, pk) -> ServiceChangeReview:
+    """Service-change reviews belong to the organisation: every leader sees each one."""
+    return get_object_or_404(
+        ServiceChangeReview.objects.select_related("proposed_by", "decided_by").prefetch_related(
+            "answers"
+        ),
+        pk=pk,
+    )
+
+
+def get_triage_request_for_user(user, pk) -> TriageRequest:
+    return get_object_or_404(
+        TriageRequest.objects.visible_to(user).select_related(
+            "rule", "logged_by", "team", "resolved_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_decision_for_user(user, pk) -> DecisionRecord:
+    return get_object_or_404(
+        DecisionRecord.objects.visible_to(user).select_related("author", "team"), pk=pk
+    )
+
+
+def get_concern_for_user(user, pk) -> Concern:
+    """Admins see every concern; a named reporter sees their own; nobody else sees any."""
+    concerns = Concern.objects.select_related("reporter")
+    if not is_admin(user):
+        concerns = concerns.filter(reporter=user)
+    return get_object_or_404(concerns, pk=pk)
 
 
 def proof_plan_for(user) -> list[dict]:

@@ -22,7 +22,6 @@ from checklists.forms import (
 from checklists.models import (
     Checklist,
     ChecklistItem,
-    ChecklistRun,
     DecisionRecord,
     DecisionStep,
     ProofPlanTask,
@@ -118,10 +117,7 @@ def checklist_runs(request):
 @role_required(*ANY_ROLE)
 @require_GET
 def checklist_run_detail(request, pk):
-    try:
-        run = selectors.run_with_answers(request.user, pk)
-    except ChecklistRun.DoesNotExist as missing:
-        raise Http404("No such checklist run.") from missing
+    run = selectors.get_run_for_user(request.user, pk)
     return render(request, "checklists/run_detail.html", {"run": run})
 
 
@@ -173,26 +169,17 @@ def _review_page(request, review, decision_form):
     )
 
 
-def _get_review(pk):
-    return get_object_or_404(
-        ServiceChangeReview.objects.select_related("proposed_by", "decided_by").prefetch_related(
-            "answers"
-        ),
-        pk=pk,
-    )
-
-
 @role_required(*LEADERS)
 @require_GET
 def service_change_detail(request, pk):
-    review = _get_review(pk)
+    review = selectors.get_service_change_for_user(request.user, pk)
     return _review_page(request, review, None if review.is_decided else ServiceChangeDecisionForm())
 
 
 @role_required(*LEADERS)
 @require_POST
 def service_change_decide(request, pk):
-    review = _get_review(pk)
+    review = selectors.get_service_change_for_user(request.user, pk)
     form = ServiceChangeDecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -256,19 +243,10 @@ def triage_new(request):
     )
 
 
-def _get_triage_request(user, pk):
-    return get_object_or_404(
-        TriageRequest.objects.visible_to(user).select_related(
-            "rule", "logged_by", "team", "resolved_by"
-        ),
-        pk=pk,
-    )
-
-
 @role_required(*ANY_ROLE)
 @require_GET
 def triage_detail(request, pk):
-    triaged = _get_triage_request(request.user, pk)
+    triaged = selectors.get_triage_request_for_user(request.user, pk)
     form = None if triaged.is_resolved else OutcomeForm()
     return render(request, "checklists/triage_detail.html", {"triaged": triaged, "form": form})
 
@@ -276,7 +254,7 @@ def triage_detail(request, pk):
 @role_required(*ANY_ROLE)
 @require_POST
 def triage_resolve(request, pk):
-    triaged = _get_triage_request(request.user, pk)
+    triaged = selectors.get_triage_request_for_user(request.user, pk)
     form = OutcomeForm(request.POST)
     if form.is_valid():
         try:
@@ -331,12 +309,6 @@ def decision_new(request):
     )
 
 
-def _get_decision(user, pk):
-    return get_object_or_404(
-        DecisionRecord.objects.visible_to(user).select_related("author", "team"), pk=pk
-    )
-
-
 def _decision_page(request, record, follow_up_form):
     return render(
         request,
@@ -353,14 +325,14 @@ def _decision_page(request, record, follow_up_form):
 @role_required(*ANY_ROLE)
 @require_GET
 def decision_detail(request, pk):
-    record = _get_decision(request.user, pk)
+    record = selectors.get_decision_for_user(request.user, pk)
     return _decision_page(request, record, FollowUpForm())
 
 
 @role_required(*ANY_ROLE)
 @require_POST
 def decision_follow_up(request, pk):
-    record = _get_decision(request.user, pk)
+    record = selectors.get_decision_for_user(request.user, pk)
     if record.author_id != request.user.id:
         raise PermissionDenied("Only the person who made the decision records its follow-up.")
     form = FollowUpForm(request.POST)

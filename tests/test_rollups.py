@@ -188,3 +188,29 @@ def test_rebuild_rollups_command(agent):
     assert "Rebuilt the rollups: 10 ScoreRollup" in out.getvalue()
     call_command("rebuild_rollups", "--check", stdout=out)
     assert "match" in out.getvalue()
+
+
+def test_the_migration_fills_the_paired_rows_as_the_rollups_would(agent, supervisor, south):
+    """Migration 0008 adds the "paired" score rows to rollups built before that kind existed."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module(
+        "rubrics.migrations.0008_review_requested_and_paired_rollups"
+    )
+    oscar = make_user("oscar2", "Agent", team=south)
+    for number, days_ago in enumerate([0, 3, 9, 40, 400 - 35]):
+        evaluation = self_score(agent, days_ago=days_ago % 365, reference=f"M-{number}")
+        if number % 2 == 0:
+            review(evaluation.interaction, supervisor)
+    self_score(oscar, reference="M-SOUTH")
+    expected = rollups.expected()["ScoreRollup"]
+    paired = {key: value for key, value in expected.items() if key[4] == rollups.PAIRED}
+    assert paired  # the reviewed interactions give paired rows
+    ScoreRollup.objects.filter(kind=rollups.PAIRED).delete()
+
+    with connection.schema_editor() as editor:
+        migration.add_paired_rows(None, editor)
+
+    assert rollups.stored()["ScoreRollup"] == expected

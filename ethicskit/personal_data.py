@@ -77,7 +77,15 @@ def personal_data(user) -> dict:
         "interactions": [
             {
                 **_values(
-                    interaction, "id", "occurred_at", "channel", "reference", "topic", "summary"
+                    interaction,
+                    "id",
+                    "occurred_at",
+                    "channel",
+                    "reference",
+                    "topic",
+                    "summary",
+                    "review_requested",
+
                 ),
                 "team": interaction.team.name,
                 "evaluations": [

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rubrics.models import FUTURE_SLACK
-from rubrics.rollups import PAIRED, Period
+from rubrics.rollups import PAIRED, Period, ScoreRollup
 
 KINDS = ("self", "review", PAIRED)
 
@@ -93,10 +93,14 @@ def rollup_buckets(start: datetime, end: datetime, months: bool = True) -> Q:
     return reduce(operator.or_, buckets)
 
 
-def rollup_window(model, start, end, *, teams=None, agent_id=None, per_agent=False, months=True):
+def rollup_window(
+    model, start, end, *, teams=None, agent_id=None, per_agent=False, months=True, blind=False
+):
     """Rollup rows of [start, end): the teams' own rows, or with `agent_id` or `per_agent`
-    the agents' rows."""
+    the agents' rows. Score rows of the paired kind only for a `blind` viewer, who needs them."""
     rows = model.objects.filter(rollup_buckets(start, end, months=months))
+    if model is ScoreRollup:
+        rows = rows.filter(kind__in=kinds_for(blind))
     if teams is not None:
         rows = rows.filter(team__in=teams)
     if agent_id is not None:
@@ -106,12 +110,16 @@ def rollup_window(model, start, end, *, teams=None, agent_id=None, per_agent=Fal
     return rows
 
 
-def score_aggregates() -> dict:
+def kinds_for(blind: bool) -> tuple[str, ...]:
+    return KINDS if blind else ("self", "review")
+
+
+def score_aggregates(*, blind: bool = False) -> dict:
     """Sums for `score_averages`, one filtered sum per kind and figure: how many, and the
     score and percent totals. For figures the query itself must filter or sort on; to fetch
     them, `sums_by_kind` is quicker."""
     sums = {}
-    for kind in KINDS:
+    for kind in kinds_for(blind):
         only = Q(kind=kind)
         sums[f"{kind}_n"] = Coalesce(Sum("n", filter=only), 0)
         sums[f"{kind}_score"] = Sum("score_sum", filter=only)

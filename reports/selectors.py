@@ -82,7 +82,7 @@ def dashboard(
         # The teams' own sums, fetched with the team comparison, add up to the totals.
         sums = added([team.sums for team in teams])
     else:
-        scores = rollup_window(ScoreRollup, start, end, **scope)
+        scores = rollup_window(ScoreRollup, start, end, **scope, blind=blind)
         sums = sums_by_kind(scores, bands=True, also=WAITING)[None]
     totals = {
         **score_averages(sums, blind=blind),
@@ -98,7 +98,8 @@ def dashboard(
         "totals": totals,
         "criteria": criteria,
         "trend": weekly_trend(
-            rollup_window(ScoreRollup, start, end, **scope, months=False), blind=blind
+            rollup_window(ScoreRollup, start, end, **scope, months=False, blind=blind),
+            blind=blind,
         ),
         "distribution": {
             "labels": DISTRIBUTION_BUCKETS,
@@ -214,7 +215,7 @@ def _agent_averages(teams, start, end, threshold, list_all_agents, blind) -> lis
         .objects.filter(membership__team_id__in=team_ids)
         .annotate(team_name=F("membership__team__name"))
     )
-    rows = rollup_window(ScoreRollup, start, end, teams=team_ids, per_agent=True)
+    rows = rollup_window(ScoreRollup, start, end, teams=team_ids, per_agent=True, blind=blind)
     if list_all_agents:
         figures = sums_by_kind(rows, "agent_id")
         people = list(members.order_by("first_name", "last_name", "username"))
@@ -228,7 +229,7 @@ def _agent_averages(teams, start, end, threshold, list_all_agents, blind) -> lis
                 agent_id__in=Membership.objects.filter(team_id__in=team_ids).values("user_id")
             )
             .values("agent_id")
-            .annotate(**score_aggregates())
+            .annotate(**score_aggregates(blind=blind))
             .annotate(basis_pct=Coalesce(review_pct, self_pct))
             .filter(basis_pct__lt=threshold)
             # The name through a subquery, not a join, so the sums group on the id alone.
@@ -320,7 +321,10 @@ def team_comparison(teams, start: datetime, end: datetime, *, blind: bool = Fals
     keeps its sums (`team.sums`), from which `dashboard` adds up its totals."""
     rows = list(Team.objects.filter(pk__in=teams.values("pk")).order_by("name"))
     sums = sums_by_kind(
-        rollup_window(ScoreRollup, start, end, teams=rows), "team_id", bands=True, also=WAITING
+        rollup_window(ScoreRollup, start, end, teams=rows, blind=blind),
+        "team_id",
+        bands=True,
+        also=WAITING,
     )
     for team in rows:
         team.sums = sums[team.pk]
@@ -358,7 +362,7 @@ def dashboard_evaluations(user, *, teams, agent_id=None, start: datetime, end: d
 
 def team_summary(team: Team, start: datetime, end: datetime, *, blind: bool = False) -> dict:
     """The API's team summary: counts, averages and per-criterion averages, in 2 queries."""
-    scores = rollup_window(ScoreRollup, start, end, teams=[team])
+    scores = rollup_window(ScoreRollup, start, end, teams=[team], blind=blind)
     totals = score_averages(sums_by_kind(scores)[None], blind=blind)
     return {
         "team": team,
@@ -387,7 +391,7 @@ def evidence_of_practice(agent, start: datetime, end: datetime, *, blind: bool =
         .select_related("checklist", "interaction")
         .order_by("-created_at", "-id")
     )
-    mine = rollup_window(ScoreRollup, start, end, agent_id=agent.pk)
+    mine = rollup_window(ScoreRollup, start, end, agent_id=agent.pk, blind=blind)
     return {
         "completed_tasks": list(completed),
         "runs": runs,
@@ -398,7 +402,8 @@ def evidence_of_practice(agent, start: datetime, end: datetime, *, blind: bool =
         },
         "score_totals": score_averages(sums_by_kind(mine)[None], blind=blind),
         "trend": weekly_trend(
-            rollup_window(ScoreRollup, start, end, agent_id=agent.pk, months=False), blind=blind
+            rollup_window(ScoreRollup, start, end, agent_id=agent.pk, months=False, blind=blind),
+            blind=blind,
         ),
         "criteria": criterion_averages(
             rollup_window(CriterionRollup, start, end, agent_id=agent.pk), blind=blind

@@ -16,7 +16,7 @@ from reports import selectors
 from reports.forms import DashboardFilterForm
 from rubrics.models import Criterion, self_scores_blind_for
 from teams.access import chosen_teams, get_agent_for_user, role_required, teams_led_by
-from teams.models import Membership, Role
+from teams.models import Membership, Role, Team
 
 LEADERS = (Role.SUPERVISOR, Role.ADMIN)
 
@@ -213,8 +213,8 @@ def _ratings_in_order(evaluation, keys: list[str]) -> list:
 def _evidence_page(request, agent):
     form = DateRangeForm(request.GET or None)
     start, end = form.window()
-    membership = getattr(agent, "membership", None)
-    blind = membership is not None and self_scores_blind_for(request.user, [membership.team_id])
+    # Over every team the agent's interactions were in, not only their team today.
+    blind = self_scores_blind_for(request.user, Team.objects.filter(interactions__agent=agent))
     return render(
         request,
         "reports/evidence.html",

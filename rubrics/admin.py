@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import quote, unquote
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -186,6 +186,10 @@ class RubricAdmin(admin.ModelAdmin):
     def response_change(self, request, obj):
         return self.response_add(request, obj)
 
+    def log_change(self, request, obj, message):
+        # A change never alters a version: it adds one.
+        return self.log_addition(request, obj, [{"added": {}}])
+
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:
             return super().response_add(request, obj, post_url_continue)
@@ -232,7 +236,9 @@ class InteractionFlagFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        current = Evaluation.objects.filter(interaction=OuterRef("pk"), is_current=True)
+        current = visible_evaluations(request.user).filter(
+            interaction=OuterRef("pk"), is_current=True
+        )
         if self.value() == "flagged":
             return queryset.filter(Exists(current.filter(flagged=True)))
         if self.value() == "critical":
@@ -253,6 +259,14 @@ class EvaluationFlagFilter(InteractionFlagFilter):
         return queryset
 
 
+def visible_evaluations(user, evaluations=None):
+    """Evaluations less the self-scores that blind review hides from `user` (an admin who also
+    supervises a team sees that team's self-scores only once they are reviewed)."""
+    evaluations = Evaluation.objects.all() if evaluations is None else evaluations
+    hidden = Interaction.objects.self_score_hidden_from(user)
+    return evaluations.exclude(Q(kind=Evaluation.Kind.SELF) & Q(interaction__in=hidden))
+
+
 class EvaluationInline(admin.TabularInline):
     model = Evaluation
     fields = ["kind", "revision", "is_current", "score", "percent", "critical_fail", "author"]
@@ -260,6 +274,9 @@ class EvaluationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_queryset(self, request):
+        return visible_evaluations(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -300,17 +317,21 @@ class InteractionAdmin(ReadOnlyAdmin):
         reviewer = Evaluation.objects.filter(
             interaction=OuterRef("pk"), kind=Evaluation.Kind.REVIEW, is_current=True
         ).values("author__username")[:1]
-        return interactions_with_scores(super().get_queryset(request)).annotate(
-            reviewer_name=Subquery(reviewer)
+        interactions = interactions_with_scores(super().get_queryset(request))
+        hidden = Q(self_score_hidden=True)
+        return interactions.with_self_score_hidden(request.user).annotate(
+            reviewer_name=Subquery(reviewer),
+            shown_self_score=Case(When(hidden, then=None), default=F("self_score")),
+            shown_self_percent=Case(When(hidden, then=None), default=F("self_percent")),
         )
 
-    @admin.display(description="Self", ordering="self_score")
+    @admin.display(description="Self", ordering="shown_self_score")
     def self_score(self, obj):
-        return obj.self_score
+        return "hidden until reviewed" if obj.self_score_hidden else obj.self_score
 
-    @admin.display(description="Self %", ordering="self_percent")
+    @admin.display(description="Self %", ordering="shown_self_percent")
     def self_percent(self, obj):
-        return obj.self_percent
+        return "" if obj.self_score_hidden else obj.self_percent
 
     @admin.display(description="Review", ordering="review_score")
     def review_score(self, obj):
@@ -369,6 +390,9 @@ class EvaluationAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["interaction__team", "author", "rubric"]
     inlines = [RatingInline]
+
+    def get_queryset(self, request):
+        return visible_evaluations(request.user, super().get_queryset(request))
 
     @admin.display(description="Team", ordering="interaction__team__name")
     def team(self, obj):

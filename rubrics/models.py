@@ -53,9 +53,6 @@ class Rubric(models.Model):
 
     validate_weights = staticmethod(validate_weights)
 
-    def clean_weights(self) -> None:
-        validate_weights([criterion.weight for criterion in self.criteria.all()])
-
     def score(self, ratings: dict[str, int | None]) -> ScoreResult:
         """Score ratings keyed by criterion key (None = N/A) with this version's weights."""
         criteria = {criterion.key: criterion for criterion in self.criteria.all()}
@@ -352,6 +349,10 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.value if self.value is not None else 'N/A'}"
+
+    @property
+    def is_low(self) -> bool:
+        return is_low_rating(self.value)
 
 
 class ReviewSample(models.Model):

@@ -36,7 +36,6 @@ USER_FIELDS = (
     "is_superuser",
     "is_active",
 )
-AUDITED_RELATIONS: list[tuple[str, str]] = []
 # Rows logged without a person, a request or a time of day (see `register`'s `anonymous_if`).
 _ANONYMOUS_IF: dict[str, object] = {}
 
@@ -257,7 +256,7 @@ def log_changes(instances, changes: dict, batch_size: int = 1000) -> None:
 
 def redact(model, pks, *, fields: list[str], related: list[str]) -> int:
     """Blank out `fields` in the earlier entries about these rows, and describe the rows as
-    they are now, for text that had to go (see `rubrics.services.interactions_purge`)."""
+    they are now, for text that had to go (see `ethicskit.retention.interactions_purge`)."""
     from teams.models import AuditEntry
 
     ids = [str(pk) for pk in pks]
@@ -434,7 +433,6 @@ def register(label: str, *, left_out=(), relations=(), anonymous_if=None) -> Non
     post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
     for field_name in relations:
         field = model._meta.get_field(field_name)
-        AUDITED_RELATIONS.append((label, field_name))
         _relations[field.remote_field.through] = (model, field)
         m2m_changed.connect(
             _relation_changed,

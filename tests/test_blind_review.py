@@ -492,3 +492,53 @@ def test_the_evidence_page_leaves_out_the_hidden_self_score(
         assert text not in body, text
     ada = login(admin_user).get(url)
     assert ada.context["score_totals"]["self_avg"] == Decimal("2.675")
+
+
+# An admin who also supervises a team is blind there too, in the Django admin as well ----------
+
+
+@pytest.fixture
+def bea(north):
+    """An admin (staff) who also supervises North."""
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import make_user
+
+    both = make_user("bea", "Admin", is_staff=True, leads=[north])
+    both.groups.add(Group.objects.get(name="Supervisor"))
+    return both
+
+
+def test_an_admin_who_supervises_does_not_see_the_hidden_self_score_in_the_django_admin(
+    login, bea, alices_day
+):
+    from rubrics.models import Evaluation
+
+    client = login(bea)
+    hidden_self = Evaluation.objects.get(interaction=alices_day["hidden"], kind="self")
+    evaluations = client.get("/admin/rubrics/evaluation/")
+    assert evaluations.status_code == 200
+    listed = {evaluation.pk for evaluation in evaluations.context["cl"].result_list}
+    assert hidden_self.pk not in listed
+    assert Evaluation.objects.get(interaction=alices_day["seen"], kind="self").pk in listed
+    assert client.get(f"/admin/rubrics/evaluation/{hidden_self.pk}/change/").status_code == 302
+
+    interactions = client.get("/admin/rubrics/interaction/?o=5")  # sorted by the self column
+    body = interactions.content.decode()
+    assert "hidden until reviewed" in body and "1.35" not in body
+    detail = client.get(f"/admin/rubrics/interaction/{alices_day['hidden'].pk}/change/")
+    assert "1.35" not in detail.content.decode()
+    flagged = client.get("/admin/rubrics/interaction/?flag=flagged").content.decode()
+    assert "ZD-HIDDEN" not in flagged
+
+
+def test_a_plain_admin_sees_every_self_score_in_the_django_admin(login, admin_user, alices_day):
+    body = login(admin_user).get("/admin/rubrics/interaction/").content.decode()
+    assert "1.35" in body and "hidden until reviewed" not in body
+
+
+def test_an_admin_who_supervises_gets_blind_figures_on_the_evidence_page(
+    login, bea, agent, alices_day
+):
+    context = login(bea).get(f"/proof-plan/evidence/{agent.pk}/").context
+    assert context["score_totals"]["self_avg"] == Decimal("4.00")

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from rubrics import rollups
-from rubrics.models import Interaction, Rubric
+from rubrics.models import LOW_RATING, Interaction, Rubric
 from teams.models import Membership, Role, Team
 
 DEFAULT_PASSWORD = "ethicskit-demo"
@@ -216,7 +216,7 @@ class Command(BaseCommand):
                     SELECT interaction_id, kind,
                            round(sum(weight * value)::numeric / sum(weight), 2) AS score,
                            bool_or(critical AND value = 1) AS critical_fail,
-                           bool_or(value <= 2) AS any_low
+                           bool_or(value <= %(low)s) AS any_low
                     FROM demo_ratings GROUP BY interaction_id, kind
                 ), inserted AS (
                     INSERT INTO rubrics_evaluation
@@ -244,11 +244,11 @@ class Command(BaseCommand):
                 )
                 INSERT INTO rubrics_rating (evaluation_id, criterion_id, value, comment)
                 SELECT e.id, r.criterion_id, r.value,
-                       CASE WHEN r.value <= 2 THEN 'Demo note: this part of the call needs work.' ELSE '' END
+                       CASE WHEN r.value <= %(low)s THEN 'Demo note: this part of the call needs work.' ELSE '' END
                 FROM inserted e
                 JOIN demo_ratings r ON r.interaction_id = e.interaction_id AND r.kind = e.kind
                 """,
-                {"rubric": rubric.id},
+                {"rubric": rubric.id, "low": LOW_RATING},
             )
 
     @staticmethod

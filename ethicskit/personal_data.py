@@ -85,7 +85,6 @@ def personal_data(user) -> dict:
                     "topic",
                     "summary",
                     "review_requested",
-
                 ),
                 "team": interaction.team.name,
                 "evaluations": [

@@ -129,23 +129,21 @@ def score_aggregates(*, blind: bool = False) -> dict:
 
 SUMMED = {"n": "n", "score": "score_sum", "percent": "percent_sum"}
 BANDS = {f"band_{band}": f"band_{band}" for band in range(10)}
-WAITING = ("open_disputes", "awaiting_ack")
 
 
-def _no_sums(figures: dict, also=()) -> dict:
+def _no_sums(figures: dict) -> dict:
     """The sums of no rows: zero counts, and no score or percent totals to average."""
-    empty = {f"{kind}_{name}": 0 for kind in KINDS for name in figures if name not in also}
-    empty |= {f"{kind}_{name}": None for kind in KINDS for name in ("score", "percent")}
-    return empty | {name: 0 for name in also}
+    empty = {f"{kind}_{name}": 0 for kind in KINDS for name in figures}
+    return empty | {f"{kind}_{name}": None for kind in KINDS for name in ("score", "percent")}
 
 
-def sums_by_kind(rows, key: str | None = None, *, bands: bool = False, also=()) -> dict:
+def sums_by_kind(rows, key: str | None = None, *, bands: bool = False) -> dict:
     """Sum rollup rows per `key` (a field or annotation; None: all rows as one) and kind, into
     what `score_aggregates` gives: {key value: {"self_n": ..., "review_score": ..., ...}}.
-    The `also` columns are summed over the kinds that hold them (reviews). Grouping by kind,
-    rather than one filtered sum per kind and figure, keeps the query quick to build and run."""
-    figures = SUMMED | (BANDS if bands else {}) | {name: name for name in also}
-    empty = _no_sums(figures, also)
+    Grouping by kind, rather than one filtered sum per kind and figure, keeps the query quick
+    to build and run. (The waiting counts are not summed here: see `waiting_counts`.)"""
+    figures = SUMMED | (BANDS if bands else {})
+    empty = _no_sums(figures)
     grouped = rows.values(*([key] if key else []), "kind").annotate(
         **{f"sum_{name}": Sum(column) for name, column in figures.items()}
     )
@@ -153,16 +151,29 @@ def sums_by_kind(rows, key: str | None = None, *, bands: bool = False, also=()) 
     for row in grouped.order_by():
         sums = result[row[key] if key else None]
         for name in figures:
-            if name in also:
-                sums[name] += row[f"sum_{name}"]
-            else:
-                sums[f"{row['kind']}_{name}"] = row[f"sum_{name}"]
+            sums[f"{row['kind']}_{name}"] = row[f"sum_{name}"]
     return result
+
+
+def waiting_counts(*, teams, agent_id=None) -> dict:
+    """Reviews under an open dispute and reviews not yet acknowledged (the others), in `teams`
+    (of `agent_id` if given), whatever the call's date: work waiting now is not history, so no
+    date window applies. The yearly review rows of every year add up to all of them: one query
+    over a few rows per team, whatever the number of evaluations (docs/performance.md)."""
+    rows = ScoreRollup.objects.filter(period=Period.YEAR, kind="review", team__in=teams)
+    if agent_id is not None:
+        rows = rows.filter(agent_id=agent_id)
+    else:
+        rows = rows.filter(agent__isnull=True)
+    return rows.aggregate(
+        open_disputes=Coalesce(Sum("open_disputes"), 0),
+        unacknowledged=Coalesce(Sum("awaiting_ack"), 0),
+    )
 
 
 def added(groups: list[dict]) -> dict:
     """Several `sums_by_kind` results added up (a total that none of them has stays None)."""
-    total = _no_sums(SUMMED | BANDS, WAITING)
+    total = _no_sums(SUMMED | BANDS)
     for sums in groups:
         for name, value in sums.items():
             if value is not None:

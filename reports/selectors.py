@@ -11,13 +11,13 @@ from django.db.models.functions import Abs, Cast, Coalesce, NullIf, Trunc
 from checklists.models import ChecklistRun, ProofPlanProgress
 from checklists.selectors import checklist_no_counts
 from reports.rollups import (
-    WAITING,
     added,
     rollup_window,
     score_aggregates,
     score_averages,
     self_kind,
     sums_by_kind,
+    waiting_counts,
 )
 from rubrics.models import CriterionRollup, Dispute, Evaluation, Interaction, Period, ScoreRollup
 from rubrics.selectors import interactions_with_scores
@@ -67,27 +67,23 @@ def dashboard(
     `teams` is the scope the viewer may see and has chosen, as `team_comparison` gives them
     (with their sums); `agent_id` narrows every figure but the agent table to one person.
     With `blind`, self-score figures count reviewed interactions only (see reports.rollups).
+
+    The window [start, end) filters the figures by the call's date. What waits on someone now
+    (open disputes, reviews not yet acknowledged) is work, not history: it is counted and
+    listed whatever the call's date, for the same teams and agent.
     """
     scope = {"teams": teams, "agent_id": agent_id}
     ratings = rollup_window(CriterionRollup, start, end, **scope)
-    evaluations = Evaluation.objects.filter(
-        is_current=True,
-        interaction__team__in=teams,
-        interaction__occurred_at__gte=start,
-        interaction__occurred_at__lt=end,
-    )
-    if agent_id is not None:
-        evaluations = evaluations.filter(interaction__agent_id=agent_id)
     if agent_id is None:
         # The teams' own sums, fetched with the team comparison, add up to the totals.
         sums = added([team.sums for team in teams])
     else:
-        scores = rollup_window(ScoreRollup, start, end, **scope, blind=blind)
-        sums = sums_by_kind(scores, bands=True, also=WAITING)[None]
+        sums = sums_by_kind(
+            rollup_window(ScoreRollup, start, end, **scope, blind=blind), bands=True
+        )[None]
     totals = {
         **score_averages(sums, blind=blind),
-        "open_disputes": sums["open_disputes"],
-        "unacknowledged": sums["awaiting_ack"],
+        **waiting_counts(teams=teams, agent_id=agent_id),
     }
     totals["percent_reviewed"] = (
         Decimal(100 * totals["reviewed"]) / totals["scored"] if totals["scored"] else None
@@ -111,7 +107,7 @@ def dashboard(
             rollup_window(CriterionRollup, start, end, **scope, per_agent=True),
             {row["key"]: row["name"] for row in criteria},
         ),
-        "waiting": _waiting_on_someone(evaluations),
+        "waiting": _waiting_on_someone(_awaiting(teams, agent_id)),
         "checklists": checklist_no_counts(teams, start, end, runner_id=agent_id),
         "threshold": threshold,
     }
@@ -291,20 +287,31 @@ def _largest_gaps(ratings, criterion_names: dict[str, str]) -> list[dict]:
     return rows
 
 
-def _waiting_on_someone(evaluations) -> dict:
+def _awaiting(teams, agent_id=None):
+    """The current reviews not yet acknowledged in `teams` (of `agent_id` if given), whatever
+    the call's date: the rows of the partial index `evaluation_awaiting_ack`. A review under
+    an open dispute is among them (it cannot be acknowledged until the dispute is settled)."""
+    reviews = Evaluation.objects.filter(
+        kind=Evaluation.Kind.REVIEW,
+        is_current=True,
+        acknowledged_at__isnull=True,
+        interaction__team__in=teams,
+    )
+    if agent_id is not None:
+        reviews = reviews.filter(interaction__agent_id=agent_id)
+    return reviews
+
+
+def _waiting_on_someone(awaiting) -> dict:
     """Open disputes (waiting on the reviewer) and reviews the agent has not acknowledged,
     each list limited on its own, in one query."""
-    reviews = evaluations.filter(
-        kind=Evaluation.Kind.REVIEW, acknowledged_at__isnull=True
-    ).select_related("interaction__agent", "interaction__dispute", "author")
+    reviews = awaiting.select_related("interaction__agent", "interaction__dispute", "author")
     disputes = reviews.filter(interaction__dispute__status=OPEN).order_by(
         "interaction__dispute__created_at", "id"
     )[:DASHBOARD_LIST_LIMIT]
-    unacknowledged = (
-        reviews.filter(acknowledged_at__isnull=True)
-        .exclude(interaction__dispute__status=OPEN)
-        .order_by("created_at", "id")[:DASHBOARD_LIST_LIMIT]
-    )
+    unacknowledged = reviews.exclude(interaction__dispute__status=OPEN).order_by(
+        "created_at", "id"
+    )[:DASHBOARD_LIST_LIMIT]
     waiting = {"disputes": [], "unacknowledged": []}
     for review in disputes.union(unacknowledged, all=True):
         dispute = getattr(review.interaction, "dispute", None)
@@ -321,10 +328,7 @@ def team_comparison(teams, start: datetime, end: datetime, *, blind: bool = Fals
     keeps its sums (`team.sums`), from which `dashboard` adds up its totals."""
     rows = list(Team.objects.filter(pk__in=teams.values("pk")).order_by("name"))
     sums = sums_by_kind(
-        rollup_window(ScoreRollup, start, end, teams=rows, blind=blind),
-        "team_id",
-        bands=True,
-        also=WAITING,
+        rollup_window(ScoreRollup, start, end, teams=rows, blind=blind), "team_id", bands=True
     )
     for team in rows:
         team.sums = sums[team.pk]

@@ -78,6 +78,21 @@ class RubricRatingForm(forms.Form):
             self.fields[f"rating_{criterion.key}"] = rating_field
             self.fields[f"comment_{criterion.key}"] = comment_field
 
+    def low_levels(self) -> list[int]:
+        """The ratings that need a comment, for the label that says so."""
+        return [level for level in range(RATING_MIN, RATING_MAX + 1) if is_low_rating(level)]
+
+    def low_rating_messages(self) -> dict[str, dict[str, str]]:
+        """What each low rating of each criterion needs, in the words of the error a missing
+        comment gets: the page's script shows it beside the comment as soon as one is picked."""
+        return {
+            criterion.key: {
+                str(level): low_rating_comment_error(criterion.name, level)
+                for level in self.low_levels()
+            }
+            for criterion in self.criteria
+        }
+
     def criterion_rows(self):
         """(criterion, rating bound field, comment bound field) for the template."""
         return [

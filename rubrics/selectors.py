@@ -1,7 +1,8 @@
 """Reads for scoring and reviews that are more than a filter."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Lower, Trim
 from django.shortcuts import get_object_or_404
 
 from rubrics.models import Dispute, Evaluation, Interaction, ReviewSample
@@ -20,6 +21,28 @@ def get_interaction_for_user(user, pk, *, scope: str = "view", queryset=None) ->
     """The interaction `pk` if it is in `user`'s `scope` (see INTERACTION_SCOPES), else 404."""
     interactions = Interaction.objects.all() if queryset is None else queryset
     return get_object_or_404(INTERACTION_SCOPES[scope](interactions, user), pk=pk)
+
+
+def interactions_with_reference(interactions, reference: str):
+    """Those of `interactions` recorded under this ticket reference. Ticket ids are matched
+    ignoring case and surrounding spaces: "ZD-9 " and "zd-9" are one ticket."""
+    return interactions.alias(reference_key=Lower(Trim("reference"))).filter(
+        reference_key=Lower(Value(reference.strip()))
+    )
+
+
+def scored_before(agent, pk) -> Interaction | None:
+    """The agent's own interaction `pk` that a new self-score repeated, with `reviewed`: once
+    reviewed, its self-score can no longer be corrected."""
+    return (
+        Interaction.objects.filter(agent=agent, pk=pk)
+        .annotate(
+            reviewed=Exists(
+                Evaluation.objects.filter(interaction=OuterRef("pk"), kind=Evaluation.Kind.REVIEW)
+            )
+        )
+        .first()
+    )
 
 
 def get_dispute_for_resolving(user, pk) -> Dispute:

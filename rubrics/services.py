@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import Random, RowNumber
-from django.utils import timezone
+from django.utils import formats, timezone
 
-from rubrics import rollups
+from rubrics import rollups, selectors
 from rubrics.models import (
     CoachingComment,
     Dispute,
@@ -23,8 +23,13 @@ from rubrics.models import (
 )
 from rubrics.signals import reviews_seen
 from teams import audit
+from teams.models import Membership
 
 COMMENT_MAX_LENGTH = 1000
+DUPLICATE_REFERENCE = (
+    "You have already scored %(reference)s (interaction %(interaction)s, %(date)s). Scoring "
+    "it again would count it twice: open that interaction and correct its score instead."
+)
 TOKEN_USED = (
     "This form has already been used to record another interaction. Nothing was saved: "
     "reload the page and score the interaction again."
@@ -124,22 +129,25 @@ def interaction_self_score(
 ) -> Evaluation:
     """Save an interaction and the agent's self-evaluation together, or nothing at all.
 
-    The same submission token twice (a double-clicked submit) returns the first evaluation.
+    The same submission token twice (a double-clicked submit, or the same form saved again)
+    returns the first evaluation, marked `already_saved`. A ticket the agent has scored before
+    with another form is refused (see `_check_not_scored_before`).
     """
-    membership = getattr(agent, "membership", None)
-    if membership is None:
-        raise ValidationError("You are not in a team yet, so there is nowhere to record this.")
-    if submission_token is not None:
-        # One read: with two (this agent's evaluation, then any interaction with the token),
-        # a twin that commits between them looked like somebody else's use of the form.
-        existing = _self_evaluation_for_token(submission_token)
-        if existing is not None:
-            if existing.interaction.agent_id != agent.pk:
-                # Not this agent's token: a tampered or copied form, never a double click.
-                raise ValidationError(TOKEN_USED)
-            return existing
     try:
         with transaction.atomic():
+            # The agent's membership row is the lock every self-score of theirs takes first, so
+            # two of their submissions are saved one after the other and the second sees the
+            # first: its token, and its ticket reference.
+            membership = Membership.objects.select_for_update().filter(user_id=agent.pk).first()
+            if membership is None:
+                raise ValidationError(
+                    "You are not in a team yet, so there is nowhere to record this."
+                )
+            if submission_token is not None:
+                existing = _self_evaluation_for_token(submission_token)
+                if existing is not None:
+                    return _already_saved(existing, agent)
+            _check_not_scored_before(agent, interaction_fields.get("reference"), submission_token)
             interaction = Interaction(
                 agent=agent,
                 team_id=membership.team_id,
@@ -164,9 +172,53 @@ def interaction_self_score(
             raise
         # The twin has committed (PostgreSQL reports the conflict only then), so it is seen.
         existing = _self_evaluation_for_token(submission_token)
-        if existing is None or existing.interaction.agent_id != agent.pk:
+        if existing is None:
             raise ValidationError(TOKEN_USED) from None
-        return existing
+        return _already_saved(existing, agent)
+
+
+def _already_saved(existing: Evaluation, agent) -> Evaluation:
+    """The first evaluation saved with a reused form, for the same agent only."""
+    if existing.interaction.agent_id != agent.pk:
+        # Not this agent's token: a tampered or copied form, never a double click.
+        raise ValidationError(TOKEN_USED)
+    existing.already_saved = True
+    return existing
+
+
+def _check_not_scored_before(agent, reference, submission_token) -> None:
+    """One ticket, one self-score per agent: scoring it twice would count it twice in every
+    average. References match ignoring case and surrounding spaces. A change of mind is a
+    correction of the earlier score (a new revision), never a second interaction.
+
+    Without a unique index over (agent, lower(btrim(reference))) the database does not enforce
+    this; the membership lock above makes the agent's own submissions take turns.
+    """
+    if not (reference or "").strip():
+        return  # the interaction's own validation names the missing reference
+    earlier = selectors.interactions_with_reference(
+        Interaction.objects.filter(agent=agent), reference
+    )
+    if submission_token is not None:
+        # This very form's interaction is the token's business: a twin still in flight.
+        earlier = earlier.exclude(submission_token=submission_token)
+    earlier = earlier.order_by("occurred_at", "id").first()
+    if earlier is not None:
+        raise ValidationError(
+            {
+                "reference": ValidationError(
+                    DUPLICATE_REFERENCE,
+                    code="duplicate",
+                    params={
+                        "reference": earlier.reference,
+                        "interaction": earlier.pk,
+                        "date": formats.date_format(
+                            timezone.localtime(earlier.occurred_at), "j M Y"
+                        ),
+                    },
+                )
+            }
+        )
 
 
 def _is_token_clash(error: IntegrityError) -> bool:

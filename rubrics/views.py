@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import apply_service_errors, int_or_none, uuid_or_none
@@ -46,6 +46,7 @@ from teams.models import Role
 @require_http_methods(["GET", "POST"])
 def self_score(request):
     rubric = Rubric.objects.prefetch_related("criteria").current()
+    next_steps = []
     if request.method == "POST":
         interaction_form = InteractionForm(request.POST)
         rating_form = RubricRatingForm(request.POST, rubric=rubric)
@@ -62,8 +63,9 @@ def self_score(request):
                 )
             except ValidationError as error:
                 apply_service_errors(error, [rating_form, interaction_form])
+                next_steps = _instead_of_scoring_twice(request.user, error)
             else:
-                messages.success(request, f"Saved: you scored {evaluation.interaction.reference}.")
+                _say_saved(request, evaluation)
                 return redirect("interaction_detail", pk=evaluation.interaction_id)
     else:
         interaction_form = InteractionForm(initial={"occurred_at": _now_minute()})
@@ -75,11 +77,69 @@ def self_score(request):
         {
             "interaction_form": interaction_form,
             "rating_form": rating_form,
+            "error_forms": _with_errors(interaction_form, rating_form),
+            "next_steps": next_steps,
             "rubric": rubric,
             "submission_token": token or uuid.uuid4(),
             "preview": _preview(rating_form),
         },
     )
+
+
+def _say_saved(request, evaluation: Evaluation) -> None:
+    reference = evaluation.interaction.reference
+    if getattr(evaluation, "already_saved", False):
+        # The same form sent again (Back, then Save; a double click): nothing new was stored.
+        messages.info(
+            request,
+            f"You already saved this interaction ({reference}) with that form, so nothing new "
+            "was recorded. Here it is; to change its score, correct it from this page.",
+        )
+    else:
+        messages.success(request, f"Saved: you scored {reference}.")
+
+
+def _instead_of_scoring_twice(user, error: ValidationError) -> list[dict]:
+    """When the ticket was scored before: links to that interaction and, while its self-score
+    may still be corrected (until it is reviewed), to its correction page."""
+    duplicate = next(
+        (
+            each
+            for each in getattr(error, "error_dict", {}).get("reference", [])
+            if each.code == "duplicate"
+        ),
+        None,
+    )
+    earlier = duplicate and selectors.scored_before(user, duplicate.params["interaction"])
+    if not earlier:
+        return []
+    steps = [
+        {
+            "text": f"Open {earlier.reference} of "
+            f"{formats.date_format(timezone.localtime(earlier.occurred_at), 'j M Y')}",
+            "url": reverse("interaction_detail", args=[earlier.pk]),
+        }
+    ]
+    if earlier.reviewed:
+        steps.append(
+            {
+                "text": "It has already been reviewed, so its self-score is final; if you "
+                "disagree with the review, dispute it there."
+            }
+        )
+    else:
+        steps.append(
+            {
+                "text": "Correct that score instead",
+                "url": reverse("self_score_revise", args=[earlier.pk]),
+            }
+        )
+    return steps
+
+
+def _with_errors(*forms) -> list:
+    """The forms of a page that have errors, for its error summary."""
+    return [form for form in forms if form.is_bound and form.errors]
 
 
 @role_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
@@ -183,6 +243,7 @@ def self_score_revise(request, pk):
             "current": current,
             "rating_form": rating_form,
             "reason_form": reason_form,
+            "error_forms": _with_errors(rating_form, reason_form),
             "rubric": current.rubric,
             "preview": _preview(rating_form) if rating_form.is_bound else _initial_preview(current),
         },
@@ -298,6 +359,7 @@ def review_create(request, pk):
         {
             "interaction": interaction,
             "rating_form": form,
+            "error_forms": _with_errors(form),
             "rubric": rubric,
             "preview": _preview(form),
         },

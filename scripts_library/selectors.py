@@ -1,4 +1,5 @@
-"""Reads for the knowledge library: search, suggestions for low ratings, acknowledgement status."""
+"""Reads for the knowledge library: search, suggestions for low ratings, acknowledgement status,
+and what changed in a script since the version an agent last confirmed."""
 
 import json
 import re
@@ -10,9 +11,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.text import Segment, word_diff
 from rubrics.models import is_low_rating
 from scripts_library.models import Acknowledgement, Script, SearchEntry, SearchWord
-from teams.access import is_admin
+from teams.access import has_role, is_admin
 from teams.models import Role
 
 QUERY_MAX_LENGTH = 200
@@ -297,3 +299,60 @@ def acknowledgement_status(script: Script) -> dict:
     confirmed = [(agent, confirmed_at[agent.pk]) for agent in agents if agent.pk in confirmed_at]
     waiting = [agent for agent in agents if agent.pk not in confirmed_at]
     return {"confirmed": confirmed, "waiting": waiting}
+
+
+# The fields an agent reads on the script page, labelled as the page names them.
+READ_FIELDS = [
+    ("title", "Title"),
+    ("situation", "When to use it"),
+    ("body", "The script"),
+    ("guidance", "Around the words"),
+]
+
+
+@dataclass
+class FieldChange:
+    label: str
+    segments: list[Segment]
+
+
+@dataclass
+class ConfirmationRequest:
+    """A must-read version awaiting the agent's confirmation, and the changes since their last one."""
+
+    # The newest version the agent confirmed before; None for a first reading, which shows no changes.
+    confirmed_version: int | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    # The confirmed version has no history row (content loaded without one), so there is no diff.
+    history_missing: bool = False
+
+
+def confirmation_request(script: Script, user) -> ConfirmationRequest | None:
+    """What `user` is asked to confirm on the script's page; None when nothing awaits them.
+
+    Only agents confirm, only published must-read versions. The changes compare the history row
+    of the newest version they confirmed with the script as it is now, field by field.
+    """
+    if not script.is_published or script.acknowledgement_version is None:
+        return None
+    if not has_role(user, Role.AGENT):
+        return None
+    confirmed = (
+        Acknowledgement.objects.filter(script=script, user=user)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if confirmed is not None and confirmed >= script.acknowledgement_version:
+        return None
+    if confirmed is None:
+        return ConfirmationRequest()
+    then = script.history.filter(version=confirmed).order_by("-history_date", "-history_id").first()
+    if then is None:
+        return ConfirmationRequest(confirmed_version=confirmed, history_missing=True)
+    changes = []
+    for name, label in READ_FIELDS:
+        old, new = getattr(then, name), getattr(script, name)
+        if old.split() != new.split():
+            changes.append(FieldChange(label, word_diff(old, new, context=None)))
+    return ConfirmationRequest(confirmed_version=confirmed, changes=changes)

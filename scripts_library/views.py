@@ -21,9 +21,13 @@ from scripts_library.models import (
     ScriptCategory,
     SearchEntry,
 )
-from scripts_library.selectors import acknowledgement_status, library_search
+from scripts_library.selectors import (
+    acknowledgement_status,
+    confirmation_request,
+    library_search,
+)
 from scripts_library.services import script_acknowledge
-from teams.access import has_role, role_required
+from teams.access import role_required
 from teams.models import Role
 
 READERS = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
@@ -99,8 +103,8 @@ def _render_script(request, script, form, filled):
             "checklist_items": script.checklist_items.select_related("checklist"),
             "faq_entries": script.faq_entries.all(),
             "playbooks": script.playbooks.all(),
-            "awaiting_acknowledgement": has_role(request.user, Role.AGENT)
-            and script.awaits_acknowledgement_from(request.user),
+            # Asked below the text, with what changed since the version the agent last confirmed.
+            "confirmation": confirmation_request(script, request.user),
         },
     )
 

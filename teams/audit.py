@@ -4,6 +4,9 @@ Model signals catch saves and deletes (`pre_save` reads the row as it was), `m2m
 role and team-leadership changes. Writes that send no signals (`bulk_create`, `bulk_update`,
 `QuerySet.update`) call `log_created` / `log_updated` in the service that makes them.
 
+A save of an audited model stores its texts with "\n" line breaks only, so a form that sends
+"\r\n" changes nothing by that alone; values are compared the same way.
+
 Entries are written on the connection that made the change, inside its transaction: a change
 that rolls back leaves no entry, and an entry that cannot be written undoes the change.
 
@@ -18,8 +21,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.apps import apps
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
+
+from core.text import normalise_newlines
 
 # Models whose changes are logged, with the fields left out (secrets, and derived values that
 # would only add noise): each app registers its own in its AppConfig.ready(). Every other
@@ -148,6 +154,14 @@ def _plain(value):
     return str(value)
 
 
+def _same(old, new) -> bool:
+    """Equal values, texts compared with one kind of line break: rows saved before line breaks
+    were normalised may still hold "\r\n"."""
+    if isinstance(old, str) and isinstance(new, str):
+        return normalise_newlines(old) == normalise_newlines(new)
+    return old == new
+
+
 def snapshot(instance, names=None) -> dict:
     """The audited fields' values (foreign keys as ids), optionally only those named."""
     return {
@@ -229,7 +243,9 @@ def log_updated(instances, before: dict, using=None) -> None:
         old = before[obj.pk]
         new = snapshot(obj, old.keys())
         changes = {
-            name: [_plain(old[name]), _plain(new[name])] for name in old if old[name] != new[name]
+            name: [_plain(old[name]), _plain(new[name])]
+            for name in old
+            if not _same(old[name], new[name])
         }
         if changes:
             entries.append(_entry(AuditEntry.Action.UPDATE, obj, changes, who))
@@ -280,11 +296,31 @@ def redact(model, pks, *, fields: list[str], related: list[str]) -> int:
 # --- Signal receivers -----------------------------------------------------------------------
 
 _NOTHING_TO_COMPARE = object()
+_text_fields_cache: dict = {}
+
+
+def _normalise_text(sender, instance, update_fields) -> None:
+    """Every line break in the text fields being saved becomes "\n", whatever sent it."""
+    fields = _text_fields_cache.get(sender)
+    if fields is None:
+        fields = [
+            field
+            for field in sender._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField) and not field.primary_key
+        ]
+        _text_fields_cache[sender] = fields
+    for field in fields:
+        if update_fields is not None and field.name not in update_fields:
+            continue
+        value = getattr(instance, field.attname, None)
+        if isinstance(value, str) and "\r" in value:
+            setattr(instance, field.attname, normalise_newlines(value))
 
 
 def _before_save(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
     if raw:
         return
+    _normalise_text(sender, instance, update_fields)
     instance._audit_before = None
     if instance._state.adding or instance.pk is None:
         return
@@ -319,7 +355,7 @@ def _after_save(sender, instance, created, raw=False, using=None, **kwargs):
         changes = {
             name: [_plain(before[name]), _plain(after[name])]
             for name in before
-            if before[name] != after[name]
+            if not _same(before[name], after[name])
         }
         if not changes:
             return

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.csv import csv_cell, csv_response
+from core.text import word_diff
 from teams.access import role_required
 from teams.forms import ApiTokenForm, AuditFilterForm
 from teams.models import ApiToken, AuditEntry, Role
@@ -53,6 +54,24 @@ def token_revoke(request, pk):
 
 
 AUDIT_PAGE_SIZE = 50
+# A changed text longer than this is shown as the words that changed, in context.
+AUDIT_LONG_TEXT = 200
+
+
+def _shown_changes(changes: dict) -> list[dict]:
+    """Each field's before and after, with a word diff where both are texts and one is long."""
+    shown = []
+    for name, values in changes.items():
+        before, after = values
+        diff = None
+        if (
+            isinstance(before, str)
+            and isinstance(after, str)
+            and max(len(before), len(after)) > AUDIT_LONG_TEXT
+        ):
+            diff = word_diff(before, after)
+        shown.append({"name": name, "before": before, "after": after, "diff": diff})
+    return shown
 
 
 @role_required(Role.ADMIN)
@@ -62,6 +81,9 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     entries = form.filter(AuditEntry.objects.all())
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for entry in page.object_list:
+        entry.shown_changes = _shown_changes(entry.changes)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

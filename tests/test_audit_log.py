@@ -4,6 +4,7 @@ changes leave nothing; only admins read and export it; the CSV is the database's
 import csv
 import io
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -525,3 +526,125 @@ def test_the_csv_defuses_formulas(login, admin_user, history):
     for row in rows:
         for value in row.values():
             assert value[:1] not in ("=", "+", "-", "@")
+
+
+# --- Line endings and long texts ----------------------------------------------------------------
+
+TEXTAREA = re.compile(r'<textarea name="(\w+)"')
+
+
+def test_an_admin_save_with_browser_line_endings_records_only_the_edited_field(login, admin_user):
+    from tests.test_library_editing import VERSION, script_data
+
+    admin_user.is_superuser = True
+    admin_user.save()
+    script = Script.objects.get(slug="declining-discount-outside-policy")
+    guidance = script.guidance
+    assert "\n" in guidance
+    url = f"/admin/scripts_library/script/{script.pk}/change/"
+    client = login(admin_user)
+    page = client.get(url).content.decode()
+    textareas = set(TEXTAREA.findall(page))
+    assert {"situation", "body", "guidance"} <= textareas
+    data = script_data(
+        script, VERSION.search(page).group(1), body=script.body + "\nThanks for asking."
+    )
+    # Browsers send every textarea's line breaks as CRLF.
+    for name in textareas:
+        data[name] = data[name].replace("\n", "\r\n")
+    assert client.post(url, data).status_code == 302
+
+    entry = only("scripts_library.Script", action="update")
+    # The version counts up on every save; the only text that changed is the body.
+    assert set(entry.changes) - {"version"} == {"body"}
+    assert entry.changes["body"][1] == script.body + "\nThanks for asking."
+    script.refresh_from_db()
+    assert script.guidance == guidance
+    assert "\r" not in script.guidance + script.body + script.situation
+
+
+def test_a_stored_crlf_value_saved_again_with_lf_is_no_change(admin_user):
+    entry = FaqEntry.objects.create(
+        category=FaqCategory.objects.first(), question="Gifts?", answer="No.\nDecline politely."
+    )
+    FaqEntry.objects.filter(pk=entry.pk).update(answer="No.\r\nDecline politely.")  # older rows
+    entry.refresh_from_db()
+    entry.answer = "No.\nDecline politely."
+    entry.question = "Gifts?\rFrom customers?"
+    with audit_context(source="test", actor=admin_user):
+        entry.save()
+    changes = only("scripts_library.FaqEntry", action="update").changes
+    assert changes.pop("version") == [1, 2]  # every save counts the version up
+    assert changes == {"question": ["Gifts?", "Gifts?\nFrom customers?"]}
+    entry.refresh_from_db()
+    assert entry.answer == "No.\nDecline politely."
+
+
+def long_text(middle: str) -> str:
+    opening = " ".join(f"opening{n}" for n in range(40))
+    closing = " ".join(f"closing{n}" for n in range(40))
+    return f"{opening} around the {middle} we changed {closing}"
+
+
+def audit_row(body: str, model: str) -> str:
+    rows = re.findall(r'<tr data-testid="audit-row">.*?</tr>', body, re.S)
+    found = [row for row in rows if model in row]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_long_text_edit_shows_the_changed_words_in_context(login, admin_user):
+    entry = FaqEntry.objects.create(
+        category=FaqCategory.objects.first(), question="Gifts?", answer=long_text("word")
+    )
+    assert len(entry.answer) > 400
+    with audit_context(source="test", actor=admin_user):
+        entry.answer = long_text("sentence")
+        entry.save()
+    body = login(admin_user).get("/audit/", {"action": "update"}).content.decode()
+    row = audit_row(body, "scripts_library.FaqEntry")
+    assert "<del>word</del>" in row and "<ins>sentence</ins>" in row
+    assert "around the" in row and "we changed" in row  # context either side
+    assert "opening0" not in row and "closing39" not in row  # not the whole text
+    assert "…" in row
+
+
+def test_a_long_text_diff_escapes_html_in_the_text(login, admin_user):
+    entry = FaqEntry.objects.create(
+        category=FaqCategory.objects.first(), question="Gifts?", answer=long_text("<b>old</b>")
+    )
+    with audit_context(source="test", actor=admin_user):
+        entry.answer = long_text('<script>alert("x")</script>')
+        entry.save()
+    body = login(admin_user).get("/audit/", {"action": "update"}).content.decode()
+    row = audit_row(body, "scripts_library.FaqEntry")
+    assert "<del>&lt;b&gt;old&lt;/b&gt;</del>" in row
+    assert "<ins>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</ins>" in row
+    assert "<script>" not in row and "<b>" not in row
+
+
+def test_word_diff_keeps_context_around_each_change_and_ignores_line_breaks():
+    from core.text import word_diff
+
+    def shown(old, new, context):
+        return [(segment.kind, segment.text) for segment in word_diff(old, new, context)]
+
+    assert shown("a b c d e f g h", "a b c X e f g h", 2) == [
+        ("gap", "…"),
+        ("same", "b c"),
+        ("removed", "d"),
+        ("added", "X"),
+        ("same", "e f"),
+        ("gap", "…"),
+    ]
+    assert shown("a b c d e f g h i", "Z b c d e f g h Y", 2) == [
+        ("removed", "a"),
+        ("added", "Z"),
+        ("same", "b c"),
+        ("gap", "…"),
+        ("same", "g h"),
+        ("removed", "i"),
+        ("added", "Y"),
+    ]
+    assert shown("one\r\ntwo", "one\ntwo", 8) == []
+    assert shown("", "new words", 8) == [("added", "new words")]

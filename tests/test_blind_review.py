@@ -542,3 +542,17 @@ def test_an_admin_who_supervises_gets_blind_figures_on_the_evidence_page(
 ):
     context = login(bea).get(f"/proof-plan/evidence/{agent.pk}/").context
     assert context["score_totals"]["self_avg"] == Decimal("4.00")
+
+
+def test_the_interaction_page_says_the_agent_asked_for_a_review(login, agent, supervisor):
+    asked = scored(
+        agent,
+        SEEN_RATINGS,
+        occurred_at=at(yesterday(), 9),
+        reference="ZD-ASK",
+        review_requested=True,
+    )
+    assert "The agent asked for a review" in page_body(
+        login(supervisor).get(f"/interactions/{asked.pk}/")
+    )
+    assert "You asked for a review" in page_body(login(agent).get(f"/interactions/{asked.pk}/"))

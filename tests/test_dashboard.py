@@ -254,8 +254,9 @@ def test_dashboard_query_count_is_constant(
         client = login(user)
         # Session, user, roles; whether blind review applies; the teams and their sums (the
         # comparison, and the totals added up), criteria, trend, agents and their figures,
-        # gaps and their names, the waiting lists, checklist answers.
-        with django_assert_max_num_queries(14):
+        # gaps and their names, the waiting counts (of every date, from the yearly rollups),
+        # the waiting lists, checklist answers.
+        with django_assert_max_num_queries(15):
             response = client.get(url)
         assert response.status_code == 200
         assert response.context["totals"]["scored"] == count // 2
@@ -367,7 +368,7 @@ def test_checklist_no_answers_appear_on_the_dashboard(login, supervisor, agent, 
     items = list(checklist.items.filter(is_active=True))
 
     def run(person, noes):
-        interaction = self_score(person, reference="ZD-CHK").interaction
+        interaction = self_score(person, reference=f"ZD-CHK-{noes}").interaction
         answers = {
             item.pk: ("no", "Missed it") if index < noes else ("yes", "")
             for index, item in enumerate(items)
@@ -429,3 +430,129 @@ def test_equal_gaps_rank_by_agent_whatever_the_fractions(north, agent, other_age
     rows = gap_rows(north, [(first, 10, 9, 3), (second, 13, 12, 3)])
     assert [row["agent_id"] for row in rows] == [first.pk, second.pk]
     assert rows[0]["gap"] == rows[1]["gap"]
+
+
+# Work waiting on someone is shown whatever the call's date (issue 29) ------------------------
+
+
+@pytest.fixture
+def old_waiting(agent, supervisor):
+    """Calls older than the default 90-day window with work open now: Sue reviewed both today;
+    Alice disputed one review and has not acknowledged the other."""
+    disputed = self_score(agent, uniform(4), days_ago=120, reference="ZD-OLD-D").interaction
+    review(disputed, supervisor, uniform(3))
+    dispute_raise(
+        interaction=disputed, agent=agent, reason="Fairer than that", proposed={"empathy": 4}
+    )
+    unacknowledged = self_score(agent, uniform(4), days_ago=200, reference="ZD-OLD-U").interaction
+    review(unacknowledged, supervisor, uniform(3))
+    return {"disputed": disputed, "unacknowledged": unacknowledged}
+
+
+def waiting_references(context):
+    return {
+        name: {review.interaction.reference for review in reviews}
+        for name, reviews in context["waiting"].items()
+    }
+
+
+def test_waiting_work_on_old_calls_is_shown_whatever_the_dates(
+    login, supervisor, scores, old_waiting
+):
+    client = login(supervisor)
+    response = client.get("/dashboard/")
+    context = response.context
+    totals = context["totals"]
+    # The window still filters the figures: the old calls are neither scored nor reviewed in it.
+    assert (totals["scored"], totals["reviewed"]) == (3, 2)
+    assert (totals["open_disputes"], totals["unacknowledged"]) == (2, 2)
+    assert waiting_references(context) == {
+        "disputes": {"ZD-A2", "ZD-OLD-D"},
+        "unacknowledged": {"ZD-A1", "ZD-OLD-U"},
+    }
+    body = response.content.decode()
+    assert 'data-testid="waiting-counts">2 · 2</p>' in body
+    assert "ZD-OLD-D" in body and "ZD-OLD-U" in body
+    assert "whatever the dates" in body
+    # A window long past holds no figures, and still the same work waiting.
+    past = client.get("/dashboard/?date_from=2020-01-01&date_to=2020-01-31").context
+    assert (past["totals"]["scored"], past["totals"]["reviewed"]) == (0, 0)
+    assert (past["totals"]["open_disputes"], past["totals"]["unacknowledged"]) == (2, 2)
+    assert waiting_references(past) == waiting_references(context)
+
+
+def test_waiting_work_on_old_calls_follows_the_chosen_agent(
+    login, supervisor, agent, scores, old_waiting
+):
+    client = login(supervisor)
+    alice = client.get(f"/dashboard/?agent={agent.pk}").context
+    assert (alice["totals"]["open_disputes"], alice["totals"]["unacknowledged"]) == (2, 2)
+    assert waiting_references(alice)["disputes"] == {"ZD-A2", "ZD-OLD-D"}
+    bob = client.get(f"/dashboard/?agent={scores['bob'].pk}").context
+    assert (bob["totals"]["open_disputes"], bob["totals"]["unacknowledged"]) == (0, 0)
+    assert waiting_references(bob) == {"disputes": set(), "unacknowledged": set()}
+
+
+def test_waiting_work_on_old_calls_follows_the_chosen_teams(
+    login, admin_user, other_supervisor, south, scores, old_waiting
+):
+    client = login(admin_user)
+    everyone = client.get("/dashboard/organisation/").context["totals"]
+    # North's two of each, and South's review of Oscar that he has not acknowledged.
+    assert (everyone["open_disputes"], everyone["unacknowledged"]) == (2, 3)
+    only_south = client.get(f"/dashboard/organisation/?team={south.pk}").context
+    assert (only_south["totals"]["open_disputes"], only_south["totals"]["unacknowledged"]) == (0, 1)
+    assert waiting_references(only_south) == {"disputes": set(), "unacknowledged": {"ZD-O1"}}
+    sam = login(other_supervisor).get("/dashboard/").context
+    assert (sam["totals"]["open_disputes"], sam["totals"]["unacknowledged"]) == (0, 1)
+
+
+def test_the_home_pages_disputes_are_on_the_dashboard(login, supervisor, scores, old_waiting):
+    client = login(supervisor)
+    home = client.get("/").content.decode()
+    assert 'data-testid="disputes-to-settle">2 disputes on your reviews are waiting' in home
+    assert 'href="/dashboard/#disputes-heading">open disputes on the dashboard</a>' in home
+    context = client.get("/dashboard/").context
+    assert context["totals"]["open_disputes"] == 2
+    mine = [r for r in context["waiting"]["disputes"] if r.author_id == supervisor.pk]
+    assert len(mine) == 2
+
+
+def test_waiting_counts_agree_with_the_reviews_as_work_is_done(
+    login, supervisor, agent, scores, old_waiting
+):
+    from rubrics.disputes import dispute_resolve
+    from rubrics.services import review_acknowledge
+
+    client = login(supervisor)
+
+    def counts():
+        totals = client.get(f"/dashboard/?agent={agent.pk}").context["totals"]
+        return totals["open_disputes"], totals["unacknowledged"]
+
+    def from_the_reviews():
+        waiting = Evaluation.objects.filter(
+            kind="review", is_current=True, acknowledged_at__isnull=True, interaction__agent=agent
+        )
+        disputed = waiting.filter(interaction__dispute__status="open").count()
+        return disputed, waiting.count() - disputed
+
+    assert counts() == from_the_reviews() == (2, 2)
+    review_acknowledge(interaction=old_waiting["unacknowledged"], agent=agent)
+    assert counts() == from_the_reviews() == (2, 1)
+    # Settled: no longer waiting on Sue; the review (unchanged) now waits on Alice.
+    dispute_resolve(
+        dispute=old_waiting["disputed"].dispute,
+        resolver=supervisor,
+        decision="rejected",
+        reason="It stands",
+    )
+    assert counts() == from_the_reviews() == (1, 2)
+    body = client.get("/dashboard/").content.decode()
+    assert 'data-testid="waiting-counts">1 · 2</p>' in body
+
+
+def test_with_no_reviews_the_gaps_say_there_is_nothing_to_compare(login, supervisor, agent):
+    self_score(agent, uniform(4), reference="ZD-ONLY-SELF")
+    body = login(supervisor).get("/dashboard/").content.decode()
+    assert "Nothing to compare yet" in body and "self-ratings match the reviews" not in body

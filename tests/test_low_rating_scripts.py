@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 GOOD = {"empathy": 4, "accuracy": 5, "fairness": 4, "transparency": 4, "respect": 5}
 
 
-def self_score(agent, **ratings):
+def self_score(agent, reference="ZD-9001", **ratings):
     values = {**GOOD, **ratings}
     return interaction_self_score(
         agent=agent,
@@ -23,7 +23,7 @@ def self_score(agent, **ratings):
         interaction_fields={
             "occurred_at": timezone.now() - timedelta(hours=3),
             "channel": "phone",
-            "reference": "ZD-9001",
+            "reference": reference,
             "topic": "Angry caller",
             "summary": "",
         },
@@ -80,7 +80,7 @@ def test_the_selector_takes_several_evaluations_and_skips_missing_ones(agent):
 
 def test_the_lowest_rating_of_several_evaluations_is_shown(agent):
     first = self_score(agent, empathy=2)
-    second = self_score(agent, empathy=1)
+    second = self_score(agent, reference="ZD-9002", empathy=1)
     (suggestion,) = scripts_for_low_ratings([first, second])
     assert suggestion.rating == 1
 
@@ -99,8 +99,8 @@ def test_the_suggestions_cost_one_query(login, agent):
 
     client = login(agent)
     used = []
-    for ratings in ({}, {"empathy": 2, "respect": 2, "accuracy": 2}):
-        evaluation = self_score(agent, **ratings)
+    for number, ratings in enumerate(({}, {"empathy": 2, "respect": 2, "accuracy": 2})):
+        evaluation = self_score(agent, reference=f"ZD-{number}", **ratings)
         with CaptureQueriesContext(connection) as queries:
             assert "Words that help" in page(client, evaluation) or not ratings
         used.append(len(queries))

@@ -1,8 +1,11 @@
 """Read-and-confirm: publishing a must-read version, each agent's confirmations, the admin view."""
 
+import re
+
 import pytest
 from django.test import Client
 
+from core.text import word_diff
 from scripts_library.models import Acknowledgement, Script
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +28,10 @@ def staff_admin(admin_user):
     return client
 
 
-def publish_change(client, script, *, must_read, note="Security now calls back within a day."):
-    """Save the script in the admin, as an admin would."""
+def publish_change(
+    client, script, *, must_read, note="Security now calls back within a day.", **fields
+):
+    """Save the script in the admin, as an admin would; `fields` replace what the admin typed."""
     url = f"/admin/scripts_library/script/{script.pk}/change/"
     script.refresh_from_db()
     data = {
@@ -41,6 +46,7 @@ def publish_change(client, script, *, must_read, note="Security now calls back w
         "checklist_items": [str(pk) for pk in script.checklist_items.values_list("pk", flat=True)],
         "change_note": note,
         "version": str(script.version),
+        **fields,
     }
     if must_read:
         data["require_acknowledgement"] = "on"
@@ -169,4 +175,89 @@ def test_home_query_count_does_not_grow_with_must_read_scripts(
     client = login(agent)
     with django_assert_max_num_queries(12):
         body = home(client)
-    assert body.count("I have read it") == Script.objects.count()
+    assert body.count(">Read and confirm<") == Script.objects.count()
+
+
+# --- Confirming after reading: on the script page, below the text, with the changes -----------
+
+SCRIPT_URL = f"/library/scripts/{SLUG}/"
+ACK_FORM = f'action="{ACK_URL}"'
+
+
+def test_home_links_each_must_read_script_to_its_page_and_cannot_confirm(
+    staff_admin, login, agent, script
+):
+    publish_change(staff_admin, script, must_read=True)
+    body = home(login(agent))
+    must_read = body.split('id="must-read-heading"')[1].split("</section>")[0]
+    assert ACK_FORM not in body and "I have read it" not in body
+    assert 'name="version"' not in must_read and "<form" not in must_read
+    assert re.search(f'<a class="[^"]*" href="{SCRIPT_URL}">Read and confirm<', must_read)
+
+
+def test_the_script_page_puts_the_confirm_form_below_the_script_text(
+    staff_admin, login, agent, script
+):
+    publish_change(staff_admin, script, must_read=True)
+    body = login(agent).get(SCRIPT_URL).content.decode()
+    assert body.count(ACK_FORM) == 1
+    form_at = body.index(ACK_FORM)
+    assert body.index('id="filled-script-text"') < form_at
+    assert body.index('id="guidance-heading"') < form_at
+    assert body.index("Please read this version and confirm") < form_at
+
+
+def test_a_first_time_reader_sees_the_text_without_changes(staff_admin, login, agent, script):
+    publish_change(staff_admin, script, must_read=True)
+    body = login(agent).get(SCRIPT_URL).content.decode()
+    assert "<ins>" not in body and "<del>" not in body
+    assert "since the version you confirmed" not in body
+
+
+def test_a_changed_script_shows_the_agent_the_words_changed_since_their_confirmation(
+    staff_admin, login, agent, other_agent, supervisor, script
+):
+    publish_change(staff_admin, script, must_read=True)
+    confirmed = script.version
+    client = login(agent)
+    client.post(ACK_URL, {"version": confirmed})
+    publish_change(
+        staff_admin,
+        script,
+        must_read=True,
+        note="Faster call-backs.",
+        body=script.body.replace("straight away,", "<b>at once</b> & calmly,"),
+        situation=script.situation + " Also <script>alert(1)</script> scams.",
+    )
+    body = client.get(SCRIPT_URL).content.decode()
+    changes = body.split('id="changes-heading"')[1].split(ACK_FORM)[0]
+    assert f"since the version you confirmed (version {confirmed})" in changes
+    assert (
+        "<del>straight away,</del> <ins>&lt;b&gt;at once&lt;/b&gt; &amp; calmly,</ins>" in changes
+    )
+    assert "<ins>Also &lt;script&gt;alert(1)&lt;/script&gt; scams.</ins>" in changes
+    assert "<b>at once" not in body and "<script>alert" not in body
+    # Fields whose words did not change are not listed.
+    assert "<dt>The script</dt>" in changes and "<dt>When to use it</dt>" in changes
+    assert "<dt>Around the words</dt>" not in changes and "<dt>Title</dt>" not in changes
+    assert body.index('id="changes-heading"') > body.index('id="filled-script-text"')
+    # Someone who never confirmed, or a supervisor, is shown no changes.
+    for person in (other_agent, supervisor):
+        assert 'id="changes-heading"' not in login(person).get(SCRIPT_URL).content.decode()
+    # Once confirmed, the changes are read and go away.
+    client = login(agent)
+    client.post(ACK_URL, {"version": script.version})
+    assert 'id="changes-heading"' not in client.get(SCRIPT_URL).content.decode()
+
+
+def test_the_word_diff_keeps_every_unchanged_word_of_a_script():
+    segments = word_diff(
+        "Call us\ntoday, please.", "Call  us\n\nwithin a day, please.", context=None
+    )
+    assert [(s.kind, s.text) for s in segments] == [
+        ("same", "Call us"),
+        ("removed", "today,"),
+        ("added", "within a day,"),
+        ("same", "please."),
+    ]
+    assert word_diff("Same words.", "Same\nwords.", context=None) == []

@@ -114,10 +114,11 @@ def test_submit_takes_the_same_queries_whatever_was_scored_before(
         self_score(agent, days_ago=number % 20, reference=f"OLD-{number}")
     client, data = login(agent), form_data()
     # Session, user, roles; the rubric and its criteria (once for the form, the engine and the
-    # ratings); membership; the token's twin; the interaction, evaluation and ratings
-    # with their audit entries; the two rollup contributions and their upserts; 2 savepoints
-    # and their releases (the test's own transaction turns the outer atomic into one).
-    with django_assert_num_queries(21):
+    # ratings); membership (locked); the token's twin; an earlier score of the same ticket;
+    # the interaction, evaluation and ratings with their audit entries; the two rollup
+    # contributions and their upserts; 2 savepoints and their releases (the test's own
+    # transaction turns the outer atomic into one).
+    with django_assert_num_queries(22):
         response = client.post("/score/", data)
     assert response.status_code == 302
     assert Evaluation.objects.filter(author=agent).count() == earlier + 1
@@ -304,3 +305,182 @@ def test_only_the_author_can_correct(login, personas, scored, persona):
     response = login(personas[persona]).get(f"/interactions/{scored.interaction_id}/correct/")
     assert response.status_code in (403, 404)
     assert response.status_code == (403 if persona != "other_agent" else 404)
+
+
+# --- One ticket, one score ------------------------------------------------------------------
+# Scoring the same ticket twice would count it twice in every average: the service refuses a
+# ticket reference the agent has already scored (ignoring case and surrounding spaces), for
+# the page and the API alike, and points at the earlier interaction and its correction page.
+
+
+def test_the_service_refuses_a_ticket_the_agent_has_already_scored(agent):
+    from django.core.exceptions import ValidationError
+
+    first = self_score(agent, reference="ZD-90009")
+    with pytest.raises(ValidationError) as caught:
+        self_score(agent, reference="  zd-90009 ", submission_token=uuid.uuid4())
+    (message,) = caught.value.message_dict["reference"]
+    assert "ZD-90009" in message and f"interaction {first.interaction_id}" in message
+    assert "correct" in message
+    assert row_counts() == (1, 1, 5)
+
+
+def test_another_agent_may_score_the_same_ticket_and_so_may_another_reference(agent, other_agent):
+    self_score(agent, reference="ZD-90009")
+    self_score(other_agent, reference="ZD-90009")
+    self_score(agent, reference="ZD-90010")
+    assert row_counts() == (3, 3, 15)
+
+
+def test_the_page_shows_the_earlier_score_and_offers_to_correct_it(login, agent):
+    first = self_score(agent, reference="ZD-90009")
+    response = submit(login(agent), reference="zd-90009")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "You have already scored ZD-90009" in body
+    assert f'href="/interactions/{first.interaction_id}/"' in body
+    assert f'href="/interactions/{first.interaction_id}/correct/"' in body
+    assert 'href="#id_reference"' in body  # the error summary's link to the field
+    assert row_counts() == (1, 1, 5)
+
+
+def test_a_reviewed_earlier_score_is_shown_without_the_closed_correction_link(
+    login, agent, supervisor
+):
+    from tests.conftest import review
+
+    first = self_score(agent, reference="ZD-90009")
+    review(first.interaction, supervisor)
+    body = submit(login(agent), reference="ZD-90009").content.decode()
+    assert f'href="/interactions/{first.interaction_id}/"' in body
+    assert f'href="/interactions/{first.interaction_id}/correct/"' not in body
+    assert "already been reviewed" in body
+
+
+def test_the_api_refuses_a_ticket_already_scored_with_a_400_on_reference(agent):
+    from rest_framework.test import APIClient
+
+    from teams.models import ApiToken
+
+    first = self_score(agent, reference="ZD-90009")
+    _, key = ApiToken.issue(user=agent, name="tests")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    body = {
+        "occurred_at": (timezone.now() - timedelta(hours=2)).isoformat(),
+        "channel": "phone",
+        "reference": "zd-90009",
+        "topic": "Refund request",
+        "summary": "",
+        "self_evaluation": {"ratings": dict(RATINGS), "comments": {}},
+    }
+    response = api.post("/api/v1/interactions/", body, format="json")
+    assert response.status_code == 400
+    assert f"interaction {first.interaction_id}" in str(response.json())
+    assert "reference" in str(response.json())
+    assert row_counts() == (1, 1, 5)
+
+
+def test_the_same_form_saved_again_lands_on_the_first_record_and_says_so(login, agent):
+    client, data = login(agent), form_data(reference="ZD-90009")
+    first = client.post("/score/", data, follow=True)
+    assert "Saved: you scored ZD-90009" in first.content.decode()
+    again = client.post("/score/", data, follow=True)
+    assert row_counts() == (1, 1, 5)
+    assert again.redirect_chain == first.redirect_chain
+    body = again.content.decode()
+    assert "You already saved this interaction" in body
+    assert "Saved: you scored" not in body
+
+
+# --- Errors at the top of the form ----------------------------------------------------------
+
+
+def assert_error_summary(body, *field_ids):
+    assert "data-error-summary" in body and 'tabindex="-1"' in body
+    assert 'role="alert"' in body
+    summary = body.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert "<h2" in summary
+    for field_id in field_ids:
+        assert f'href="#{field_id}"' in summary
+    assert "/static/js/error_summary" in body
+
+
+def test_a_failed_self_score_lists_each_error_at_the_top_with_a_link(login, agent):
+    body = submit(
+        login(agent), rating_accuracy="2", comment_accuracy="", reference=""
+    ).content.decode()
+    assert_error_summary(body, "id_reference", "id_comment_accuracy")
+    assert body.index("data-error-summary") < body.index('name="reference"')
+    assert "needs a comment" in body.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+
+
+def test_a_missing_rating_links_to_its_first_choice(login, agent):
+    body = submit(login(agent), rating_empathy="").content.decode()
+    assert_error_summary(body, "id_rating_empathy_0")
+    assert 'id="id_rating_empathy_0"' in body
+
+
+def test_a_failed_correction_lists_its_errors_at_the_top(login, agent, scored):
+    body = (
+        login(agent)
+        .post(
+            f"/interactions/{scored.interaction_id}/correct/",
+            form_data(rating_fairness="1", comment_fairness="", reason=""),
+        )
+        .content.decode()
+    )
+    assert_error_summary(body, "id_comment_fairness", "id_reason")
+
+
+def test_a_failed_review_lists_its_errors_at_the_top(login, supervisor, scored):
+    body = (
+        login(supervisor)
+        .post(
+            f"/interactions/{scored.interaction_id}/review/",
+            form_data(rating_respect="2", comment_respect=""),
+        )
+        .content.decode()
+    )
+    assert_error_summary(body, "id_comment_respect")
+
+
+def test_a_clean_form_has_no_summary_but_carries_the_low_rating_hint(login, agent):
+    body = login(agent).get("/score/").content.decode()
+    assert "data-error-summary" not in body
+    # The hint the script shows when a 1 or 2 is picked: the rule's own message, per level.
+    assert 'id="low-rating-messages"' in body and "needs a comment" in body
+    assert 'id="comment_empathy-hint"' in body or 'id="id_comment_empathy-hint"' in body
+    assert "/static/js/low_rating_hint" in body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_forms_saving_one_ticket_at_once_store_it_once(agent):
+    """The agent's membership row is the lock: a second submission of the same ticket (another
+    tab, another form token) waits for the first to commit, then sees it and is refused."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, transaction
+
+    outcome = {}
+
+    def second_tab():
+        try:
+            self_score(agent, reference="zd-race", submission_token=uuid.uuid4())
+        except ValidationError as error:
+            outcome["error"] = error.message_dict
+        else:
+            outcome["saved"] = True
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        self_score(agent, reference="ZD-RACE", submission_token=uuid.uuid4())
+        other = threading.Thread(target=second_tab)
+        other.start()
+        other.join(timeout=1)
+        assert other.is_alive(), "the second submission did not wait for the first"
+    other.join(timeout=10)
+    assert "reference" in outcome.get("error", {}), outcome
+    assert Interaction.objects.filter(agent=agent).count() == 1

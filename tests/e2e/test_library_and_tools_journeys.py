@@ -35,8 +35,14 @@ def test_an_admin_publishes_a_must_read_script_and_the_agent_reads_fills_and_cop
     alice = visit(agent)
     page = alice.go("/")
     assert script.title in page.content()
+    # Confirming happens on the script's page, below its text.
     with page.expect_navigation():
-        page.click("button:has-text('I have read it')")
+        page.locator(
+            f"a[href='/library/scripts/{script.slug}/']", has_text="Read and confirm"
+        ).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="I have read this version").click()
+    page = alice.go("/")
     assert "Please read and confirm" not in page.content()
 
     page = alice.go(f"/library/scripts/{script.slug}/")

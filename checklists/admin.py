@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from checklists.models import (
@@ -17,10 +18,26 @@ from checklists.models import (
 )
 
 
+class ChecklistItemForm(forms.ModelForm):
+    """A question (and why it matters) can run to 300 characters: text areas show them whole.
+
+    css/checklist_admin.css sizes them so the items table fits a 1280 px screen.
+    """
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["position", "title", "question", "why_it_matters", "is_active"]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 3, "cols": 40}),
+            "why_it_matters": forms.Textarea(attrs={"rows": 3, "cols": 30}),
+        }
+
+
 class ChecklistItemInline(admin.TabularInline):
     """Editing an item's wording changes future runs only: each run keeps a copy of what it answered."""
 
     model = ChecklistItem
+    form = ChecklistItemForm
     extra = 0
     fields = ["position", "title", "question", "why_it_matters", "is_active"]
 
@@ -32,6 +49,9 @@ class ChecklistAdmin(admin.ModelAdmin):
     search_fields = ["title", "items__title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ChecklistItemInline]
+
+    class Media:
+        css = {"all": ["css/checklist_admin.css"]}
 
 
 @admin.register(TriageRule)

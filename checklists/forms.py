@@ -1,5 +1,7 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from checklists.models import (
     Answer,
@@ -12,10 +14,12 @@ from checklists.models import (
 )
 from checklists.services import FOREIGN_ANSWERS
 from core.privacy import validate_no_personal_data
+from core.views import int_or_none
 from rubrics.models import Interaction
 
 NOTE_MAX_LENGTH = 1000
 RECENT_INTERACTIONS = 50
+SEARCH_MAX_LENGTH = 100
 
 
 def _free_text(
@@ -92,6 +96,32 @@ class ItemAnswersForm(forms.Form):
         }
 
 
+def interaction_label(interaction: Interaction) -> str:
+    """How a picker names an interaction: "ZD-4821 · Refund delay · 5 Dec 2026"."""
+    day = date_format(timezone.localtime(interaction.occurred_at), "j M Y")
+    return f"{interaction.reference} · {interaction.topic} · {day}"
+
+
+class InteractionSearchForm(forms.Form):
+    """The run form's search box: narrows the interactions it offers (GET ?q=)."""
+
+    q = forms.CharField(
+        label="Find an older interaction",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Part of its ticket id or topic, e.g. ZD-4821 or refund.",
+        error_messages={
+            "max_length": "Search for at most %(limit_value)d characters: a ticket id or a word "
+            "of the topic is enough.",
+            "null_characters_not_allowed": "Search words cannot contain a NUL character.",
+        },
+    )
+
+    def search(self) -> str:
+        """The words to look for, or "" when there are none or they cannot be used."""
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
 class ChecklistRunForm(ItemAnswersForm):
     choices = Answer.choices
 
@@ -99,7 +129,7 @@ class ChecklistRunForm(ItemAnswersForm):
         queryset=Interaction.objects.none(),
         required=False,
         label="Interaction",
-        help_text="The interaction you are checking, by its ticket id.",
+        help_text="The interaction you are checking: its ticket id, topic and call date.",
     )
     policy_change = forms.CharField(
         label="Policy change or request",
@@ -109,9 +139,14 @@ class ChecklistRunForm(ItemAnswersForm):
         help_text="Name it so the run can be found later, e.g. 'New refund window for annual plans'.",
     )
 
-    def __init__(self, *args, checklist: Checklist, user, **kwargs):
+    def __init__(self, *args, checklist: Checklist, user, search: str = "", **kwargs):
         super().__init__(*args, items=checklist.items.filter(is_active=True), **kwargs)
         self.checklist = checklist
+        self.search = search
+        # For the picker's help text: how many the search (or the recent list) offers, and
+        # whether it left some out.
+        self.interactions_found = 0
+        self.more_interactions = False
         if checklist.kind == Checklist.Kind.INTERACTION:
             del self.fields["policy_change"]
             visible = Interaction.objects.visible_to(user)
@@ -120,13 +155,9 @@ class ChecklistRunForm(ItemAnswersForm):
             field.queryset = visible
             field.error_messages["required"] = "Choose the interaction this run is about."
             field.error_messages["invalid_choice"] = "Choose one of the interactions you can see."
-            # Anyone may pick any interaction they can see, but the list offers the recent ones.
-            recent = list(visible.order_by("-occurred_at", "-id")[:RECENT_INTERACTIONS])
-            chosen = self.initial.get("interaction")
-            if chosen is not None and chosen not in recent:
-                recent.insert(0, chosen)
             field.widget.choices = [("", "Choose an interaction")] + [
-                (interaction.pk, str(interaction)) for interaction in recent
+                (interaction.pk, interaction_label(interaction))
+                for interaction in self._offered_interactions(visible)
             ]
         else:
             del self.fields["interaction"]
@@ -134,6 +165,39 @@ class ChecklistRunForm(ItemAnswersForm):
             self.fields["policy_change"].error_messages["required"] = (
                 "Name the policy change or request this run is about."
             )
+
+    def _offered_interactions(self, visible) -> list[Interaction]:
+        """Anyone may pick any interaction they can see; the list offers the most recent ones,
+        those matching the search if there is one, and always the one already chosen.
+
+        Two queries at most, however many interactions there are.
+        """
+        offered = visible.order_by("-occurred_at", "-id")
+        if self.search:
+            offered = offered.filter(
+                Q(reference__icontains=self.search) | Q(topic__icontains=self.search)
+            )
+        recent = list(offered[: RECENT_INTERACTIONS + 1])
+        self.more_interactions = len(recent) > RECENT_INTERACTIONS
+        recent = recent[:RECENT_INTERACTIONS]
+        self.interactions_found = len(recent)
+        chosen = self._chosen_interaction(visible, recent)
+        if chosen is not None and chosen not in recent:
+            recent.insert(0, chosen)
+        return recent
+
+    def _chosen_interaction(self, visible, offered) -> Interaction | None:
+        """The interaction posted, or preselected by the view, if the list would leave it out."""
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("interaction"))
+        else:
+            chosen = self.initial.get("interaction")
+        if chosen is None or isinstance(chosen, Interaction):
+            return chosen
+        pk = int_or_none(chosen)
+        if pk is None or pk in {interaction.pk for interaction in offered}:
+            return None
+        return visible.filter(pk=pk).first()
 
     def clean(self):
         cleaned = super().clean()

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from checklists import selectors, services
 from checklists.forms import (
+    RECENT_INTERACTIONS,
     ChecklistRunForm,
     DecisionRecordForm,
     FollowUpForm,
+    InteractionSearchForm,
     OutcomeForm,
     ProofPlanTaskForm,
     ServiceChangeDecisionForm,
@@ -69,8 +71,16 @@ def checklist_run(request, slug):
     )
     if checklist.audience == Checklist.Audience.LEADERS and not has_role(request.user, *LEADERS):
         raise PermissionDenied("This checklist is for supervisors and admins.")
+    # The search box narrows the interactions offered; it is a GET on this page, and the run
+    # form posts back to the same address, so a refused run keeps the list it was chosen from.
+    search_form = None
+    search = ""
+    if checklist.kind == Checklist.Kind.INTERACTION:
+        search_form = InteractionSearchForm(request.GET)
+        search = search_form.search()
+    kwargs = {"checklist": checklist, "user": request.user, "search": search}
     if request.method == "POST":
-        form = ChecklistRunForm(request.POST, checklist=checklist, user=request.user)
+        form = ChecklistRunForm(request.POST, **kwargs)
         if form.is_valid():
             try:
                 run = services.checklist_run_create(
@@ -92,8 +102,17 @@ def checklist_run(request, slug):
             initial["interaction"] = (
                 Interaction.objects.visible_to(request.user).filter(pk=chosen).first()
             )
-        form = ChecklistRunForm(checklist=checklist, user=request.user, initial=initial)
-    return render(request, "checklists/run_form.html", {"checklist": checklist, "form": form})
+        form = ChecklistRunForm(initial=initial, **kwargs)
+    return render(
+        request,
+        "checklists/run_form.html",
+        {
+            "checklist": checklist,
+            "form": form,
+            "search_form": search_form,
+            "recent_limit": RECENT_INTERACTIONS,
+        },
+    )
 
 
 @role_required(*ANY_ROLE)

@@ -134,8 +134,10 @@ CSV_FIXED_COLUMNS = [
     "occurred_at",
     "team",
     "agent",
+    "agent_name",
     "kind",
     "author",
+    "author_name",
     "rubric_version",
     "revision",
     "score",
@@ -189,8 +191,10 @@ def dashboard_export(request):
             timezone.localtime(evaluation.interaction.occurred_at).isoformat(),
             csv_cell(evaluation.interaction.team.name),
             csv_cell(evaluation.interaction.agent.get_username()),
+            csv_cell(_name(evaluation.interaction.agent)),
             evaluation.kind,
             csv_cell(evaluation.author.get_username()),
+            csv_cell(_name(evaluation.author)),
             evaluation.rubric.version,
             evaluation.revision,
             evaluation.score,
@@ -203,6 +207,11 @@ def dashboard_export(request):
     )
     filename = f"evaluations-{start.date()}-to-{last_day(end)}.csv"
     return csv_response(CSV_FIXED_COLUMNS + keys, rows, filename)
+
+
+def _name(person) -> str:
+    """A person's name as the screens show it: the full name, else the username."""
+    return person.get_full_name() or person.get_username()
 
 
 def _ratings_in_order(evaluation, keys: list[str]) -> list:

@@ -142,12 +142,9 @@ def _dispute_outcome(items: list[DisputeItem], decision: str, ratings: dict) -> 
     for item in items:
         value = ratings.get(item.criterion.key)
         # A partial acceptance meets the agent part way: never below what the review said.
-        low, high = sorted([item.original_value or RATING_MIN, item.proposed_value])
+        (low, _), (high, _) = item.partial_range()
         if type(value) is not int or not low <= value <= high:
-            errors[item.criterion.key] = (
-                f"Give {item.criterion.name} a rating from {low} (the review) "
-                f"to {high} (the agent's proposal)."
-            )
+            errors[item.criterion.key] = item.partial_range_error()
         final[item.criterion.key] = value
     if errors:
         raise ValidationError(errors)

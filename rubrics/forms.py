@@ -30,12 +30,31 @@ class InteractionForm(forms.ModelForm):
             "reference": "The helpdesk ticket or case id, e.g. ZD-4821. No names, e-mails or phone numbers.",
             "summary": "A line or two on what happened. Leave out customers' personal details.",
         }
+        error_messages = {
+            "topic": {
+                "max_length": "Keep the topic to %(limit_value)d characters or fewer: "
+                "this one has %(show_value)d.",
+            },
+        }
         widgets = {
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._count_instead_of_cutting("topic")
+
+    def _count_instead_of_cutting(self, name):
+        """A text field whose limit is said and counted (js/character_count.js), never enforced
+        by the browser: a maxlength drops what is typed or pasted past the limit unseen, so a
+        longer text reaches the server whole and is refused with the field's error."""
+        field = self.fields[name]
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs["data-character-limit"] = str(field.max_length)
+        field.help_text = f"Up to {field.max_length} characters."
 
     def clean_occurred_at(self):
         occurred_at = self.cleaned_data["occurred_at"]
@@ -230,7 +249,7 @@ class DisputeResolveForm(forms.Form):
         label="Your decision",
         choices=[
             ("accepted", "Accept: use the agent's proposed ratings"),
-            ("partly_accepted", "Partly accept: use the ratings I set below"),
+            ("partly_accepted", "Partly accept: use the new ratings I chose in the table above"),
             ("rejected", "Reject: keep the review as it is"),
         ],
         widget=forms.RadioSelect,
@@ -247,17 +266,30 @@ class DisputeResolveForm(forms.Form):
     def __init__(self, *args, dispute, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(dispute.items.all())
+        self.out_of_range = {}
         for item in self.items:
+            (low, _), (high, _) = item.partial_range()
+            self.out_of_range[item.criterion.key] = item.partial_range_error()
             self.fields[f"final_{item.criterion.key}"] = forms.TypedChoiceField(
                 label=f"{item.criterion.name}: new rating",
-                choices=_rating_choices("—"),
+                choices=[("", "—")] + [(str(level), str(level)) for level in range(low, high + 1)],
                 coerce=int,
                 empty_value=None,
                 required=False,
+                error_messages={"invalid_choice": self.out_of_range[item.criterion.key]},
             )
 
     def rows(self):
         return [(item, self[f"final_{item.criterion.key}"]) for item in self.items]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "partly_accepted":
+            for item in self.items:
+                name = f"final_{item.criterion.key}"
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, self.out_of_range[item.criterion.key])
+        return cleaned
 
     def ratings(self) -> dict[str, int | None]:
         return {

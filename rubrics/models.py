@@ -18,114 +18,9 @@ from rubrics.scoring import (  # noqa: F401 (the engine's names, at their usual 
     validate_weights,
     weighted_score,
 )
+from rubrics.versions import Criterion, Rubric  # noqa: F401 (defined beside their versioning)
 from teams.access import has_role, is_admin, owned_or_led, teams_led_by, teams_supervised_by
 from teams.models import Role
-
-
-class RubricQuerySet(models.QuerySet):
-    def current(self):
-        """The rubric in force: the highest version number."""
-        return self.order_by("-version").first()
-
-
-class Rubric(models.Model):
-    """One version of the interaction rubric. Evaluations point at the version they used."""
-
-    name = models.CharField(max_length=100, default="Interaction rubric")
-    version = models.PositiveIntegerField(unique=True)
-    notes = models.TextField(blank=True, help_text="What changed in this version and why.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RubricQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-version"]
-        constraints = [
-            models.CheckConstraint(condition=Q(version__gte=1), name="rubric_version_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.name} v{self.version}"
-
-    @property
-    def total_weight(self) -> int:
-        return sum(criterion.weight for criterion in self.criteria.all())
-
-    validate_weights = staticmethod(validate_weights)
-
-    def score(self, ratings: dict[str, int | None]) -> ScoreResult:
-        """Score ratings keyed by criterion key (None = N/A) with this version's weights."""
-        criteria = {criterion.key: criterion for criterion in self.criteria.all()}
-        unknown = set(ratings) - set(criteria)
-        if unknown:
-            raise ValidationError(
-                f"Not criteria of rubric v{self.version}: {', '.join(sorted(unknown))}."
-            )
-        missing = set(criteria) - set(ratings)
-        if missing:
-            raise ValidationError(
-                f"Every criterion needs a rating; missing: {', '.join(sorted(missing))}."
-            )
-        triples = []
-        for key, rating in ratings.items():
-            criterion = criteria[key]
-            if rating is None and not criterion.allows_na:
-                raise ValidationError(f"{criterion.name} cannot be marked not applicable.")
-            if rating is not None and (
-                type(rating) is not int or not RATING_MIN <= rating <= RATING_MAX
-            ):
-                raise ValidationError(
-                    f"{criterion.name} must be rated from {RATING_MIN} to {RATING_MAX}."
-                )
-            triples.append((criterion.weight, rating, criterion.critical))
-        return weighted_score(triples)
-
-
-class Criterion(models.Model):
-    """A rated aspect of an interaction, with its weight and what each level 1-5 looks like."""
-
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
-    key = models.SlugField(max_length=40, help_text="Stable identifier, e.g. 'empathy'.")
-    name = models.CharField(max_length=60)
-    description = models.CharField(max_length=300, help_text="What this criterion is about.")
-    weight = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Whole-number percentage; the weights of a rubric total 100.",
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-    critical = models.BooleanField(
-        default=False, help_text="A rating of 1 on a critical criterion fails the whole evaluation."
-    )
-    allows_na = models.BooleanField(
-        default=False, help_text="May be marked not applicable (left out of the score)."
-    )
-    level_1 = models.TextField("1 — unsatisfactory")
-    level_2 = models.TextField("2 — needs improvement")
-    level_3 = models.TextField("3 — meets expectations")
-    level_4 = models.TextField("4 — strong")
-    level_5 = models.TextField("5 — excellent")
-
-    class Meta:
-        ordering = ["rubric", "position", "id"]
-        verbose_name_plural = "criteria"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["rubric", "key"], name="criterion_key_unique_in_rubric"
-            ),
-            models.CheckConstraint(
-                condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_1_to_100"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.weight}%)"
-
-    @property
-    def levels(self) -> dict[int, str]:
-        return {
-            level: getattr(self, f"level_{level}") for level in range(RATING_MIN, RATING_MAX + 1)
-        }
-
 
 # A few minutes of slack for clocks that disagree.
 FUTURE_SLACK = timedelta(minutes=5)
@@ -489,6 +384,20 @@ class DisputeItem(models.Model):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.original_value} -> {self.proposed_value}"
+
+    def partial_range(self) -> list[tuple[int, str]]:
+        """The lowest and highest rating a partial acceptance may give, each with whose it is:
+        from what the review said (the lowest rating, for N/A) to the agent's proposal."""
+        review = (
+            (RATING_MIN, "")
+            if self.original_value is None
+            else (self.original_value, " (the review)")
+        )
+        return sorted([review, (self.proposed_value, " (the agent's proposal)")])
+
+    def partial_range_error(self) -> str:
+        (low, low_source), (high, high_source) = self.partial_range()
+        return f"Give {self.criterion.name} a rating from {low}{low_source} to {high}{high_source}."
 
 
 # The rollup tables live beside the SQL that keeps them.

@@ -1,7 +1,7 @@
 """Reads for scoring and reviews that are more than a filter."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
 from django.db.models.functions import Lower, Trim
 from django.shortcuts import get_object_or_404
 
@@ -105,14 +105,35 @@ def review_queue(user, *, teams=None, sort: str = "requested", sampled_only: boo
     return queryset.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["requested"]))
 
 
+# My reviews' order: what needs the agent's attention first (see reviews_for_agent).
+MY_REVIEW_UNREAD, MY_REVIEW_WAITING, MY_REVIEW_DISPUTED, MY_REVIEW_DONE = range(4)
+
+
 def reviews_for_agent(agent):
-    """The agent's reviews (current revisions), unread first, with any dispute."""
+    """The agent's reviews (current revisions), with the interaction and any dispute, what
+    needs their attention first (`attention`):
+
+    1. unread: not opened yet;
+    2. waiting for the agent: not acknowledged and not under an open dispute. A review whose
+       dispute is settled is here too: the page asks the agent to acknowledge it;
+    3. disputed, waiting on the supervisor: under an open dispute;
+    4. done: acknowledged.
+
+    Within each, the newest review first (then the newest row).
+    """
+    attention = Case(
+        When(seen_at__isnull=True, then=Value(MY_REVIEW_UNREAD)),
+        When(acknowledged_at__isnull=False, then=Value(MY_REVIEW_DONE)),
+        When(interaction__dispute__status=Dispute.Status.OPEN, then=Value(MY_REVIEW_DISPUTED)),
+        default=Value(MY_REVIEW_WAITING),
+    )
     return (
         Evaluation.objects.filter(
             interaction__agent=agent, kind=Evaluation.Kind.REVIEW, is_current=True
         )
         .select_related("interaction", "author", "interaction__dispute")
-        .order_by(F("seen_at").asc(nulls_first=True), "-created_at")
+        .annotate(attention=attention)
+        .order_by("attention", "-created_at", "-id")
     )
 
 

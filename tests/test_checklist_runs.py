@@ -481,3 +481,156 @@ def test_admin_edits_items_in_the_django_admin_and_past_runs_keep_their_wording(
     assert alices_run.answers.count() == 10
     run_page = login(agent).get(INTERACTION_URL).content.decode()
     assert run_page.index("1. Fairness") < run_page.index("Data privacy")
+
+
+# --- The interaction picker: labels, newest first, search (issue 29, point 6a) -------------------
+
+
+def _options(body):
+    """(value, label, selected) for each option of the interaction picker, in page order."""
+    import re
+
+    select = re.search(r'<select[^>]*name="interaction".*?</select>', body, re.S).group(0)
+    return [
+        (value, label.strip(), bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>(.*?)</option>', select, re.S
+        )
+        if value
+    ]
+
+
+def _dated_interaction(agent, reference, topic, when):
+    return Interaction.objects.create(
+        agent=agent,
+        team=agent.membership.team,
+        occurred_at=when,
+        channel="phone",
+        reference=reference,
+        topic=topic,
+    )
+
+
+def _many_interactions(agent, count=60):
+    now = timezone.now()
+    for number in range(count):
+        _dated_interaction(agent, f"ZD-{5000 + number}", "Billing", now - timedelta(hours=number))
+
+
+def test_the_picker_shows_reference_topic_and_call_date_newest_first(login, agent):
+    from datetime import UTC, datetime
+
+    _dated_interaction(agent, "ZD-4821", "Refund delay", datetime(2025, 12, 5, 10, tzinfo=UTC))
+    _dated_interaction(agent, "ZD-4900", "Warranty claim", datetime(2026, 1, 9, 10, tzinfo=UTC))
+    _dated_interaction(agent, "ZD-4700", "Address change", datetime(2025, 11, 2, 10, tzinfo=UTC))
+    body = login(agent).get(INTERACTION_URL).content.decode()
+    assert [label for _, label, _ in _options(body)] == [
+        "ZD-4900 · Warranty claim · 9 Jan 2026",
+        "ZD-4821 · Refund delay · 5 Dec 2025",
+        "ZD-4700 · Address change · 2 Nov 2025",
+    ]
+    assert "search to find older ones" not in body
+
+
+def test_the_picker_says_when_it_shows_only_the_most_recent(login, agent):
+    _many_interactions(agent)
+    body = login(agent).get(INTERACTION_URL).content.decode()
+    options = _options(body)
+    assert len(options) == 50
+    assert options[0][1].startswith("ZD-5000 · Billing · ")
+    assert "ZD-5050" not in body
+    assert "Showing the 50 most recent; search to find older ones." in body
+
+
+def test_the_picker_search_finds_older_ones_by_reference_or_topic(login, agent, other_agent):
+    _many_interactions(agent)
+    old = make_interaction(agent, reference="ZD-OLD-1", days_ago=90)
+    Interaction.objects.filter(pk=old.pk).update(topic="Warranty Claim")
+    make_interaction(other_agent, reference="ZD-THEIRS", days_ago=90)
+    Interaction.objects.filter(reference="ZD-THEIRS").update(topic="Warranty claim")
+    client = login(agent)
+
+    for query in ["warranty", "WARRANTY claim", "zd-old", " ZD-OLD-1 "]:
+        body = client.get(INTERACTION_URL, {"q": query}).content.decode()
+        assert [value for value, _, _ in _options(body)] == [str(old.pk)], query
+        assert "ZD-THEIRS" not in body
+    body = client.get(INTERACTION_URL, {"q": "billing"}).content.decode()
+    assert len(_options(body)) == 50
+    assert "ZD-OLD-1" not in body
+    assert "Showing the 50 most recent matching “billing”" in body
+
+    body = client.get(INTERACTION_URL, {"q": "nothing like this"}).content.decode()
+    assert _options(body) == []
+    assert "No interaction matches “nothing like this”." in body
+
+    # What the search found can be saved, though the unsearched list does not offer it.
+    client.post(f"{INTERACTION_URL}?q=warranty", run_data(interaction=old.pk))
+    assert ChecklistRun.objects.get().interaction == old
+
+
+def test_the_picker_search_keeps_the_access_rule(login, supervisor, agent, other_agent):
+    make_interaction(agent, reference="ZD-NORTH")
+    make_interaction(other_agent, reference="ZD-SOUTH")
+    body = login(supervisor).get(INTERACTION_URL, {"q": "zd-"}).content.decode()
+    assert "ZD-NORTH" in body and "ZD-SOUTH" not in body
+
+
+def test_a_search_keeps_the_preselected_interaction(login, agent):
+    _many_interactions(agent)
+    old = make_interaction(agent, reference="ZD-OLD-1", days_ago=90)
+    client = login(agent)
+    body = client.get(INTERACTION_URL, {"interaction": old.pk}).content.decode()
+    assert (str(old.pk), f"ZD-OLD-1 · Refund question · {_day(old)}", True) in _options(body)
+    # The search form carries the selection along, and the searched list still selects it.
+    assert f'<input type="hidden" name="interaction" value="{old.pk}"' in body
+    body = client.get(INTERACTION_URL, {"interaction": old.pk, "q": "billing"}).content.decode()
+    options = _options(body)
+    assert options[0] == (str(old.pk), f"ZD-OLD-1 · Refund question · {_day(old)}", True)
+    assert sum(selected for _, _, selected in options) == 1
+
+
+def _day(interaction):
+    return f"{timezone.localtime(interaction.occurred_at):%-d %b %Y}"
+
+
+def test_a_refused_run_keeps_the_older_interaction_it_was_about(login, agent):
+    _many_interactions(agent)
+    old = make_interaction(agent, reference="ZD-OLD-1", days_ago=90)
+    data = run_data(interaction=old.pk)
+    del data[f"answer_{_item('interaction-ethics', 'Respect').id}"]
+    response = login(agent).post(INTERACTION_URL, data)
+    assert "Answer “Respect”" in response.content.decode()
+    assert (str(old.pk), f"ZD-OLD-1 · Refund question · {_day(old)}", True) in _options(
+        response.content.decode()
+    )
+    assert row_counts() == (0, 0)
+
+
+@pytest.mark.parametrize("query", ["refund\x00", "x" * 500])
+def test_a_search_the_picker_cannot_use_is_refused_politely(
+    login, agent, alices_interaction, query
+):
+    response = login(agent).get(INTERACTION_URL, {"q": query})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'class="invalid-feedback"' in body
+    # The unfiltered list is still there to choose from.
+    assert [value for value, _, _ in _options(body)] == [str(alices_interaction.pk)]
+
+
+def test_the_picker_takes_the_same_queries_however_many_interactions(login, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(agent)
+
+    def queries(params):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(INTERACTION_URL, params).status_code == 200
+        return len(captured)
+
+    old = make_interaction(agent, reference="ZD-OLD-1", days_ago=90)
+    few = [queries({}), queries({"q": "billing"}), queries({"interaction": old.pk})]
+    _many_interactions(agent)
+    many = [queries({}), queries({"q": "billing"}), queries({"interaction": old.pk})]
+    assert few == many

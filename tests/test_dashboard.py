@@ -556,3 +556,60 @@ def test_with_no_reviews_the_gaps_say_there_is_nothing_to_compare(login, supervi
     self_score(agent, uniform(4), reference="ZD-ONLY-SELF")
     body = login(supervisor).get("/dashboard/").content.decode()
     assert "Nothing to compare yet" in body and "self-ratings match the reviews" not in body
+
+
+# People's names, not usernames, on the waiting lists and beside them in the CSV (issue 29) ----
+
+
+@pytest.fixture
+def named(north):
+    """Nina Named (an agent) reviewed by Rita Reviewer; Uma, who has no name, reviewed too.
+    Nina disputed hers; Uma has not acknowledged hers."""
+    nina = make_user("nina", "Agent", team=north, first_name="Nina", last_name="Named")
+    uma = make_user("uma", "Agent", team=north)
+    rita = make_user("rita", "Supervisor", leads=[north], first_name="Rita", last_name="Reviewer")
+    disputed = self_score(nina, uniform(4), reference="ZD-NINA").interaction
+    review(disputed, rita, uniform(3))
+    dispute_raise(interaction=disputed, agent=nina, reason="Kinder", proposed={"empathy": 4})
+    review(self_score(uma, uniform(4), reference="ZD-UMA").interaction, rita, uniform(3))
+    return {"nina": nina, "uma": uma, "rita": rita}
+
+
+def test_waiting_lists_show_peoples_names(login, named):
+    body = login(named["rita"]).get("/dashboard/").content.decode()
+    disputes = body.split('data-testid="open-dispute"')[1].split("</li>")[0]
+    assert "Nina Named" in disputes and "Rita Reviewer" in disputes
+    assert "rita<" not in disputes and " rita" not in disputes
+    unacknowledged = body.split('data-testid="unacknowledged"')[1].split("</li>")[0]
+    assert "ZD-UMA" in unacknowledged and "— uma," in unacknowledged  # no name: the username
+
+
+def test_csv_has_names_beside_the_usernames(login, named):
+    response = login(named["rita"]).get("/dashboard/export.csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    header = lines[0].split(",")
+    assert header[header.index("agent") + 1] == "agent_name"
+    assert header[header.index("author") + 1] == "author_name"
+    rows = {
+        (row["reference"], row["kind"]): row
+        for row in csv.DictReader(io.StringIO("\n".join(lines)))
+    }
+    nina = rows[("ZD-NINA", "review")]
+    assert (nina["agent"], nina["agent_name"]) == ("nina", "Nina Named")
+    assert (nina["author"], nina["author_name"]) == ("rita", "Rita Reviewer")
+    uma = rows[("ZD-UMA", "self")]
+    assert (uma["agent"], uma["agent_name"], uma["author_name"]) == ("uma", "uma", "uma")
+
+
+def test_csv_names_are_defused(login, named):
+    type(named["nina"]).objects.filter(pk=named["nina"].pk).update(
+        first_name="=HYPERLINK(1)", last_name=""
+    )
+    type(named["rita"]).objects.filter(pk=named["rita"].pk).update(first_name="@SUM(1)")
+    response = login(named["rita"]).get("/dashboard/export.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    review_row = next(
+        row for row in rows if row["reference"] == "ZD-NINA" and row["kind"] == "review"
+    )
+    assert review_row["agent_name"] == "'=HYPERLINK(1)"
+    assert review_row["author_name"] == "'@SUM(1) Reviewer"

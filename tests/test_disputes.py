@@ -252,7 +252,7 @@ def test_rejecting_keeps_the_review_and_records_the_reason(login, agent, supervi
         ),
         (
             {"decision": "partly_accepted", "reason": "Because", "final_fairness": "6"},
-            "Select a valid choice",
+            "Give Fairness a rating from 2 (the review)",
         ),
     ],
 )
@@ -354,3 +354,76 @@ def test_a_long_reviewer_comment_keeps_the_dispute_note(agent, supervisor):
     comment = dispute.corrected_review.ratings.get(criterion__key="fairness").comment
     assert len(comment) <= 1000
     assert comment.endswith("Changed from 2 to 4 after the agent's dispute.")
+
+
+def final_options(body, key):
+    import re
+
+    select = re.search(rf'<select[^>]*name="final_{key}".*?</select>', body, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_settlement_offers_only_ratings_from_the_review_to_the_proposal(
+    login, agent, supervisor, north, reviewed
+):
+    # The review said fairness 2 and empathy 3; the agent proposes 4 and 5.
+    dispute = raise_dispute(reviewed, agent, fairness=4, empathy=5)
+    body = login(supervisor).get(resolve_url(dispute)).content.decode()
+    assert final_options(body, "fairness") == ["", "2", "3", "4"]
+    assert final_options(body, "empathy") == ["", "3", "4", "5"]
+    # An agent asking for less than the review was given: the range runs the other way.
+    other = self_score(make_user("bob", "Agent", team=north), reference="ZD-2")
+    review(other.interaction, supervisor, {**REVIEWED, "fairness": 4})
+    lower = raise_dispute(other.interaction, other.interaction.agent, fairness=2)
+    body = login(supervisor).get(resolve_url(lower)).content.decode()
+    assert final_options(body, "fairness") == ["", "2", "3", "4"]
+
+
+@pytest.mark.parametrize("value", ["1", "5", "6", "0", "abc"])
+def test_a_settlement_rating_outside_the_range_is_refused_beside_its_picker(
+    login, agent, supervisor, reviewed, value
+):
+    dispute = raise_dispute(reviewed, agent, fairness=4)  # the review said 2
+    before = counts()
+    response = login(supervisor).post(
+        resolve_url(dispute),
+        {"decision": "partly_accepted", "reason": "Meet halfway", "final_fairness": value},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        '<div class="invalid-feedback">Give Fairness a rating from 2 (the review) '
+        "to 4 (the agent&#x27;s proposal).</div>"
+    ) in body
+    assert counts() == before
+    dispute.refresh_from_db()
+    assert dispute.status == "open"
+
+
+def test_the_partly_accept_choice_points_at_the_pickers_above_it(
+    login, agent, supervisor, reviewed
+):
+    dispute = raise_dispute(reviewed, agent)
+    body = login(supervisor).get(resolve_url(dispute)).content.decode()
+    assert "ratings I set below" not in body
+    # The pickers' table comes first on the page, then the decision that refers to it.
+    assert body.index('name="final_fairness"') < body.index("Partly accept: use the new ratings")
+    assert "Partly accept: use the new ratings I chose in the table above" in body
+
+
+def test_a_missing_settlement_rating_names_each_end_of_its_range(
+    login, agent, supervisor, north, reviewed
+):
+    bob = make_user("bob", "Agent", team=north)
+    interaction = self_score(bob, reference="ZD-2").interaction
+    review(interaction, supervisor, {**REVIEWED, "fairness": 4})
+    lower = raise_dispute(interaction, bob, fairness=2)  # less than the review gave
+    before = counts()
+    response = login(supervisor).post(
+        resolve_url(lower), {"decision": "partly_accepted", "reason": "Meet halfway"}
+    )
+    assert (
+        "Give Fairness a rating from 2 (the agent&#x27;s proposal) to 4 (the review)."
+        in response.content.decode()
+    )
+    assert counts() == before

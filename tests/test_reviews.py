@@ -615,3 +615,81 @@ def test_the_agent_can_run_the_checklist_from_the_interaction(login, agent):
     link = f"/checklists/interaction-ethics/run/?interaction={scored.interaction_id}"
     assert link in body
     assert login(agent).get(link).status_code == 200
+
+
+# My reviews: what each row says and the order (issue 29, point 6) ----------------------------
+
+
+def my_review_rows(client):
+    body = client.get("/my/reviews/").content.decode()
+    return body.split('data-testid="review-row"')[1:]
+
+
+def test_my_reviews_show_the_topic_and_the_call_date(login, agent, supervisor):
+    scored = self_score(agent, reference="ZD-TOPIC", days_ago=40)
+    Interaction.objects.filter(pk=scored.interaction_id).update(topic="Late delivery refund")
+    review(scored.interaction, supervisor)
+    occurred = timezone.localtime(Interaction.objects.get(pk=scored.interaction_id).occurred_at)
+    (row,) = my_review_rows(login(agent))
+    assert "Late delivery refund" in row
+    assert occurred.strftime("%-d %b %Y") in row
+
+
+def test_my_reviews_put_what_needs_the_agent_first(login, agent, supervisor):
+    """Unread, then waiting for the agent (a settled dispute to acknowledge among them), then
+    disputed and waiting on the supervisor, then done; newest review first within each."""
+    from rubrics.disputes import dispute_raise, dispute_resolve
+    from rubrics.services import review_acknowledge
+
+    def reviewed(reference, ratings=None):
+        interaction = self_score(agent, reference=reference, days_ago=60).interaction
+        return review(interaction, supervisor, ratings).interaction
+
+    def dispute(interaction):
+        return dispute_raise(
+            interaction=interaction, agent=agent, reason="I checked", proposed={"fairness": 4}
+        )
+
+    disputed = reviewed("ZD-DISPUTED", {**RATINGS, "fairness": 2})
+    dispute(disputed)
+    rejected = reviewed("ZD-REJECTED", {**RATINGS, "fairness": 2})
+    dispute_resolve(
+        dispute=dispute(rejected), resolver=supervisor, decision="rejected", reason="It stands"
+    )
+    settled = reviewed("ZD-SETTLED", {**RATINGS, "fairness": 2})
+    dispute_resolve(
+        dispute=dispute(settled), resolver=supervisor, decision="rejected", reason="It stands"
+    )
+    review_acknowledge(interaction=settled, agent=agent)
+    reviewed("ZD-WAITING")
+    old_acknowledged = reviewed("ZD-ACK-OLD")
+    review_acknowledge(interaction=old_acknowledged, agent=agent)
+    acknowledged = reviewed("ZD-ACK-NEW")
+    review_acknowledge(interaction=acknowledged, agent=agent)
+    unread = reviewed("ZD-UNREAD")
+    # When each review was written, oldest first; the acknowledged ones are the newest, and
+    # the open dispute's review is older than one of them.
+    written = ["ZD-UNREAD", "ZD-DISPUTED", "ZD-ACK-OLD", "ZD-WAITING", "ZD-REJECTED"]
+    written += ["ZD-SETTLED", "ZD-ACK-NEW"]
+    now = timezone.now()
+    for age, reference in enumerate(reversed(written)):
+        Evaluation.objects.filter(
+            interaction__reference=reference, kind="review", is_current=True
+        ).update(created_at=now - timedelta(days=age + 1))
+    # The agent has opened every review but one.
+    Evaluation.objects.exclude(interaction=unread).filter(kind="review").update(seen_at=now)
+    references = [
+        reference
+        for row in my_review_rows(login(agent))
+        for reference in written
+        if f">{reference}</a>" in row
+    ]
+    assert references == [
+        "ZD-UNREAD",
+        "ZD-REJECTED",
+        "ZD-WAITING",
+        "ZD-DISPUTED",
+        "ZD-ACK-NEW",
+        "ZD-SETTLED",
+        "ZD-ACK-OLD",
+    ]

@@ -173,7 +173,7 @@ def test_double_submit_creates_one_record(login, agent):
         ({"rating_fairness": "na"}, "Select a valid choice"),
         ({"rating_respect": "<script>"}, "Select a valid choice"),
         ({"rubric_version": "999"}, "The rubric changed while you were scoring"),
-        ({"topic": "x" * 121}, "at most 120 characters"),
+        ({"topic": "x" * 121}, "Keep the topic to 120 characters or fewer"),
         ({"summary": "y" * 1001}, "at most 1000 characters"),
         ({"reference": ""}, "This field is required"),
         ({"channel": "fax"}, "Select a valid choice"),
@@ -484,3 +484,38 @@ def test_two_forms_saving_one_ticket_at_once_store_it_once(agent):
     other.join(timeout=10)
     assert "reference" in outcome.get("error", {}), outcome
     assert Interaction.objects.filter(agent=agent).count() == 1
+
+
+# --- The topic's limit ---------------------------------------------------------------------
+
+
+def topic_input(body):
+    import re
+
+    return re.search(r"<input[^>]*\bid=\"id_topic\"[^>]*>", body).group(0)
+
+
+def test_the_topic_says_its_limit_and_counts_without_cutting(login, agent):
+    body = login(agent).get("/score/").content.decode()
+    field = topic_input(body)
+    # A maxlength would make the browser drop what is typed or pasted past 120, unseen.
+    assert "maxlength" not in field
+    assert 'data-character-limit="120"' in field
+    assert 'aria-describedby="id_topic_helptext"' in field
+    assert '<div id="id_topic_helptext" class="form-text">Up to 120 characters.</div>' in body
+    assert '<script src="/static/js/character_count.js" defer></script>' in body
+
+
+def test_a_topic_over_120_characters_is_refused_whole_and_nothing_is_saved(login, agent):
+    long_topic = "Refund request " + "x" * 106
+    assert len(long_topic) == 121
+    response = submit(login(agent), topic=long_topic)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Keep the topic to 120 characters or fewer: this one has 121." in body
+    # Given back whole, to shorten: not cut to fit.
+    assert f'value="{long_topic}"' in topic_input(body)
+    assert row_counts() == (0, 0, 0)
+    response = submit(login(agent), topic=long_topic[:120])
+    assert response.status_code == 302
+    assert Interaction.objects.get().topic == long_topic[:120]

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from core.privacy import validate_no_personal_data
@@ -120,6 +121,8 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["agent", "-occurred_at"], name="interaction_agent_recent"),
             models.Index(fields=["team", "-occurred_at"], name="interaction_team_recent"),
+            # One ticket, one self-score per agent: the check looks the ticket up here.
+            models.Index(F("agent"), Lower(Trim("reference")), name="interaction_agent_reference"),
         ]
 
     def __str__(self):

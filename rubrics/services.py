@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import Random, RowNumber
 from django.utils import formats, timezone
@@ -135,14 +135,12 @@ def interaction_self_score(
     """
     try:
         with transaction.atomic():
-            # The agent's membership row is the lock every self-score of theirs takes first, so
-            # two of their submissions are saved one after the other and the second sees the
-            # first: its token, and its ticket reference.
-            membership = Membership.objects.select_for_update().filter(user_id=agent.pk).first()
+            membership = Membership.objects.filter(user_id=agent.pk).first()
             if membership is None:
                 raise ValidationError(
                     "You are not in a team yet, so there is nowhere to record this."
                 )
+            _lock_ticket(agent, interaction_fields.get("reference"))
             if submission_token is not None:
                 existing = _self_evaluation_for_token(submission_token)
                 if existing is not None:
@@ -177,6 +175,18 @@ def interaction_self_score(
         return _already_saved(existing, agent)
 
 
+# Names the advisory locks below (two-key form, apart from the one-key rubric version lock).
+TICKET_LOCK_CLASS = 0x5449434B
+
+
+def _lock_ticket(agent, reference) -> None:
+    """Submissions of one ticket by one agent take turns until the transaction ends, so the
+    second sees the first (its form token and its reference); other tickets go side by side."""
+    key = f"{agent.pk}:{(reference or '').strip().lower()}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [TICKET_LOCK_CLASS, key])
+
+
 def _already_saved(existing: Evaluation, agent) -> Evaluation:
     """The first evaluation saved with a reused form, for the same agent only."""
     if existing.interaction.agent_id != agent.pk:
@@ -192,7 +202,8 @@ def _check_not_scored_before(agent, reference, submission_token) -> None:
     correction of the earlier score (a new revision), never a second interaction.
 
     Without a unique index over (agent, lower(btrim(reference))) the database does not enforce
-    this; the membership lock above makes the agent's own submissions take turns.
+    this; the ticket lock (`_lock_ticket`) makes the agent's submissions of one ticket take
+    turns, and the index `interaction_agent_reference` makes the look-up quick.
     """
     if not (reference or "").strip():
         return  # the interaction's own validation names the missing reference

@@ -114,11 +114,11 @@ def test_submit_takes_the_same_queries_whatever_was_scored_before(
         self_score(agent, days_ago=number % 20, reference=f"OLD-{number}")
     client, data = login(agent), form_data()
     # Session, user, roles; the rubric and its criteria (once for the form, the engine and the
-    # ratings); membership (locked); the token's twin; an earlier score of the same ticket;
+    # ratings); membership; the ticket's lock; the token's twin; an earlier score of the same ticket;
     # the interaction, evaluation and ratings with their audit entries; the two rollup
     # contributions and their upserts; 2 savepoints and their releases (the test's own
     # transaction turns the outer atomic into one).
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         response = client.post("/score/", data)
     assert response.status_code == 302
     assert Evaluation.objects.filter(author=agent).count() == earlier + 1
@@ -456,8 +456,8 @@ def test_a_clean_form_has_no_summary_but_carries_the_low_rating_hint(login, agen
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_forms_saving_one_ticket_at_once_store_it_once(agent):
-    """The agent's membership row is the lock: a second submission of the same ticket (another
-    tab, another form token) waits for the first to commit, then sees it and is refused."""
+    """A second submission of the same ticket (another tab, another form token) waits for the
+    first to commit, then sees it and is refused."""
     import threading
 
     from django.core.exceptions import ValidationError

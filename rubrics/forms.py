@@ -31,10 +31,11 @@ class InteractionForm(forms.ModelForm):
             "summary": "A line or two on what happened. Leave out customers' personal details.",
         }
         error_messages = {
-            "topic": {
-                "max_length": "Keep the topic to %(limit_value)d characters or fewer: "
+            name: {
+                "max_length": f"Keep the {name} to %(limit_value)d characters or fewer: "
                 "this one has %(show_value)d.",
-            },
+            }
+            for name in ("topic", "summary")
         }
         widgets = {
             "occurred_at": forms.DateTimeInput(
@@ -46,6 +47,7 @@ class InteractionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._count_instead_of_cutting("topic")
+        self._count_instead_of_cutting("summary")
 
     def _count_instead_of_cutting(self, name):
         """A text field whose limit is said and counted (js/character_count.js), never enforced
@@ -54,7 +56,7 @@ class InteractionForm(forms.ModelForm):
         field = self.fields[name]
         field.widget.attrs.pop("maxlength", None)
         field.widget.attrs["data-character-limit"] = str(field.max_length)
-        field.help_text = f"Up to {field.max_length} characters."
+        field.help_text = f"{field.help_text} Up to {field.max_length} characters.".strip()
 
     def clean_occurred_at(self):
         occurred_at = self.cleaned_data["occurred_at"]

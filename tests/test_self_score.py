@@ -174,7 +174,7 @@ def test_double_submit_creates_one_record(login, agent):
         ({"rating_respect": "<script>"}, "Select a valid choice"),
         ({"rubric_version": "999"}, "The rubric changed while you were scoring"),
         ({"topic": "x" * 121}, "Keep the topic to 120 characters or fewer"),
-        ({"summary": "y" * 1001}, "at most 1000 characters"),
+        ({"summary": "y" * 1001}, "Keep the summary to 1000 characters or fewer"),
         ({"reference": ""}, "This field is required"),
         ({"channel": "fax"}, "Select a valid choice"),
         ({"occurred_at": "not a date"}, "Enter a valid date/time"),
@@ -519,3 +519,18 @@ def test_a_topic_over_120_characters_is_refused_whole_and_nothing_is_saved(login
     response = submit(login(agent), topic=long_topic[:120])
     assert response.status_code == 302
     assert Interaction.objects.get().topic == long_topic[:120]
+
+
+def test_the_summary_is_counted_too_and_a_longer_one_is_refused_whole(login, agent):
+    import re
+
+    body = login(agent).get("/score/").content.decode()
+    summary = re.search(r"<textarea[^>]*\bid=\"id_summary\"[^>]*>", body).group(0)
+    assert "maxlength" not in summary and 'data-character-limit="1000"' in summary
+    assert "Leave out customers' personal details. Up to 1000 characters." in body
+    long_summary = "The caller waited. " * 52 + "x" * 13
+    assert len(long_summary) == 1001
+    body = submit(login(agent), summary=long_summary).content.decode()
+    assert "Keep the summary to 1000 characters or fewer: this one has 1001." in body
+    assert long_summary in body  # given back whole, to shorten
+    assert row_counts() == (0, 0, 0)

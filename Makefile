@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development settings for everything started from here (the server, the tests, the lint's
+# makemigrations); DEBUG is off wherever this variable is not set.
+export DJANGO_DEBUG ?= 1
 
 .PHONY: install run test e2e lint format bench check-python
 

@@ -28,13 +28,18 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: an operator who forgets the variable gets production behaviour (no debug
+# pages, HTTPS, secure cookies, no demo seeding), never the development conveniences.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 # The fallback key only ever serves development; production must set its own.
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise RuntimeError(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. In production set it to a long "
+            "random string; for development on your own machine set DJANGO_DEBUG=1 instead."
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")

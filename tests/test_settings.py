@@ -56,6 +56,63 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def only(**variables) -> dict:
+    """An environment with just these variables (and PATH to find programs): nothing inherited."""
+    return {"PATH": os.environ.get("PATH", ""), **variables}
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-" + "y" * 30,
+    "DJANGO_ALLOWED_HOSTS": "ethics.example.com",
+    "DATABASE_URL": "postgres://ek:pw@db.example.com:5432/ethicskit",
+}
+
+
+def test_check_deploy_passes_with_only_the_three_required_variables():
+    # DJANGO_DEBUG unset: the defaults alone must be production-safe.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=only(**PRODUCTION),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_unless_asked_for():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    answers = {}
+    for value in (None, "0", "", "1"):
+        env = only(**PRODUCTION, DJANGO_SETTINGS_MODULE="ethicskit.settings")
+        if value is not None:
+            env["DJANGO_DEBUG"] = value
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        answers[value] = result.stdout.strip()
+    assert answers == {None: "False", "0": "False", "": "False", "1": "True"}
+
+
+def test_without_debug_or_a_secret_key_the_app_refuses_to_start_and_says_why():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=only(DATABASE_URL="postgres://x@h/db"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+    assert "set DJANGO_DEBUG=1" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {
         **os.environ,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 
 from teams.access import is_admin
 from teams.models import AuditEntry, Membership, Team
@@ -56,8 +57,18 @@ class UserMembershipInline(admin.StackedInline):
 admin.site.unregister(User)
 
 
+# Fields that make an account all-powerful: Django treats changing them as equal to being a
+# superuser, so only a superuser sees or sets them.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+
 @admin.register(User)
 class EthicsKitUserAdmin(UserAdmin):
+    """People, for admins. A staff admin who is not a superuser manages roles (groups), teams
+    and staff status, but cannot make anyone a superuser, give permissions one by one, or
+    change, delete or set the password of a superuser: otherwise staff status would be a
+    superuser's power in disguise."""
+
     inlines = [UserMembershipInline]
     list_display = ["username", "first_name", "last_name", "role_names", "team", "is_active"]
     list_filter = ["groups", "membership__team", "is_active", "is_staff"]
@@ -69,6 +80,42 @@ class EthicsKitUserAdmin(UserAdmin):
             .select_related("membership__team")
             .prefetch_related("groups")
         )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY_FIELDS],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def _guards_a_superuser(self, request, obj) -> bool:
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if self._guards_a_superuser(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._guards_a_superuser(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The form of a staff admin has no such fields; this holds for any other way in too.
+        if not request.user.is_superuser and (
+            obj.is_superuser or (change and form.initial.get("is_superuser"))
+        ):
+            raise PermissionDenied("Only a superuser can change a superuser.")
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="Roles")
     def role_names(self, user):

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
 from teams.access import is_admin
+from teams.accounts import mark_temporary
 from teams.models import AuditEntry, Membership, Team
 
 User = get_user_model()
@@ -116,6 +117,17 @@ class EthicsKitUserAdmin(UserAdmin):
         ):
             raise PermissionDenied("Only a superuser can change a superuser.")
         super().save_model(request, obj, form, change)
+        if not change and obj.has_usable_password():
+            # The admin knows the first password, so the person must replace it.
+            mark_temporary(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user != request.user and user.has_usable_password():
+                mark_temporary(user)
+        return response
 
     @admin.display(description="Roles")
     def role_names(self, user):

@@ -154,3 +154,53 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.model} {self.object_repr}"
+
+
+class SignedInSession(models.Model):
+    """A browser someone is signed in on, for the "Your sessions" list on their profile.
+
+    The row belongs to its Django session and goes with it: signing out, expiry (with
+    `clearsessions`), "Sign out everywhere else" and a new password delete both. It keeps no
+    address, only when the session began, when it was last used and the browser's name.
+    """
+
+    session = models.OneToOneField(
+        "sessions.Session",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="signed_in",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = "signed-in session"
+
+    def __str__(self):
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TemporaryPassword(models.Model):
+    """The person's password was set by an admin: they must choose their own at next sign-in.
+
+    Choosing a new password (the change page, a reset link) deletes the row.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="temporary_password",
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "temporary password"
+
+    def __str__(self):
+        return f"{self.user} must choose a password"

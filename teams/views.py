@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.csv import csv_cell, csv_response
 from core.text import word_diff
 from teams.access import role_required
+from teams.accounts import end_sessions, sessions_of
 from teams.forms import ApiTokenForm, AuditFilterForm
 from teams.models import ApiToken, AuditEntry, Role
 
@@ -40,8 +42,26 @@ def profile(request):
             "new_key": new_key,
             "tokens": request.user.api_tokens.all(),
             "membership": getattr(request.user, "membership", None),
+            "sessions": sessions_of(request.user),
+            "current_session": request.session.session_key,
+            "session_max_hours": settings.SESSION_COOKIE_AGE // 3600,
+            "session_idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
         },
     )
+
+
+@login_required
+@require_POST
+def sessions_end_others(request):
+    """Sign out every other browser this person is signed in on; this one stays."""
+    ended = end_sessions(request.user, keep=request.session.session_key)
+    if ended:
+        messages.success(
+            request, f"Signed out of {ended} other session{'s' if ended != 1 else ''}."
+        )
+    else:
+        messages.info(request, "You were not signed in anywhere else.")
+    return redirect("profile")
 
 
 @login_required

@@ -175,6 +175,16 @@ MATRIX = {
         post(SIGNED_IN, data={}),
     ],
     "profile_export": [get(SIGNED_IN)],
+    # Accounts: sessions and password self-service (a reset link is for anyone who has one).
+    "sessions_end_others": [
+        post(expect(anon=LOGIN, agent=302, other_agent=302, supervisor=302, other_supervisor=302, admin=302))
+    ],
+    "password_change": [get(SIGNED_IN), post(SIGNED_IN, data={})],
+    "password_change_done": [get(SIGNED_IN)],
+    "password_reset": [get(EVERYONE), post(EVERYONE, data={})],
+    "password_reset_done": [get(EVERYONE)],
+    "password_reset_confirm": [get(EVERYONE, path="accounts/password/reset/MQ/not-a-real-token/")],
+    "password_reset_complete": [get(EVERYONE)],
     "audit_log": [get(ADMINS)],
     "audit_export": [get(ADMINS)],
     "token_revoke": [

@@ -127,6 +127,7 @@ PAGES = {
         "/concerns/",
         "/proof-plan/",
         "/profile/",
+        "/accounts/password/change/",
     ],
     "supervisor": ["/reviews/", "/dashboard/", "/checklists/runs/", "/service-changes/"],
     "admin": ["/dashboard/organisation/", "/concerns/queue/", "/library/acknowledgements/"],

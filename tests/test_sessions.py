@@ -55,6 +55,26 @@ def test_a_session_ends_after_thirty_idle_minutes(agent, clock):
     assert not Session.objects.filter(signed_in__user=agent).exists()
 
 
+def test_the_page_cache_does_not_keep_an_idle_session_alive(agent, clock, settings):
+    settings.PAGE_CACHE = True
+    client = sign_in(agent)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # the kept copy
+    later(clock, minutes=31)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_clearsessions_removes_expired_sessions_from_the_list(agent, clock):
+    from django.core.management import call_command
+
+    sign_in(agent)
+    later(clock, hours=13)
+    call_command("clearsessions")
+    assert not SignedInSession.objects.filter(user=agent).exists()
+
+
 def test_the_idle_limit_is_a_setting(agent, clock, settings):
     settings.SESSION_IDLE_TIMEOUT = 5 * 60
     client = sign_in(agent)

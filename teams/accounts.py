@@ -81,9 +81,9 @@ def mark_temporary(user) -> None:
 
 
 class NewPasswordEndsSessions:
-    """A password validator in name only: Django calls `password_changed` after every saved
-    password change, from any page, the admin or a shell. That ends the owner's sessions and
-    lifts a temporary password."""
+    """A password validator that refuses nothing: Django calls `password_changed` after every
+    saved password change, from any page, the admin or a shell. That ends the owner's sessions
+    and lifts a temporary password. Its help text, shown with the rules, says so."""
 
     def validate(self, password, user=None):
         return None
@@ -95,7 +95,7 @@ class NewPasswordEndsSessions:
         TemporaryPassword.objects.filter(user=user).delete()
 
     def get_help_text(self):
-        return ""
+        return "A new password signs the account out of its other sessions."
 
 
 class SessionLimitsMiddleware:

@@ -70,6 +70,7 @@ def test_i_can_change_my_own_password_on_a_page_like_the_others(agent):
     refused = change(client, PASSWORD, "short-pass1")
     assert refused.status_code == 200
     assert "at least 12 characters" in refused.content.decode()
+    assert "<li></li>" not in page.content.decode()  # every rule listed has its words
     response = change(client, PASSWORD, NEW_PASSWORD)
     assert response.status_code == 302
     done = client.get(response["Location"])

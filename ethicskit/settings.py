@@ -135,10 +135,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock one username from one address after repeated failures, so a guesser elsewhere cannot
-# lock a colleague out of the office and a shared office address does not lock out everyone.
+# Sign-in throttling (ethicskit/lockout.py): failures count per username from any address and
+# per address over any usernames; each pause grows with further failures up to the longest one,
+# and attempts during a pause are not counted, so nobody can keep a colleague out for good.
+AXES_HANDLER = "ethicskit.lockout.ThrottlingHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+LOCKOUT_FIRST_PAUSE = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 5))
+# The longest pause, and how long a failure is remembered.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_MAX_COOLOFF_MINUTES", 60))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgives that username's failures from that address only.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ethicskit.views.locked_out"

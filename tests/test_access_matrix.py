@@ -224,6 +224,12 @@ MATRIX = {
             data={"body": "Keep asking before offering."},
         )
     ],
+    "review_mark_read": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=403, admin=403),
+            kwargs={"pk": "alice_interaction"},
+        )
+    ],
     "review_acknowledge": [
         post(
             expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=403, admin=403),

@@ -110,13 +110,13 @@ def test_reviews_their_receipt_and_corrections_are_recorded(login, agent, superv
     assert entry.changes["kind"] == [None, "review"] and entry.actor == supervisor
     assert entry.changes["flagged"] == [None, True]
 
-    # The agent opens the interaction: the review is marked seen with QuerySet.update().
-    login(agent).get(f"/interactions/{interaction.pk}/")
+    # The agent marks the review read: seen_at is set with QuerySet.update().
+    login(agent).post(f"/interactions/{interaction.pk}/read/")
     written.refresh_from_db()
     seen = only("rubrics.Evaluation", action="update", object_id=str(written.pk))
     assert seen.changes == {"seen_at": [None, written.seen_at.isoformat()]}
-    assert seen.actor == agent and seen.source == f"GET /interactions/{interaction.pk}/"
-    login(agent).get(f"/interactions/{interaction.pk}/")  # already seen: nothing new
+    assert seen.actor == agent and seen.source == f"POST /interactions/{interaction.pk}/read/"
+    login(agent).post(f"/interactions/{interaction.pk}/read/")  # already read: nothing new
     assert entries("rubrics.Evaluation", action="update").count() == 1
 
     with audit_context(source="test", actor=agent):

@@ -154,6 +154,9 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "ethicskit.middleware.client_ip"
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# The audit log's addresses and the sign-in log are removed after this many days
+# (`manage.py purge_logs --apply`, ethicskit/retention.py).
+LOG_RETENTION_DAYS = env_int("ETHICSKIT_LOG_RETENTION_DAYS", 90)
 # API tokens expire this many days after they are issued (teams.models.ApiToken).
 API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
 LOGIN_URL = "login"

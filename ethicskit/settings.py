@@ -151,7 +151,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ethicskit.views.locked_out"
 # Log the lockouts, not a banner on every manage.py command.
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "ethicskit.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # The audit log's addresses and the sign-in log are removed after this many days

@@ -93,7 +93,8 @@ class ThrottlingHandler(AxesDatabaseHandler):
     def get_failures(self, request, credentials=None) -> int:
         """Recent failures for this username from any address."""
         username = get_client_username(request, credentials)
-        since = (request.axes_attempt_time or timezone.now()) - settings.AXES_COOLOFF_TIME
+        now = getattr(request, "axes_attempt_time", None) or timezone.now()
+        since = now - settings.AXES_COOLOFF_TIME
         found = AccessAttempt.objects.filter(username=username, attempt_time__gt=since).aggregate(
             failures=Sum("failures_since_start")
         )

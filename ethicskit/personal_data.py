@@ -298,10 +298,11 @@ def _logs_of(user) -> dict:
             .order_by("attempt_time", "pk")
             .values("attempt_time", "logout_time", "ip_address", "user_agent", "path_info")
         ),
+        # Failed attempts on the username may be anyone's: when and how many, not from where.
         "failed_sign_ins": list(
             AccessAttempt.objects.filter(username=username)
             .order_by("attempt_time", "pk")
-            .values("attempt_time", "failures_since_start", "ip_address", "user_agent")
+            .values("attempt_time", "failures_since_start")
         ),
         "audit_entries_by_me": list(
             AuditEntry.objects.filter(actor=user)

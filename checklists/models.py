@@ -277,6 +277,10 @@ class ServiceChangeReview(models.Model):
     def is_decided(self) -> bool:
         return bool(self.decision)
 
+    def may_be_decided_by(self, user) -> bool:
+        """Nobody decides a change they proposed: another leader does."""
+        return user.pk != self.proposed_by_id
+
     def risk_summary(self) -> dict:
         """Answers per risk level and the highest level, from the (prefetched) answers."""
         counts = dict.fromkeys(RiskLevel.values, 0)

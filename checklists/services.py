@@ -170,6 +170,9 @@ def service_change_review_create(
     return review
 
 
+SELF_DECISION_REFUSED = "You proposed this change, so another leader records the decision."
+
+
 def service_change_decide(
     *, review: ServiceChangeReview, decided_by, decision: str, note: str = ""
 ) -> ServiceChangeReview:
@@ -186,6 +189,8 @@ def service_change_decide(
                 f"This change was already {locked.get_decision_display().lower()} by "
                 f"{locked.decided_by}; record a new review for a revised proposal."
             )
+        if not locked.may_be_decided_by(decided_by):
+            raise ValidationError(SELF_DECISION_REFUSED)
         locked.decision = decision
         locked.decision_note = note
         locked.decided_by = decided_by

@@ -192,13 +192,16 @@ def _review_page(request, review, decision_form):
 @require_GET
 def service_change_detail(request, pk):
     review = selectors.get_service_change_for_user(request.user, pk)
-    return _review_page(request, review, None if review.is_decided else ServiceChangeDecisionForm())
+    may_decide = not review.is_decided and review.may_be_decided_by(request.user)
+    return _review_page(request, review, ServiceChangeDecisionForm() if may_decide else None)
 
 
 @role_required(*LEADERS)
 @require_POST
 def service_change_decide(request, pk):
     review = selectors.get_service_change_for_user(request.user, pk)
+    if not review.may_be_decided_by(request.user):
+        raise PermissionDenied(services.SELF_DECISION_REFUSED)
     form = ServiceChangeDecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -1,4 +1,4 @@
-"""Cross-cutting request handling: browser feature policy, client addresses and database outages."""
+"""Cross-cutting request handling: browser feature policy and database outages."""
 
 import logging
 
@@ -68,17 +68,3 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
         return response
-
-
-def client_ip(request) -> str | None:
-    """The address a login attempt came from, as django-axes should count it.
-
-    Behind N trusted proxies the client is the Nth address from the right of X-Forwarded-For;
-    anything further left was written by the client and cannot be trusted.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")

@@ -2,7 +2,8 @@
 
 It reads every app's records, so it lives on the top floor."""
 
-from django.db.models import Prefetch
+from axes.models import AccessAttempt, AccessLog
+from django.db.models import Prefetch, Q
 
 from checklists.models import (
     ChecklistAnswer,
@@ -16,6 +17,15 @@ from checklists.models import (
 from rubrics.models import CoachingComment, Dispute, Evaluation, Interaction, Rating
 from scripts_library.models import Acknowledgement
 from teams.access import user_roles
+from teams.models import AuditEntry
+
+# Records whose `user` field names their person: audit entries about them are about that person.
+PERSONAL_RECORDS = [
+    "teams.Membership",
+    "teams.ApiToken",
+    "checklists.ProofPlanProgress",
+    "scripts_library.Acknowledgement",
+]
 
 
 def _values(obj, *names) -> dict:
@@ -26,11 +36,27 @@ def _name(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
+def _about(user) -> Q:
+    """Audit entries about `user`: their account, and records that name them as their person
+    (found by the entries that recorded the record's `user` field being them)."""
+    about = Q(model="auth.User", object_id=str(user.pk))
+    for label in PERSONAL_RECORDS:
+        theirs = AuditEntry.objects.filter(model=label).filter(
+            Q(changes__user__0=user.pk) | Q(changes__user__1=user.pk)
+        )
+        about |= Q(model=label, object_id__in=theirs.values("object_id"))
+    return about
+
+
 def personal_data(user) -> dict:
     """Everything EthicsKit holds about `user`, for their own download: their account, roles
-    and team, their interactions with every score and review of them, and what they wrote or
-    recorded with the tools. Anonymous concerns hold no link to anyone, so they are not here;
-    API keys are stored only as hashes, so only token names are. A fixed number of queries."""
+    and team, their interactions with every score and review of them, what they wrote or
+    recorded with the tools (reviews, coaching and dispute resolutions of other people's
+    interactions included, without those people's details), their sign-in records and the
+    audit entries by and about them. Anonymous concerns hold no link to anyone, so they are not
+    here; API keys are stored only as hashes, so only token names are. Audit entries by them
+    leave out what changed (it may be other people's data); entries about them leave out who
+    made the change and from where. A fixed number of queries."""
     membership = getattr(user, "membership", None)
     ratings = Prefetch("ratings", queryset=Rating.objects.select_related("criterion"))
     interactions = (
@@ -204,7 +230,88 @@ def personal_data(user) -> dict:
         ),
         "api_tokens": list(
             user.api_tokens.order_by("created_at", "pk").values(
-                "name", "prefix", "created_at", "last_used_at"
+                "name", "prefix", "created_at", "expires_at", "read_only", "last_used_at"
             )
+        ),
+        **_written_by(user),
+        **_logs_of(user),
+    }
+
+
+def _written_by(user) -> dict:
+    """What `user` wrote about other people's work: interactions appear by id only."""
+    reviews = (
+        Evaluation.objects.filter(author=user, kind=Evaluation.Kind.REVIEW)
+        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("criterion")))
+        .order_by("created_at", "pk")
+    )
+    return {
+        "reviews_written": [
+            {
+                **_values(
+                    review,
+                    "interaction_id",
+                    "revision",
+                    "is_current",
+                    "score",
+                    "percent",
+                    "critical_fail",
+                    "comment",
+                    "revision_reason",
+                    "created_at",
+                ),
+                "ratings": [
+                    {
+                        "criterion": rating.criterion.key,
+                        "value": rating.value,
+                        "comment": rating.comment,
+                    }
+                    for rating in review.ratings.all()
+                ],
+            }
+            for review in reviews
+        ],
+        "coaching_written": list(
+            CoachingComment.objects.filter(author=user)
+            .order_by("created_at", "pk")
+            .values("interaction_id", "body", "created_at")
+        ),
+        "disputes_resolved": list(
+            Dispute.objects.filter(resolved_by=user)
+            .order_by("resolved_at", "pk")
+            .values("interaction_id", "status", "resolved_at", "resolution_reason")
+        ),
+        "service_change_decisions": list(
+            ServiceChangeReview.objects.filter(decided_by=user)
+            .order_by("decided_at", "pk")
+            .values("title", "decision", "decision_note", "decided_at")
+        ),
+    }
+
+
+def _logs_of(user) -> dict:
+    """`user`'s sign-in records and the audit entries by and about them."""
+    username = user.get_username()
+    return {
+        "sign_ins": list(
+            AccessLog.objects.filter(username=username)
+            .order_by("attempt_time", "pk")
+            .values("attempt_time", "logout_time", "ip_address", "user_agent", "path_info")
+        ),
+        # Failed attempts on the username may be anyone's: when and how many, not from where.
+        "failed_sign_ins": list(
+            AccessAttempt.objects.filter(username=username)
+            .order_by("attempt_time", "pk")
+            .values("attempt_time", "failures_since_start")
+        ),
+        "audit_entries_by_me": list(
+            AuditEntry.objects.filter(actor=user)
+            .order_by("at", "pk")
+            .values("at", "action", "model", "object_id", "source", "ip_address")
+        ),
+        "audit_entries_about_me": list(
+            AuditEntry.objects.filter(_about(user))
+            .order_by("at", "pk")
+            .values("at", "action", "model", "object_id", "changes")
         ),
     }

@@ -1,12 +1,15 @@
-"""Retention: the free text of old interactions is cleared, their scores kept.
+"""Retention: the free text of old interactions is cleared, their scores kept; the audit
+log's addresses and the sign-in log are removed after `settings.LOG_RETENTION_DAYS`.
 
-It reaches across apps (scores and reviews, checklist answers, the audit log), so it lives on
-the top floor.
+It reaches across apps (scores and reviews, checklist answers, the audit log, django-axes'
+sign-in records), so it lives on the top floor.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Q, Value
@@ -16,6 +19,7 @@ from django.utils import timezone
 from checklists.models import ChecklistAnswer
 from rubrics.models import CoachingComment, Dispute, Evaluation, Interaction, Rating
 from teams import audit
+from teams.models import AuditEntry
 
 RETENTION_MINIMUM_DAYS = 30
 # Required text fields get this note instead of nothing, so the record still reads sensibly.
@@ -116,3 +120,44 @@ def _cleared_expression(value):
 
 def _cleared_value(cleared: dict, name: str, pk: int) -> str:
     return f"purged-{pk}" if cleared[name] is None else cleared[name]
+
+
+@dataclass
+class LogPurgeReport:
+    cutoff: datetime
+    applied: bool = False
+    # What goes, by kind: "audit addresses" (cleared), "sign-ins", "failed sign-ins" and
+    # "sign-in attempts" (rows deleted).
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values())
+
+
+def logs_purge(*, older_than_days: int | None = None, apply: bool = False, now=None):
+    """Remove what the logs keep about people's addresses and sign-ins once it is older than
+    `older_than_days` (by default `settings.LOG_RETENTION_DAYS`): the address on audit entries
+    (the entries themselves stay), and django-axes' records of sign-ins, failed sign-ins and
+    counted attempts. Without `apply` nothing changes: the report counts what would go."""
+    days = settings.LOG_RETENTION_DAYS if older_than_days is None else older_than_days
+    if type(days) is not int or days < 1:
+        raise ValidationError("Keep the logs for at least 1 day.")
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    report = LogPurgeReport(cutoff=cutoff, applied=apply)
+    addresses = AuditEntry.objects.filter(at__lt=cutoff, ip_address__isnull=False)
+    sign_in_records = {
+        "sign-ins": AccessLog.objects.filter(attempt_time__lt=cutoff),
+        "failed sign-ins": AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
+        "sign-in attempts": AccessAttempt.objects.filter(attempt_time__lt=cutoff),
+    }
+    with transaction.atomic():
+        if apply:
+            report.removed["audit addresses"] = addresses.update(ip_address=None)
+            for kind, rows in sign_in_records.items():
+                report.removed[kind] = rows.delete()[1].get(rows.model._meta.label, 0)
+        else:
+            report.removed["audit addresses"] = addresses.count()
+            for kind, rows in sign_in_records.items():
+                report.removed[kind] = rows.count()
+    return report

@@ -150,16 +150,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock one username from one address after repeated failures, so a guesser elsewhere cannot
-# lock a colleague out of the office and a shared office address does not lock out everyone.
+# Sign-in throttling (ethicskit/lockout.py): failures count per username from any address and
+# per address over any usernames; each pause grows with further failures up to the longest one,
+# and attempts during a pause are not counted, so nobody can keep a colleague out for good.
+AXES_HANDLER = "ethicskit.lockout.ThrottlingHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+LOCKOUT_FIRST_PAUSE = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 5))
+# The longest pause, and how long a failure is remembered.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_MAX_COOLOFF_MINUTES", 60))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgives that username's failures from that address only.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ethicskit.views.locked_out"
 # Log the lockouts, not a banner on every manage.py command.
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "ethicskit.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # Password reset e-mails: printed to the console in development, sent by SMTP otherwise.
@@ -175,6 +182,11 @@ EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "EthicsKit <ethicskit@localhost>")
 PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_HOURS", 1) * 3600
+# The audit log's addresses and the sign-in log are removed after this many days
+# (`manage.py purge_logs --apply`, ethicskit/retention.py).
+LOG_RETENTION_DAYS = env_int("ETHICSKIT_LOG_RETENTION_DAYS", 90)
+# API tokens expire this many days after they are issued (teams.models.ApiToken).
+API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

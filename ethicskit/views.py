@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from checklists.models import Checklist
 from core import pagecache
 from ethicskit.apps import home_key
+from ethicskit.lockout import pause_for
 from ethicskit.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from ethicskit.personal_data import personal_data
 from rubrics.models import Dispute, Rubric
@@ -116,10 +117,12 @@ def not_found(request, exception):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a paused sign-in: what happened, for how long, and who can help."""
+    pause = pause_for(request, credentials)
     context = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "pause": pause,
         "username": get_client_username(request, credentials) or "",
-        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "minutes_left": pause.minutes_left() if pause else 1,
+        "longest_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
 

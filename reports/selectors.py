@@ -382,20 +382,27 @@ def team_summary(team: Team, start: datetime, end: datetime, *, blind: bool = Fa
     }
 
 
-def evidence_of_practice(agent, start: datetime, end: datetime, *, blind: bool = False) -> dict:
-    """What the printable evidence page brings together for one agent over one period."""
+def evidence_of_practice(
+    agent, start: datetime, end: datetime, *, blind: bool = False, teams=None
+) -> dict:
+    """What the printable evidence page brings together for one agent over one period.
+
+    With `teams`, only the runs and scores made while the agent was in one of those teams
+    (each record keeps the team of its day); the proof-plan tasks are the agent's own."""
     completed = (
         ProofPlanProgress.objects.filter(user=agent, completed_on__isnull=False)
         .select_related("task")
         .order_by("completed_on", "task__plan", "task__position")
     )
+    runs = ChecklistRun.objects.filter(runner=agent, created_at__gte=start, created_at__lt=end)
+    if teams is not None:
+        runs = runs.filter(team__in=teams)
     runs = list(
-        ChecklistRun.objects.filter(runner=agent, created_at__gte=start, created_at__lt=end)
-        .with_answer_counts()
+        runs.with_answer_counts()
         .select_related("checklist", "interaction")
         .order_by("-created_at", "-id")
     )
-    mine = rollup_window(ScoreRollup, start, end, agent_id=agent.pk, blind=blind)
+    mine = rollup_window(ScoreRollup, start, end, teams=teams, agent_id=agent.pk, blind=blind)
     return {
         "completed_tasks": list(completed),
         "runs": runs,
@@ -406,10 +413,13 @@ def evidence_of_practice(agent, start: datetime, end: datetime, *, blind: bool =
         },
         "score_totals": score_averages(sums_by_kind(mine)[None], blind=blind),
         "trend": weekly_trend(
-            rollup_window(ScoreRollup, start, end, agent_id=agent.pk, months=False, blind=blind),
+            rollup_window(
+                ScoreRollup, start, end, teams=teams, agent_id=agent.pk, months=False, blind=blind
+            ),
             blind=blind,
         ),
         "criteria": criterion_averages(
-            rollup_window(CriterionRollup, start, end, agent_id=agent.pk), blind=blind
+            rollup_window(CriterionRollup, start, end, teams=teams, agent_id=agent.pk),
+            blind=blind,
         ),
     }

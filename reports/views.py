@@ -219,17 +219,22 @@ def _ratings_in_order(evaluation, keys: list[str]) -> list:
     return ["" if values.get(key) is None else values[key] for key in keys]
 
 
-def _evidence_page(request, agent):
+def _evidence_page(request, agent, teams=None):
+    """`teams`: for a leader, the teams they lead; only records made in those teams show."""
     form = DateRangeForm(request.GET or None)
     start, end = form.window()
-    # Over every team the agent's interactions were in, not only their team today.
-    blind = self_scores_blind_for(request.user, Team.objects.filter(interactions__agent=agent))
+    # Over every team the agent's interactions were in (and shown), not only their team today.
+    their_teams = Team.objects.filter(interactions__agent=agent)
+    if teams is not None:
+        their_teams = their_teams.filter(pk__in=teams.values("pk"))
+    blind = self_scores_blind_for(request.user, their_teams)
     return render(
         request,
         "reports/evidence.html",
         {
-            **selectors.evidence_of_practice(agent, start, end, blind=blind),
+            **selectors.evidence_of_practice(agent, start, end, blind=blind, teams=teams),
             "agent": agent,
+            "led_teams_only": teams is not None,
             "form": form,
             "start": start.date(),
             "end": last_day(end),
@@ -248,4 +253,6 @@ def evidence(request):
 @require_GET
 def evidence_for_agent(request, user_id):
     """A leader's view of an agent's evidence page, for the agent's performance review."""
-    return _evidence_page(request, get_agent_for_user(request.user, user_id))
+    return _evidence_page(
+        request, get_agent_for_user(request.user, user_id), teams=teams_led_by(request.user)
+    )

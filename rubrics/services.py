@@ -382,7 +382,7 @@ def coaching_comment_add(*, interaction: Interaction, author, body: str) -> Coac
 
 
 def review_mark_seen(*, interaction: Interaction, agent) -> int:
-    """The agent opened the interaction: its reviews are no longer unread."""
+    """The agent marked the interaction's reviews read: they no longer count as unread."""
     if interaction.agent_id != agent.id:
         return 0
     unseen = list(interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, seen_at__isnull=True))

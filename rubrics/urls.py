@@ -21,6 +21,7 @@ urlpatterns = [
         views.review_acknowledge_view,
         name="review_acknowledge",
     ),
+    path("interactions/<int:pk>/read/", views.review_mark_read, name="review_mark_read"),
     path("interactions/<int:pk>/dispute/", views.dispute_create, name="dispute_create"),
     path("disputes/<int:pk>/resolve/", views.dispute_resolve_view, name="dispute_resolve"),
 ]

@@ -175,8 +175,6 @@ def interaction_detail(request, pk):
         request.user, pk, queryset=Interaction.objects.select_related("agent", "team")
     )
     is_owner = interaction.agent_id == request.user.id
-    if is_owner:
-        review_mark_seen(interaction=interaction, agent=request.user)
     overview = selectors.interaction_overview(interaction, request.user)
     review, dispute = overview["review"], overview["dispute"]
     return render(
@@ -194,6 +192,8 @@ def interaction_detail(request, pk):
             and review is not None
             and review.acknowledged_at is None
             and dispute is None,
+            # Reading changes nothing: the agent marks a new review read with a POST.
+            "may_mark_read": is_owner and review is not None and review.seen_at is None,
             "may_acknowledge": is_owner
             and review is not None
             and review.acknowledged_at is None
@@ -395,6 +395,15 @@ def review_acknowledge_view(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Thank you: the review is acknowledged.")
+    return redirect("interaction_detail", pk=pk)
+
+
+@role_required(Role.AGENT)
+@require_POST
+def review_mark_read(request, pk):
+    interaction = selectors.get_interaction_for_user(request.user, pk, scope="own")
+    if review_mark_seen(interaction=interaction, agent=request.user):
+        messages.success(request, "Marked as read.")
     return redirect("interaction_detail", pk=pk)
 
 

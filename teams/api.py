@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
+from rest_framework.permissions import SAFE_METHODS
 
 from core.api import KeyAuthentication
 from teams.access import has_role
@@ -13,13 +14,31 @@ from teams.models import ApiToken
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
+READ_ONLY_REFUSED = (
+    "This token is read-only: it may only read (GET, HEAD, OPTIONS). "
+    "Create a token without “Read only” on your profile page to make changes."
+)
+
+
 class ApiTokenAuthentication(KeyAuthentication):
-    """A key created on the profile page; its last use is noted at most every five minutes."""
+    """A key created on the profile page; its last use is noted at most every five minutes.
+    An expired key is refused (401); a read-only key may only read (403 otherwise)."""
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None and found[1].read_only and request.method not in SAFE_METHODS:
+            raise exceptions.PermissionDenied(READ_ONLY_REFUSED)
+        return found
 
     def user_for_key(self, raw_key: str):
         token = ApiToken.objects.for_key(raw_key)
         if token is None:
             return None
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(
+                f"That token expired on {timezone.localtime(token.expires_at):%d %b %Y}; "
+                "create a new one on your profile page."
+            )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

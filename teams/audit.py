@@ -15,7 +15,6 @@ request arrives: the API authenticates its token user inside the view, after the
 """
 
 import contextvars
-import ipaddress
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -25,6 +24,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
+from core.addresses import client_ip
 from core.text import normalise_newlines
 
 # Models whose changes are logged, with the fields left out (secrets, and derived values that
@@ -85,15 +85,6 @@ def audit_context(*, source: str, actor=None):
         _context.reset(token)
 
 
-def _ip_address(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client chose to send.
-    value = request.META.get("REMOTE_ADDR") or ""
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
 def _who() -> dict:
     context = _context.get()
     if context is None:
@@ -112,7 +103,7 @@ def _who() -> dict:
         "actor": actor,
         "actor_name": actor.get_username() if actor else "",
         "source": f"{request.method} {request.path}"[:300],
-        "ip_address": _ip_address(request),
+        "ip_address": client_ip(request),
     }
 
 

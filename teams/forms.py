@@ -17,6 +17,11 @@ class ApiTokenForm(forms.Form):
         help_text="What will use it, e.g. 'Zendesk app' or 'BI export'.",
         error_messages={"required": "Give the token a name, e.g. 'Zendesk app'."},
     )
+    read_only = forms.BooleanField(
+        label="Read only",
+        required=False,
+        help_text="It may read through the API (e.g. a BI export), never change anything.",
+    )
 
 
 def _audited_model_choices():

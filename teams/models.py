@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -55,7 +56,8 @@ class Membership(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def for_key(self, raw_key: str):
-        """The live token with this key, if any; keys are stored only as their SHA-256."""
+        """The token with this key of an active account, expired or not; keys are stored only
+        as their SHA-256."""
         return (
             self.filter(key_hash=ApiToken.hash(raw_key), user__is_active=True)
             .select_related("user")
@@ -64,7 +66,10 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    """A personal key for the REST API. Only its hash is stored; the key is shown once."""
+    """A personal key for the REST API. Only its hash is stored; the key is shown once.
+
+    Every token expires (`settings.API_TOKEN_DAYS` after it is issued); a read-only token may
+    only read (the API answers 403 to any other method)."""
 
     PREFIX_LENGTH = 8
     MAX_PER_USER = 10
@@ -77,6 +82,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    read_only = models.BooleanField(
+        default=False, help_text="It may read through the API, never change anything."
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -91,8 +100,12 @@ class ApiToken(models.Model):
     def hash(raw_key: str) -> str:
         return hashlib.sha256(raw_key.encode()).hexdigest()
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, *, user, name: str, read_only: bool = False) -> tuple["ApiToken", str]:
         """Create a token; returns it with the raw key, which is never stored or shown again."""
         name = (name or "").strip()
         if not name:
@@ -102,7 +115,13 @@ class ApiToken(models.Model):
                 f"You already have {cls.MAX_PER_USER} tokens; revoke one you no longer use first."
             )
         raw_key = "ek_" + secrets.token_urlsafe(32)
-        token = cls(user=user, name=name, prefix=raw_key[: cls.PREFIX_LENGTH])
+        token = cls(
+            user=user,
+            name=name,
+            prefix=raw_key[: cls.PREFIX_LENGTH],
+            read_only=read_only,
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+        )
         token.key_hash = cls.hash(raw_key)
         token.full_clean()
         token.save()

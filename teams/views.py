@@ -28,7 +28,11 @@ def profile(request):
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+            token, new_key = ApiToken.issue(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                read_only=form.cleaned_data["read_only"],
+            )
         except ValidationError as error:
             form.add_error("name" if hasattr(error, "error_dict") else None, error)
         else:
@@ -41,6 +45,7 @@ def profile(request):
             "form": form,
             "new_key": new_key,
             "tokens": request.user.api_tokens.all(),
+            "token_days": settings.API_TOKEN_DAYS,
             "membership": getattr(request.user, "membership", None),
             "sessions": sessions_of(request.user),
             "current_session": request.session.session_key,

@@ -234,6 +234,12 @@ MATRIX = {
             data={"body": "Keep asking before offering."},
         )
     ],
+    "review_mark_read": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=403, admin=403),
+            kwargs={"pk": "alice_interaction"},
+        )
+    ],
     "review_acknowledge": [
         post(
             expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=403, admin=403),
@@ -335,7 +341,14 @@ MATRIX = {
     "service_change_list": [get(LEADERS)],
     "service_change_new": [get(LEADERS), post(LEADERS, data={})],
     "service_change_detail": [get(LEADERS, kwargs={"pk": "sue_change"})],
-    "service_change_decide": [post(LEADERS, kwargs={"pk": "sue_change"}, data={})],
+    # Sue proposed it: she may open it, but another leader decides.
+    "service_change_decide": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=200, admin=200),
+            kwargs={"pk": "sue_change"},
+            data={},
+        )
+    ],
     "triage_queue": [get(SIGNED_IN, mark="(triage mark)", seen_by=("agent", "supervisor", "admin"))],
     "triage_new": [get(SIGNED_IN), post(SIGNED_IN, data={})],
     "triage_detail": [get(ALICES, kwargs={"pk": "alice_triage"})],

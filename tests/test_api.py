@@ -108,6 +108,44 @@ def test_an_inactive_users_token_is_refused(agent):
     assert client.get("/api/v1/rubric/").status_code == 401
 
 
+def test_tokens_expire_after_the_configured_days(agent, settings, time_machine):
+    settings.API_TOKEN_DAYS = 30
+    time_machine.move_to(timezone.now(), tick=False)
+    token, key = ApiToken.issue(user=agent, name="BI export")
+    assert token.expires_at == timezone.now() + timedelta(days=30)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    time_machine.shift(timedelta(days=30) - timedelta(seconds=1))
+    assert client.get("/api/v1/rubric/").status_code == 200
+    time_machine.shift(timedelta(seconds=1))
+    response = client.get("/api/v1/rubric/")
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"] and "profile page" in response.json()["detail"]
+
+
+def test_the_default_expiry_is_ninety_days(agent):
+    token, _ = ApiToken.issue(user=agent, name="helpdesk")
+    assert timedelta(days=90) - (token.expires_at - timezone.now()) < timedelta(minutes=1)
+
+
+def test_a_read_only_token_reads_but_changes_nothing(login, agent):
+    response = login(agent).post("/profile/", {"name": "BI export", "read_only": "on"})
+    key = response.content.decode().split('data-testid="new-key">')[1].split("<")[0]
+    assert ApiToken.objects.get().read_only
+    assert "read only" in login(agent).get("/profile/").content.decode()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/interactions/").status_code == 200
+    assert client.options("/api/v1/interactions/").status_code == 200
+    for method in ["post", "put", "patch", "delete"]:
+        response = getattr(client, method)("/api/v1/interactions/", payload(), format="json")
+        assert response.status_code == 403, method
+        assert "read-only" in response.json()["detail"]
+    assert not Interaction.objects.exists()
+    # The same person's read-and-write token may write.
+    assert api_as(agent).post("/api/v1/interactions/", payload(), format="json").status_code == 201
+
+
 def test_session_authentication_works_for_the_browser(client, agent):
     client.force_login(agent)
     assert client.get("/api/v1/rubric/").status_code == 200

@@ -57,6 +57,21 @@ def score_form(**overrides):
 # --- Each audited kind of change ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("proxies", "recorded"), [(0, "127.0.0.1"), (1, "203.0.113.60"), (2, "127.0.0.1")]
+)
+def test_the_address_is_the_clients_behind_the_trusted_proxies(
+    login, agent, settings, proxies, recorded
+):
+    """The left part of X-Forwarded-For is the client's own claim: only the proxies' count."""
+    settings.TRUSTED_PROXY_COUNT = proxies
+    response = login(agent).post(
+        "/score/", score_form(), HTTP_X_FORWARDED_FOR="not-an-address, 203.0.113.60"
+    )
+    assert response.status_code == 302
+    assert only("rubrics.Interaction", action="create").ip_address == recorded
+
+
 def test_a_self_score_through_the_web_records_the_interaction_evaluation_and_ratings(login, agent):
     response = login(agent).post("/score/", score_form())
     assert response.status_code == 302
@@ -110,13 +125,13 @@ def test_reviews_their_receipt_and_corrections_are_recorded(login, agent, superv
     assert entry.changes["kind"] == [None, "review"] and entry.actor == supervisor
     assert entry.changes["flagged"] == [None, True]
 
-    # The agent opens the interaction: the review is marked seen with QuerySet.update().
-    login(agent).get(f"/interactions/{interaction.pk}/")
+    # The agent marks the review read: seen_at is set with QuerySet.update().
+    login(agent).post(f"/interactions/{interaction.pk}/read/")
     written.refresh_from_db()
     seen = only("rubrics.Evaluation", action="update", object_id=str(written.pk))
     assert seen.changes == {"seen_at": [None, written.seen_at.isoformat()]}
-    assert seen.actor == agent and seen.source == f"GET /interactions/{interaction.pk}/"
-    login(agent).get(f"/interactions/{interaction.pk}/")  # already seen: nothing new
+    assert seen.actor == agent and seen.source == f"POST /interactions/{interaction.pk}/read/"
+    login(agent).post(f"/interactions/{interaction.pk}/read/")  # already read: nothing new
     assert entries("rubrics.Evaluation", action="update").count() == 1
 
     with audit_context(source="test", actor=agent):

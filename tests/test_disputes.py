@@ -201,9 +201,9 @@ def test_accepting_creates_a_corrected_revision_and_keeps_the_original(
     assert "The notes confirm the check." in body
     assert "I did check the policy; the notes show it." in body
     assert "Corrected the review (revision 2)" in body and "since superseded" in body
-    # The corrected review is new to the agent, who can now acknowledge it.
-    assert Evaluation.objects.get(pk=corrected.pk).seen_at is not None
-    assert "Acknowledge the review" in body
+    # The corrected review is new to the agent, who can mark it read or acknowledge it.
+    assert Evaluation.objects.get(pk=corrected.pk).seen_at is None
+    assert 'data-testid="mark-read"' in body and "Acknowledge the review" in body
 
 
 def test_partly_accepting_uses_the_resolvers_ratings(login, agent, supervisor, reviewed):

@@ -174,6 +174,8 @@ def test_reading_a_review_clears_the_unread_badge(login, agent, supervisor):
     client = login(agent)
     assert 'data-testid="unread-reviews"' in home(client)
     assert client.get(f"/interactions/{interaction.pk}/").status_code == 200
+    assert 'data-testid="unread-reviews"' in home(client)
+    assert client.post(f"/interactions/{interaction.pk}/read/").status_code == 302
     assert 'data-testid="unread-reviews"' not in home(client)
 
 

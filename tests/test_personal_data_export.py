@@ -12,16 +12,25 @@ from checklists.services import (
     concern_report,
     decision_record_create,
     proof_plan_task_update,
+    service_change_decide,
+    service_change_review_create,
     triage_request_log,
 )
-from rubrics.disputes import dispute_raise
+from rubrics.disputes import dispute_raise, dispute_resolve
 from rubrics.services import coaching_comment_add
 from scripts_library.models import Script
 from scripts_library.services import script_acknowledge
+from teams import audit
 from teams.models import ApiToken
-from tests.conftest import RATINGS, review, self_score
+from tests.conftest import PASSWORD, RATINGS, review, self_score
 
 pytestmark = pytest.mark.django_db
+
+
+def service_change_items():
+    checklist = Checklist.objects.get(kind=Checklist.Kind.SERVICE_CHANGE)
+    return checklist.items.filter(is_active=True)
+
 
 URL = "/profile/export.json"
 
@@ -148,6 +157,8 @@ def test_the_download_holds_the_persons_records(login, agent, alices_records):
             "name": "Zendesk app",
             "prefix": alices_records["token"].prefix,
             "created_at": data["api_tokens"][0]["created_at"],
+            "expires_at": data["api_tokens"][0]["expires_at"],
+            "read_only": False,
             "last_used_at": None,
         }
     ]
@@ -188,4 +199,76 @@ def test_a_constant_number_of_queries(login, agent, supervisor):
         review(interaction, supervisor)
         coaching_comment_add(interaction=interaction, author=supervisor, body="Good.")
     assert queries() == few
-    assert few <= 25
+    assert few <= 34
+
+
+def test_sign_ins_and_audit_entries_by_and_about_the_person(client, agent, admin_user):
+    client.post(
+        "/accounts/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR="198.51.100.4"
+    )
+    client.post(
+        "/accounts/login/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="198.51.100.5"
+    )
+    with audit.audit_context(source="admin", actor=admin_user):
+        agent.first_name = "Alicia"
+        agent.save()
+    client.post("/profile/", {"name": "BI export", "read_only": "on"}, REMOTE_ADDR="198.51.100.5")
+    ApiToken.issue(user=admin_user, name="Ada's own")
+
+    data = download(client)
+    [sign_in] = data["sign_ins"]
+    assert sign_in["ip_address"] == "198.51.100.5" and sign_in["logout_time"] is None
+    # The failure from .4 is still counted: a success forgives only its own address.
+    [failed] = data["failed_sign_ins"]
+    assert failed["failures_since_start"] == 1
+    # Whoever typed her username there may be someone else: no address or browser.
+    assert set(failed) == {"attempt_time", "failures_since_start"}
+    assert "198.51.100.4" not in json.dumps(data)
+    by_me = data["audit_entries_by_me"]
+    assert {entry["model"] for entry in by_me} == {"teams.ApiToken"}
+    assert all(
+        set(entry) == {"at", "action", "model", "object_id", "source", "ip_address"}
+        for entry in by_me
+    )
+    about = data["audit_entries_about_me"]
+    renamed = [e for e in about if e["model"] == "auth.User" and "first_name" in e["changes"]]
+    assert renamed[-1]["changes"]["first_name"] == ["Alice", "Alicia"]
+    assert {"teams.Membership", "teams.ApiToken"} <= {entry["model"] for entry in about}
+    text = json.dumps(data)
+    # Who changed her account, and other people's records, are not hers to download.
+    assert '"ada"' not in text and "actor" not in text and "Ada's own" not in text
+    assert data["api_tokens"][0]["read_only"] is True and data["api_tokens"][0]["expires_at"]
+
+
+def test_what_a_supervisor_wrote_is_in_their_download(
+    login, agent, supervisor, other_supervisor, alices_records
+):
+    interaction = alices_records["interaction"]
+    dispute = interaction.dispute
+    dispute_resolve(dispute=dispute, resolver=supervisor, decision="rejected", reason="It stands.")
+    change = service_change_review_create(
+        proposed_by=other_supervisor,
+        title="Callback window",
+        description="Offer callbacks within two hours.",
+        answers={item.id: ("low", "Checked.") for item in service_change_items()},
+    )
+    service_change_decide(review=change, decided_by=supervisor, decision="revise", note="Say who.")
+
+    data = download(login(supervisor))
+    [written] = data["reviews_written"]
+    assert written["interaction_id"] == interaction.pk and written["comment"] == "Check the policy."
+    assert {r["criterion"]: r["value"] for r in written["ratings"]}["fairness"] == 2
+    assert data["coaching_written"] == [
+        {
+            "interaction_id": interaction.pk,
+            "body": "Quote the policy.",
+            "created_at": data["coaching_written"][0]["created_at"],
+        }
+    ]
+    [resolved] = data["disputes_resolved"]
+    assert (resolved["status"], resolved["resolution_reason"]) == ("rejected", "It stands.")
+    [decided] = data["service_change_decisions"]
+    assert (decided["decision"], decided["decision_note"]) == ("revise", "Say who.")
+    # Whose interactions they reviewed stays out: the id is all.
+    text = json.dumps(data)
+    assert "ZD-ALICE" not in text and "alice" not in text.lower() and "I did quote it." not in text

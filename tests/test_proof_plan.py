@@ -10,6 +10,7 @@ from checklists.models import Checklist, ProofPlanProgress, ProofPlanTask
 from checklists.services import checklist_run_create, proof_plan_task_update
 from rubrics.models import Rubric
 from rubrics.services import interaction_self_score
+from teams.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,40 @@ def test_a_supervisor_prints_a_team_agents_evidence(login, supervisor, agent):
     proof_plan_task_update(user=agent, task=task("Complete ethics training"), done=True, notes="")
     body = login(supervisor).get(f"/proof-plan/evidence/{agent.pk}/").content.decode()
     assert "<strong>Alice</strong>" in body and "Complete ethics training" in body
+
+
+def test_a_leader_sees_only_records_made_in_a_team_they_lead(
+    login, agent, supervisor, other_supervisor, admin_user, north, south
+):
+    """Alice moved from North to South: Sam (South) sees only what she did in South."""
+    checklist = Checklist.objects.get(slug="interaction-ethics")
+
+    def run(interaction, note):
+        checklist_run_create(
+            checklist=checklist,
+            runner=agent,
+            interaction=interaction,
+            answers={
+                item.id: ("no", note) if item.title == "Data privacy" else ("yes", "")
+                for item in checklist.items.all()
+            },
+        )
+
+    run(self_score(agent, 2, days_ago=20, reference="ZD-NORTH").interaction, "North note.")
+    Membership.objects.filter(user=agent).update(team=south)
+    agent.refresh_from_db()
+    run(self_score(agent, 5, days_ago=2, reference="ZD-SOUTH").interaction, "South note.")
+
+    url = f"/proof-plan/evidence/{agent.pk}/"
+    body = login(other_supervisor).get(url).content.decode()
+    # Counted, but blind: Sam has not reviewed it yet.
+    assert "1 interaction self-scored.</p>" in body
+    assert "ZD-SOUTH" in body and "ZD-NORTH" not in body
+    assert "1 run, 10 answers" in body
+    assert 'data-testid="led-teams-only"' in body
+    # North's supervisor no longer leads her; she herself and the admin see both teams' records.
+    assert login(supervisor).get(url).status_code == 404
+    for person, page in [(agent, "/proof-plan/evidence/"), (admin_user, url)]:
+        body = login(person).get(page).content.decode()
+        assert "2 interactions self-scored" in body
+        assert "ZD-SOUTH" in body and "ZD-NORTH" in body

@@ -314,12 +314,36 @@ def test_unread_reviews_on_the_agents_home_page(login, agent, supervisor):
     review(second.interaction, supervisor)
     client = login(agent)
     assert "<strong>2</strong> unread reviews" in client.get("/").content.decode()
-    client.get(f"/interactions/{first.interaction_id}/")
+    # Opening the page changes nothing; it offers the button that marks the review read.
+    page = client.get(f"/interactions/{first.interaction_id}/").content.decode()
+    assert 'data-testid="mark-read"' in page
+    assert Evaluation.objects.get(interaction=first.interaction, kind="review").seen_at is None
+    assert "<strong>2</strong> unread reviews" in client.get("/").content.decode()
+    response = client.post(f"/interactions/{first.interaction_id}/read/")
+    assert response.status_code == 302
+    assert response.url == f"/interactions/{first.interaction_id}/"
     assert "<strong>1</strong> unread review." in client.get("/").content.decode()
     assert Evaluation.objects.get(interaction=first.interaction, kind="review").seen_at
-    # A supervisor opening the page does not mark it read for the agent.
+    page = client.get(f"/interactions/{first.interaction_id}/").content.decode()
+    assert 'data-testid="mark-read"' not in page
+    # A supervisor can neither open nor mark it read for the agent.
     login(supervisor).get(f"/interactions/{second.interaction_id}/")
+    assert login(supervisor).post(f"/interactions/{second.interaction_id}/read/").status_code == 403
     assert Evaluation.objects.get(interaction=second.interaction, kind="review").seen_at is None
+
+
+def test_marking_read_is_a_post_of_the_agents_own(login, agent, other_agent, supervisor):
+    scored = self_score(agent)
+    review(scored.interaction, supervisor)
+    url = f"/interactions/{scored.interaction_id}/read/"
+    assert login(agent).get(url).status_code == 405
+    assert login(other_agent).post(url).status_code == 404
+    assert Evaluation.objects.get(interaction=scored.interaction, kind="review").seen_at is None
+    client = login(agent)
+    client.post(url)
+    seen_at = Evaluation.objects.get(interaction=scored.interaction, kind="review").seen_at
+    client.post(url)  # again: nothing changes
+    assert Evaluation.objects.get(interaction=scored.interaction, kind="review").seen_at == seen_at
 
 
 def test_my_reviews_lists_only_mine(login, agent, other_agent, supervisor, other_supervisor):

@@ -30,9 +30,10 @@ def row_counts():
 
 
 @pytest.fixture
-def review(supervisor):
+def review(other_supervisor):
+    """Proposed by Sam, so Sue and the admin may decide it."""
     return service_change_review_create(
-        proposed_by=supervisor,
+        proposed_by=other_supervisor,
         title="Paperless bills by default",
         description="New customers get e-bills unless they ask for paper.",
         answers={
@@ -72,7 +73,33 @@ def test_each_persona_on_the_review_pages(login, personas, review, persona, stat
     assert client.get("/service-changes/new/").status_code == status
     assert client.get(f"/service-changes/{review.pk}/").status_code == status
     decide = client.post(f"/service-changes/{review.pk}/decide/", {"decision": "approve"})
-    assert decide.status_code == (403 if status == 403 else 302)
+    # Sam proposed it: he may open it but not decide it.
+    assert decide.status_code == (403 if status == 403 or persona == "other_supervisor" else 302)
+
+
+def test_nobody_decides_a_change_they_proposed(login, other_supervisor, admin_user, review):
+    client = login(other_supervisor)
+    page = client.get(f"/service-changes/{review.pk}/").content.decode()
+    assert 'data-testid="own-change"' in page and "Record the decision" not in page
+    response = client.post(f"/service-changes/{review.pk}/decide/", {"decision": "approve"})
+    assert response.status_code == 403
+    with pytest.raises(ValidationError, match="another leader records the decision"):
+        service_change_decide(review=review, decided_by=other_supervisor, decision="approve")
+    review.refresh_from_db()
+    assert not review.is_decided
+    # An admin's own proposal needs another leader too.
+    own = service_change_review_create(
+        proposed_by=admin_user,
+        title="Shorter hold music",
+        description="Hold messages every minute instead of every two.",
+        answers={item.id: ("low", "Checked.") for item in items()},
+    )
+    assert (
+        login(admin_user)
+        .post(f"/service-changes/{own.pk}/decide/", {"decision": "approve"})
+        .status_code
+        == 403
+    )
 
 
 def test_agent_cannot_record_a_review(login, agent):
@@ -213,9 +240,9 @@ def test_bad_decision_is_refused(login, supervisor, review):
     assert not review.is_decided
 
 
-def test_a_decision_stands_once_made(login, supervisor, other_supervisor, review):
+def test_a_decision_stands_once_made(login, supervisor, admin_user, review):
     service_change_decide(review=review, decided_by=supervisor, decision="approve")
-    response = login(other_supervisor).post(
+    response = login(admin_user).post(
         f"/service-changes/{review.pk}/decide/", {"decision": "reject", "note": "No."}
     )
     assert response.status_code == 200

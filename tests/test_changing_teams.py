@@ -9,6 +9,8 @@ ZD-E1) and one waiting for review (ZD-N2, ZD-S2, ZD-E2).
 
 import csv
 import io
+import select
+import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -23,7 +25,7 @@ from rest_framework.test import APIClient
 from core import pagecache
 from ethicskit.apps import home_key
 from rubrics.disputes import dispute_raise
-from rubrics.models import Dispute, Interaction
+from rubrics.models import Dispute, Interaction, ReviewSample
 from rubrics.services import review_submit
 from teams.models import ApiToken, Membership, Role, Team
 from tests.conftest import RATINGS, make_user, review, self_score
@@ -463,8 +465,11 @@ def test_a_removal_tells_every_other_worker_to_drop_its_kept_pages(supervisor, n
         with other.cursor() as cursor:
             cursor.execute(f"LISTEN {pagecache.CHANNEL}")
         north.supervisors.remove(supervisor)
-        other.connection.poll()
-        assert {note.payload for note in other.connection.notifies} == {pagecache.EVERYTHING}
+        raw, deadline = other.connection, time.monotonic() + 10
+        while not raw.notifies and time.monotonic() < deadline:
+            select.select([raw], [], [], 0.5)  # delivery takes a moment
+            raw.poll()
+        assert {note.payload for note in raw.notifies} == {pagecache.EVERYTHING}
     finally:
         other.close()
 
@@ -516,6 +521,24 @@ def test_a_supervisor_never_reviews_their_own_work_after_leading_their_old_team(
     assert opens(client, world["ZD-N2"], "review/") == 404
     with pytest.raises(ValidationError):
         review_submit(interaction=world["ZD-N2"], reviewer=agent, ratings=RATINGS, comments={})
+
+
+def test_a_supervisor_who_still_takes_calls_samples_only_what_they_may_review(agent, north, world):
+    # A team lead who keeps the Agent role beside Supervisor, in the team they now lead.
+    bob = make_user("bob", Role.AGENT, team=north, first_name="Bob")
+    self_score(bob, reference="ZD-B1")
+    set_roles(agent, Role.AGENT, Role.SUPERVISOR)
+    north.supervisors.add(agent)
+    client = signed_in(agent)
+
+    response = client.post("/reviews/sample/", {"per_agent": "5"}, follow=True)
+
+    body = body_of(response)
+    assert "Picked 1 interaction at random for review." in body
+    assert shown(body) == set() and "ZD-B1" in body
+    assert "1 interaction waiting among those sampled." in squashed(body)
+    # Her own work stays for the team's other supervisor to sample and review.
+    assert not ReviewSample.objects.filter(interaction=world["ZD-N2"]).exists()
 
 
 def test_a_supervisor_made_agent_loses_the_team_at_once(

@@ -12,13 +12,16 @@ import csv
 import io
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from rubrics.disputes import dispute_raise
 from rubrics.models import Evaluation, Interaction, Rubric
 from teams.models import ApiToken, Role
 from tests.conftest import make_user, review, rubric_with_critical, self_score
@@ -52,6 +55,12 @@ def fresh_throttles():
 def critical(db):
     """Version 2 of the rubric, in which accuracy is critical."""
     return rubric_with_critical("accuracy")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def api_as(user):
@@ -469,3 +478,68 @@ def test_my_scores_shows_the_critical_fail(login, agent, supervisor, critical):
     assert row.count("4.00 · 0.0% " + CRITICAL_BADGE) == 2  # self-score and review
     row = body.split(">ZD-FINE<")[1].split("</tr>")[0]
     assert "4.00 · 75.0%" in row and "Critical fail" not in row
+
+
+# Corrections and disputes ----------------------------------------------------------------------
+
+
+def test_a_dispute_accepted_lifts_the_critical_fail_everywhere(agent, supervisor, north, reviewed):
+    crit = Interaction.objects.get(reference="ZD-CRIT")
+    dispute = dispute_raise(
+        interaction=crit, agent=agent, reason="The rule was right.", proposed={"accuracy": 4}
+    )
+    sue = signed_in(supervisor)
+    response = sue.post(
+        f"/disputes/{dispute.pk}/resolve/", {"decision": "accepted", "reason": "Agreed."}
+    )
+    assert response.status_code == 302
+
+    # The corrected review: (125 + 100 + 100 + 75 + 75) / 100 = 4.75, (3.75 / 4) = 93.75 → 93.8%.
+    current = crit.evaluations.get(kind="review", is_current=True)
+    assert (current.revision, *figures(current)) == (2, "4.75", "93.8", False, False, 2)
+    context = sue.get("/dashboard/").context
+    assert context["distribution"]["review"] == [0, 0, 0, 0, 0, 0, 0, 1, 0, 1]
+    assert context["distribution"]["self"] == [1, 0, 0, 0, 0, 0, 0, 1, 0, 0]  # unchanged
+    alice = next(person for person in context["agents"] if person.username == "alice")
+    assert (alice.review_pct, alice.below_threshold) == (Decimal("93.8"), False)
+    row = csv_rows(sue.get("/dashboard/export.csv"))[("ZD-CRIT", "review")]
+    assert (row["revision"], row["percent"], row["critical_fail"], row["accuracy"]) == (
+        "2",
+        "93.8",
+        "False",
+        "4",
+    )
+    body = signed_in(agent).get("/my/scores/").content.decode()
+    row = body.split(">ZD-CRIT<")[1].split("</tr>")[0]
+    assert "4.00 · 0.0% " + CRITICAL_BADGE in row and "4.75 · 93.8%<" in row
+    review_json = api_as(agent).get(f"/api/v1/interactions/{crit.pk}/").json()["review"]
+    assert (review_json["percent"], review_json["critical_fail"]) == ("93.8", False)
+
+
+def test_a_corrected_self_score_is_no_longer_a_critical_fail(agent, admin_user, critical):
+    crit = self_score(agent, CRITICAL_FAIL, reference="ZD-CRIT").interaction
+    client = signed_in(agent)
+    response = client.post(
+        f"/interactions/{crit.pk}/correct/",
+        rating_data(2, CRITICAL_RATED_2, reason="I did quote the rule, late."),
+        follow=True,
+    )
+    current = crit.evaluations.get(kind="self", is_current=True)
+    assert (current.revision, *figures(current)) == (2, "4.25", "81.3", False, True, 2)
+    assert 'data-testid="self-score"><strong>4.25</strong> / 5 · 81.3%</p>' in (
+        response.content.decode()
+    )
+    assert "Critical fail" not in response.content.decode()
+    # Only current evaluations count: the admin's critical filter and the figures move on.
+    admin = signed_in(admin_user)
+    history = admin.get("/admin/rubrics/evaluation/?flag=critical").content.decode()
+    assert "ZD-CRIT" in history and "\n1 evaluation\n" in history  # the superseded revision
+    current_only = admin.get("/admin/rubrics/evaluation/?flag=critical&is_current__exact=1")
+    assert current_only.status_code == 200 and "ZD-CRIT" not in current_only.content.decode()
+    listed = admin.get("/admin/rubrics/interaction/?flag=critical")
+    assert listed.status_code == 200 and "ZD-CRIT" not in listed.content.decode()
+    context = admin.get("/dashboard/organisation/").context
+    assert context["distribution"]["self"] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
+    assert [(p.username, p.self_pct, p.below_threshold) for p in context["agents"]] == [
+        ("alice", Decimal("81.3"), False)
+    ]

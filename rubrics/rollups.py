@@ -4,8 +4,12 @@ the team as a whole (agent NULL). Reading them is `reports.rollups`' job.
 
 One SQL statement per table says what a set of interactions contributes to the rollups. The
 rebuild runs it over every interaction; a write runs it over the interactions it touches
-before and after the change, and adds the difference (`tracking`). So the incremental path
-and the from-scratch path cannot drift apart, and `expected()` lets a test compare them.
+before and after the change, and adds the difference (`tracking`). The stored rows equal a
+rebuild as long as every write that changes a contribution runs inside `tracking`; comparing
+`stored()` with `expected()` checks that, and nothing more: both come from the same SQL, so
+a wrong sum, band or day in it is wrong in both. Whether the figures themselves are right is
+checked against plain Python computed from the inputs, in tests/test_oracles.py and
+tests/test_oracles_pages.py.
 
 Days are calendar days in the site's time zone (settings.TIME_ZONE); weeks start on Monday,
 months on the 1st, quarters in January, April, July and October, years on 1 January.

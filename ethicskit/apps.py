@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# The fields of a person that other people's pages show.
+NAMES = frozenset({"username", "first_name", "last_name"})
+
 
 def home_key(user_id: int) -> str:
     """The home page's key in the page cache (core.pagecache)."""
@@ -22,7 +25,7 @@ def connect_home_page() -> None:
     sees (the rubric, the toolkit's sizes, must-read scripts, teams) drops every copy; a
     person's own records drop theirs."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
     from checklists.models import Checklist
     from core.pagecache import EVERYTHING, drop_on, invalidate
@@ -40,7 +43,17 @@ def connect_home_page() -> None:
         drop_on(saved_or_deleted, model, everything, f"{model._meta.label}.everything")
 
     User = get_user_model()
-    drop_on(saved_or_deleted, User, lambda user, **kw: [home_key(user.pk)], "user")
+
+    def person(user, update_fields=None, **kwargs):
+        keys = [home_key(user.pk)]
+        if update_fields is not None and not NAMES.intersection(update_fields):
+            return keys  # e.g. the sign-in's last_login
+        # Agents' pages name their team's supervisors.
+        led = Membership.objects.filter(team__supervisors=user).values_list("user_id", flat=True)
+        return keys + [home_key(agent_id) for agent_id in led]
+
+    # Before a delete, while the person still leads their teams.
+    drop_on((post_save, pre_delete), User, person, "user")
     drop_on(saved_or_deleted, Membership, lambda m, **kw: [home_key(m.user_id)], "membership")
     drop_on(saved_or_deleted, Acknowledgement, lambda a, **kw: [home_key(a.user_id)], "ack")
 

@@ -4,8 +4,12 @@ the team as a whole (agent NULL). Reading them is `reports.rollups`' job.
 
 One SQL statement per table says what a set of interactions contributes to the rollups. The
 rebuild runs it over every interaction; a write runs it over the interactions it touches
-before and after the change, and adds the difference (`tracking`). So the incremental path
-and the from-scratch path cannot drift apart, and `expected()` lets a test compare them.
+before and after the change, and adds the difference (`tracking`). The stored rows equal a
+rebuild as long as every write that changes a contribution runs inside `tracking`; comparing
+`stored()` with `expected()` checks that, and nothing more: both come from the same SQL, so
+a wrong sum, band or day in it is wrong in both. Whether the figures themselves are right is
+checked against plain Python computed from the inputs, in tests/test_oracles.py and
+tests/test_oracles_pages.py.
 
 Days are calendar days in the site's time zone (settings.TIME_ZONE); weeks start on Monday,
 months on the 1st, quarters in January, April, July and October, years on 1 January.
@@ -258,8 +262,7 @@ def _difference(before: dict, after: dict) -> dict[tuple, tuple]:
 _tracked = threading.local()
 
 
-@contextmanager
-def tracking(*interaction_ids: int, new: bool = False):
+def _tracking(*interaction_ids: int, new: bool = False):
     """Wrap a write to these interactions' evaluations, acknowledgements or disputes (after
     taking its locks): the rollups follow it, in the same transaction. Nested calls for the
     same interaction leave it to the outermost. `new`: the interactions were created in this
@@ -281,6 +284,10 @@ def tracking(*interaction_ids: int, new: bool = False):
                 _apply(model, keys, sums, empty, _difference(old, after))
     finally:
         _tracked.ids = active
+
+
+# Wrapped here rather than decorated: mutmut (`make mutation`) leaves decorated functions alone.
+tracking = contextmanager(_tracking)
 
 
 def rebuild() -> dict[str, int]:

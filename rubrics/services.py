@@ -299,7 +299,9 @@ REVIEW_SAMPLE_DAYS = 7
 
 def review_sample(*, teams, per_agent: int, sampled_by=None, now=None) -> int:
     """Pick up to `per_agent` random unreviewed, self-scored interactions per agent from the
-    last 7 days for review. An interaction is never picked twice. Returns how many were picked.
+    last 7 days for review. An interaction is never picked twice. A person who samples
+    (`sampled_by`) never picks their own work, which they may not review. Returns how many
+    were picked.
     """
     if type(per_agent) is not int or per_agent < 1:
         raise ValidationError("Pick at least 1 interaction per agent.")
@@ -308,14 +310,16 @@ def review_sample(*, teams, per_agent: int, sampled_by=None, now=None) -> int:
         interaction=OuterRef("pk"), kind=Evaluation.Kind.SELF, is_current=True
     )
     reviewed = Evaluation.objects.filter(interaction=OuterRef("pk"), kind=Evaluation.Kind.REVIEW)
+    candidates = Interaction.objects.filter(
+        team__in=teams,
+        occurred_at__gte=now - timedelta(days=REVIEW_SAMPLE_DAYS),
+        occurred_at__lte=now,
+        review_sample__isnull=True,
+    )
+    if sampled_by is not None:
+        candidates = candidates.exclude(agent=sampled_by)
     picked = list(
-        Interaction.objects.filter(
-            team__in=teams,
-            occurred_at__gte=now - timedelta(days=REVIEW_SAMPLE_DAYS),
-            occurred_at__lte=now,
-            review_sample__isnull=True,
-        )
-        .filter(Exists(self_scored))
+        candidates.filter(Exists(self_scored))
         .exclude(Exists(reviewed))
         .annotate(pick=Window(RowNumber(), partition_by=[F("agent_id")], order_by=Random()))
         .filter(pick__lte=per_agent)

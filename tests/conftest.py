@@ -142,3 +142,22 @@ def review(interaction, reviewer, ratings=None, comment=""):
         comments=low_comments(ratings),
         comment=comment,
     )
+
+
+def rubric_with_critical(*keys):
+    """The next rubric version, saved through the versioning service as the admin's form saves
+    it, with the criteria `keys` critical and every other one not."""
+    from rubrics.versions import CRITERION_CONTENT, Rubric, rubric_version_create
+
+    current = Rubric.objects.current()
+    criteria = [
+        {field: getattr(criterion, field) for field in CRITERION_CONTENT}
+        | {"critical": criterion.key in keys}
+        for criterion in current.criteria.all()
+    ]
+    return rubric_version_create(
+        name=current.name,
+        notes=f"Critical: {', '.join(keys) or 'none'}.",
+        criteria=criteria,
+        based_on=current,
+    )

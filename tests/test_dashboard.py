@@ -70,7 +70,8 @@ def test_an_admin_sees_every_self_score_in_the_figures(login, admin_user, scores
 
 
 def test_gaps_and_agents_under_threshold(login, admin_user, scores, north):
-    context = login(admin_user).get(f"/dashboard/?team={north.pk}&threshold=60").context
+    client = login(admin_user)
+    context = client.get(f"/dashboard/?team={north.pk}&threshold=60").context
     top = context["gaps"][0]
     # Alice rated empathy 5 and 4 against reviews of 3 and 2: a gap of 2 on average.
     assert (top["agent__username"], top["criterion__key"]) == (
@@ -78,12 +79,28 @@ def test_gaps_and_agents_under_threshold(login, admin_user, scores, north):
         "empathy",
     )
     assert top["gap"] == 2 and top["pairs"] == 2
-    flagged = {person.username: person.below_threshold for person in context["agents"]}
-    # Alice's reviews average 59.4% (3.00 → 50%, 3.50 → 62.5%... see the engine); Bob self-scored 25%.
-    assert flagged["bob"] is True
-    assert context["threshold"] == Decimal("60")
-    alice = next(p for p in context["agents"] if p.username == "alice")
-    assert alice.below_threshold == (alice.review_pct < 60)
+    # Alice's reviews: all 3s (score 3.00, 50%) and 4s with empathy 2 (score 3.50, 62.5%), so
+    # 56.25% on average, her basis. Bob's one self-score, all 2s, is unreviewed: 25%.
+    agents = {person.username: person for person in context["agents"]}
+    assert (agents["alice"].review_pct, agents["alice"].basis) == (Decimal("56.25"), "reviewed")
+    assert (agents["bob"].self_pct, agents["bob"].basis) == (Decimal("25"), "self")
+    assert {name: person.below_threshold for name, person in agents.items()} == {
+        "alice": True,
+        "bob": True,
+    }
+    # The organisation lists only the agents under the threshold, the lowest first (Oscar's
+    # review of all 3s: 50%); the threshold is strict, and Alice's 56.25% sits between these two.
+    for threshold, under in [("56.2", ["bob", "oscar"]), ("56.3", ["bob", "oscar", "alice"])]:
+        listed = client.get(f"/dashboard/organisation/?threshold={threshold}").context["agents"]
+        assert [person.username for person in listed] == under
+        assert all(person.below_threshold for person in listed)
+    # Bob's 25% is not under 25, in the organisation's list nor in the team's table.
+    assert client.get("/dashboard/organisation/?threshold=25").context["agents"] == []
+    context = client.get(f"/dashboard/?team={north.pk}&threshold=25").context
+    assert {person.username: person.below_threshold for person in context["agents"]} == {
+        "alice": False,
+        "bob": False,
+    }
 
 
 def test_filters_by_agent_and_dates(login, supervisor, scores):

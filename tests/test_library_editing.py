@@ -114,7 +114,22 @@ def test_the_version_check_locks_the_row(ada, script, django_db_blocker):
     version = opened_version(client, url)
     with CaptureQueriesContext(connection) as queries:
         assert client.post(url, script_data(script, version, change_note="Tidy")).status_code == 302
-    assert any("FOR UPDATE" in query["sql"] for query in queries)
+    statements = [query["sql"] for query in queries]
+    this_script = re.compile(rf'WHERE "scripts_library_script"."id" = {script.pk}\b')
+    locks = [
+        index
+        for index, sql in enumerate(statements)
+        if sql.startswith('SELECT "scripts_library_script"."version"')
+        and this_script.search(sql)
+        and sql.endswith("FOR UPDATE")
+    ]
+    updates = [
+        index
+        for index, sql in enumerate(statements)
+        if sql.startswith('UPDATE "scripts_library_script"') and this_script.search(sql)
+    ]
+    # This script's row is locked while its version is read, before it is written.
+    assert locks and updates and locks[0] < updates[0]
 
 
 def test_every_save_counts_the_version_up(ada, script):

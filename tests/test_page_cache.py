@@ -115,6 +115,17 @@ def rename_agent(agent, supervisor, south):
     return "Hello, Alicia"
 
 
+def rename_the_teams_supervisor(agent, supervisor, south):
+    supervisor.first_name = "Susannah"
+    supervisor.save()
+    return "Susannah"
+
+
+def delete_the_teams_supervisor(agent, supervisor, south):
+    supervisor.delete()
+    return "none yet"
+
+
 def reweigh_the_rubric(agent, supervisor, south):
     criterion = Rubric.objects.current().criteria.get(key="empathy")
     criterion.name = "Warmth"
@@ -154,6 +165,8 @@ def retire_a_checklist(agent, supervisor, south):
         promote_agent,
         promote_through_the_group,
         rename_agent,
+        rename_the_teams_supervisor,
+        delete_the_teams_supervisor,
         reweigh_the_rubric,
         review_an_interaction,
         ask_everyone_to_read_a_script,

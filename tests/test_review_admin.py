@@ -3,7 +3,7 @@
 import pytest
 
 from rubrics.models import Evaluation
-from tests.conftest import review, self_score
+from tests.conftest import review, rubric_with_critical, self_score
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +55,26 @@ def test_evaluation_list_and_filters(login, admin_user, records, supervisor):
     assert "ZD-LOW" in body and "ZD-SOUTH" not in body and "sue" in body
     body = client.get("/admin/rubrics/evaluation/?flag=flagged").content.decode()
     assert "ZD-LOW" in body and "ZD-SOUTH" not in body
-    # No criterion of the default rubric is critical, so nothing is a critical fail.
-    body = client.get("/admin/rubrics/evaluation/?flag=critical").content.decode()
-    assert "ZD-LOW" not in body and "0 evaluations" in body
     body = client.get("/admin/rubrics/evaluation/?q=ZD-SOUTH").content.decode()
     assert "ZD-SOUTH" in body and "ZD-LOW" not in body
+
+
+def test_the_critical_filter_finds_critical_fails_and_nothing_else(
+    login, admin_user, agent, records
+):
+    # Empathy becomes critical: ZD-CRIT rates it 1 on the new version, a critical fail. ZD-LOW
+    # gave the same ratings on the version before, where they are only low; ZD-SOUTH is fine.
+    rubric_with_critical("empathy")
+    same_ratings = {rating.criterion.key: rating.value for rating in records.ratings.all()}
+    self_score(agent, same_ratings, reference="ZD-CRIT")
+    client = login(admin_user)
+    body = client.get("/admin/rubrics/evaluation/?flag=critical").content.decode()
+    assert "ZD-CRIT" in body and "\n1 evaluation\n" in body
+    assert "ZD-LOW" not in body and "ZD-SOUTH" not in body
+    body = client.get("/admin/rubrics/interaction/?flag=critical").content.decode()
+    assert "ZD-CRIT" in body and "ZD-LOW" not in body and "ZD-SOUTH" not in body
+    body = client.get("/admin/rubrics/evaluation/?flag=flagged").content.decode()
+    assert "ZD-CRIT" in body and "ZD-LOW" in body and "ZD-SOUTH" not in body
 
 
 def test_records_are_read_only(login, admin_user, records):

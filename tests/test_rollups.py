@@ -1,4 +1,10 @@
-"""The dashboards' rollups stay equal to a from-scratch aggregate of the evaluations."""
+"""The dashboards' rollups as the writes keep them equal a rebuild from scratch, and any date
+window adds up from them.
+
+The stored rows and the rebuild come from the same SQL (`rubrics.rollups`): comparing them
+catches a write that changes what an interaction contributes without `tracking`, not a wrong
+sum, band or day in that SQL. The figures themselves are held to plain Python in
+tests/test_oracles.py and tests/test_oracles_pages.py."""
 
 import random
 from datetime import date, timedelta

@@ -6,6 +6,7 @@ which turns the missing browser into a failure.
 
 import os
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -59,21 +60,56 @@ def browser(live_server):
 
 
 class Visitor:
-    """One person's browser tab, with the checks every page gets: no console errors,
-    no serious or critical axe violations, no sideways scrolling at 375 px."""
+    """One person's browser tab, with the checks every page state gets: no console errors or
+    uncaught exceptions, no serious or critical axe violations at 1280 px and at 375 px, and no
+    sideways scrolling at 375 px.
+
+    A page state is a path with its query string (or a label naming what was done on the page);
+    each is scanned once per width per person in a test. Errors are collected from every page of
+    the context until it closes, so an error after the test's last check still fails the test
+    (see `close` and the `visit` fixture).
+    """
 
     def __init__(self, browser, base_url, viewport=WIDE):
         self.context = browser.new_context(viewport=viewport, base_url=base_url)
-        self.page = self.context.new_page()
+        self.base_url = base_url
+        self.viewport = viewport
         self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on(
-            "console",
-            lambda message: self.errors.append(message.text) if message.type == "error" else None,
-        )
-        self.checked: set[str] = set()
+        self.scanned: set[tuple] = set()
+        self.closed = False
+        self.who = "anonymous"
+        # Console messages a page is expected to log: Chromium reports a document answered
+        # with an error status (a 404 page asked for on purpose) as a failed resource.
+        self.expected_statuses: dict[str, int] = {}
+        self.axe_running = False
+        self.watched: set[int] = set()
+        self.context.on("page", self.watch)
+        self.page = self.context.new_page()
+        self.watch(self.page)
 
-    def login(self, username, password):
+    def watch(self, page):
+        if id(page) in self.watched:
+            return
+        self.watched.add(id(page))
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: self.on_console(page, message))
+
+    def on_console(self, page, message):
+        if message.type != "error":
+            return
+        text = message.text
+        # axe-core reads an @imported stylesheet (the admin's forms.css imports widgets.css)
+        # through a <style> element of its own, which the strict CSP blocks: the checker's
+        # error, not the page's.
+        if self.axe_running and AXE_STYLE_BLOCKED in text:
+            return
+        location = (message.location or {}).get("url", "")
+        status = self.expected_statuses.get(location)
+        if status is not None and f"status of {status}" in text:
+            return
+        self.errors.append(f"{page.url}: {text}")
+
+    def login(self, username, password=None):
         from tests.conftest import PASSWORD
 
         self.page.goto("/accounts/login/")
@@ -81,56 +117,115 @@ class Visitor:
         self.page.fill("#id_password", password or PASSWORD)
         with self.page.expect_navigation():
             self.page.click("button[type=submit]")
+        self.who = username
         return self
 
-    def go(self, path):
-        self.page.goto(path)
+    def go(self, path, status=200):
+        """Open `path`, expect `status`, and check the page."""
+        if status != 200:
+            self.expected_statuses[urljoin(self.base_url, path)] = status
+        response = self.page.goto(path)
+        assert response is not None and response.status == status, (
+            f"{path} answered {response.status if response else None}, expected {status}"
+        )
         self.check()
         return self.page
 
-    def check(self):
-        """Accessibility and layout checks, once per distinct page (path without query)."""
+    def state(self) -> str:
+        parts = urlsplit(self.page.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def assert_no_errors(self):
+        errors, self.errors[:] = list(self.errors), []
+        assert not errors, f"Browser errors ({self.who}): {errors}"
+
+    def check(self, label=None):
+        """No errors so far; then, unless this state was scanned already, axe at both widths
+        and no sideways scrolling at 375 px."""
+        self.assert_no_errors()
+        state = label or self.state()
+        problems = []
+        for viewport in (self.viewport, NARROW if self.viewport != NARROW else WIDE):
+            key = (self.who, state, viewport["width"])
+            if key in self.scanned:
+                continue
+            self.scanned.add(key)
+            if viewport != self.viewport:
+                self.resize(viewport)
+            try:
+                problems += self.scan(viewport)
+            finally:
+                if viewport != self.viewport:
+                    self.resize(self.viewport)
+        assert not problems, f"Problems on {state} ({self.who}): {problems}"
+        self.assert_no_errors()
+
+    def resize(self, viewport):
+        """Change the width and wait until the page has laid itself out again (charts redraw
+        on the next frames)."""
+        self.page.set_viewport_size(viewport)
+        self.page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
+
+    def scan(self, viewport) -> list[str]:
         from axe_playwright_python.sync_playwright import Axe
 
-        key = self.page.url.split("?")[0].split("#")[0]
-        assert not self.errors, f"Browser errors on {self.page.url}: {self.errors}"
-        if key in self.checked:
-            return
-        self.checked.add(key)
-        before = len(self.errors)
-        results = Axe().run(self.page)
-        # axe-core reads an @imported stylesheet (the admin's forms.css imports widgets.css)
-        # through a <style> element of its own, which the strict CSP blocks: the checker's
-        # error, not the page's.
-        self.errors[before:] = [
-            error for error in self.errors[before:] if AXE_STYLE_BLOCKED not in error
-        ]
-        serious = [
-            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-            + ", ".join(node["target"][0] for node in violation["nodes"][:3])
+        width = viewport["width"]
+        self.axe_running = True
+        try:
+            results = Axe().run(self.page)
+            # Let the console messages of the run arrive while they are still the checker's.
+            self.page.evaluate("0")
+        finally:
+            self.axe_running = False
+        problems = [
+            f"{width} px: {violation['id']} ({violation['impact']}): {violation['help']} — "
+            + ", ".join(str(node["target"][0]) for node in violation["nodes"][:3])
             for violation in results.response["violations"]
             if violation["impact"] in ("serious", "critical")
         ]
-        assert not serious, f"Accessibility problems on {self.page.url}: {serious}"
+        if viewport == NARROW:
+            scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > NARROW["width"]:
+                problems.append(f"375 px: scrolls sideways ({scroll_width} px wide)")
+        return problems
 
     def no_sideways_scroll(self, path):
         self.page.set_viewport_size(NARROW)
         self.page.goto(path)
         width = self.page.evaluate("document.documentElement.scrollWidth")
-        self.page.set_viewport_size(WIDE)
+        self.page.set_viewport_size(self.viewport)
         assert width <= NARROW["width"], f"{path} scrolls sideways at 375 px ({width} px wide)"
 
     def screenshot(self, name, full_page=True):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
-    def close(self):
+    def close(self) -> list[str]:
+        """Let every open page settle, close the context, and return the errors not yet
+        reported (those that came after the last check)."""
+        from playwright.sync_api import Error
+
+        if self.closed:
+            return []
+        for page in self.context.pages:
+            try:
+                page.wait_for_load_state("networkidle", timeout=3000)
+                page.evaluate("0")  # a round trip: the page's messages so far have arrived
+            except Error:
+                pass  # a page still busy is closed as it is; its errors so far count
         self.context.close()
+        self.closed = True
+        errors, self.errors[:] = list(self.errors), []
+        return errors
 
 
 @pytest.fixture
 def visit(browser, live_server):
-    """visit(user) -> a logged-in Visitor; closed at the end of the test."""
+    """visit(user) -> a logged-in Visitor (anonymous without a user). At the end of the test
+    every visitor's pages close, and any console error or uncaught exception they logged since
+    the last check fails the test."""
     visitors = []
 
     def open_as(user=None, password=None, viewport=WIDE):
@@ -141,5 +236,6 @@ def visit(browser, live_server):
         return visitor
 
     yield open_as
-    for visitor in visitors:
-        visitor.close()
+    late = [f"{visitor.who}: {error}" for visitor in visitors for error in visitor.close()]
+    if late:
+        pytest.fail(f"Browser errors before the pages closed: {late}")

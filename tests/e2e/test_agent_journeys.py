@@ -17,6 +17,26 @@ def world():
     return agent, supervisor
 
 
+def assert_live_total(page, score, percent, rated):
+    """Wait for the live total to show exactly `score` and `percent`, then check them together
+    with how many criteria it counts (htmx swaps the whole box, so it is looked up afresh)."""
+    from playwright.sync_api import TimeoutError
+
+    try:
+        page.wait_for_function(
+            "score => document.querySelector('[data-testid=live-score]')?.textContent.trim()"
+            " === score",
+            arg=score,
+            timeout=5000,
+        )
+    except TimeoutError:
+        pass  # the asserts below say what it shows instead
+    box = page.locator("#score-total")
+    assert box.locator("[data-testid=live-score]").inner_text() == score
+    assert box.locator("[data-testid=live-percent]").inner_text() == percent
+    assert f"{rated} criteria rated" in box.inner_text()
+
+
 def test_an_agent_self_scores_and_finds_it_in_my_scores(visit):
     agent, _ = world()
     alice = visit(agent)
@@ -26,19 +46,20 @@ def test_an_agent_self_scores_and_finds_it_in_my_scores(visit):
     page.fill("#id_reference", "ZD-4821")
     page.select_option("#id_channel", "phone")
     page.fill("#id_topic", "Refund request")
-    total = page.locator("[data-testid=live-score]")
     for key, value in {"empathy": 4, "accuracy": 5, "fairness": 3}.items():
         page.check(f"input[name=rating_{key}][value='{value}']")
-    page.wait_for_function("() => document.querySelector('[data-testid=live-score]') !== null")
-    first = total.inner_text()
+    # Weights: empathy 25, accuracy 25, fairness 20, transparency 15, respect 15. Three rated:
+    # (4×25 + 5×25 + 3×20) / 70 = 4.07, which is 76.8% of the way from 1 to 5.
+    assert_live_total(page, "4.07", "76.8", "3 of 5")
     page.check("input[name=rating_transparency][value='4']")
     page.check("input[name=rating_respect][value='5']")
-    # htmx swaps the whole total box, so look it up afresh each time.
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=live-score]')?.textContent.trim() === '4.20'"
-    )
-    assert first != "4.20"  # the total moved as ratings were picked
-    assert page.locator("[data-testid=live-percent]").inner_text() == "80.0"
+    # All five: (100 + 125 + 60 + 4×15 + 5×15) / 100 = 4.20, 80.0%.
+    assert_live_total(page, "4.20", "80.0", "5 of 5")
+    # Changing a rating moves the total at once: respect 5 -> 3 takes off 2×0.15.
+    page.check("input[name=rating_respect][value='3']")
+    assert_live_total(page, "3.90", "72.5", "5 of 5")
+    page.check("input[name=rating_respect][value='5']")
+    assert_live_total(page, "4.20", "80.0", "5 of 5")
     alice.screenshot("self-score")
     with page.expect_navigation():
         page.get_by_role("button", name="Save my score").click()

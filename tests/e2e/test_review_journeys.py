@@ -21,18 +21,38 @@ def world():
     return agent, supervisor, first, second
 
 
+def self_figures(interaction) -> list[str]:
+    """The agent's own score and percent as the pages print them, e.g. ['4.45', '86.3%']."""
+    from rubrics.models import Evaluation
+
+    own = Evaluation.objects.get(interaction=interaction, kind="self", is_current=True)
+    return [f"{own.score}", f"{own.percent}%"]
+
+
+def assert_blind(page, interaction):
+    """Nothing of the agent's own score is on the page: neither its total nor its percent,
+    nor a rating of it shown or picked."""
+    text = page.locator("main").inner_text()
+    shown = [figure for figure in self_figures(interaction) if figure in text]
+    assert not shown, f"The self-score shows before the review: {shown}"
+    assert page.locator("main input[type=radio]:checked").count() == 0
+
+
 def review_in_browser(page, interaction, empathy):
     page.goto(f"/interactions/{interaction.pk}/")
     assert "Review it now" in page.content()
-    assert "4.20" not in page.content()  # blind: the agent's own score is not on the page
+    assert_blind(page, interaction)
     with page.expect_navigation():
         page.get_by_role("link", name="Review it now").click()
-    assert "4.20" not in page.content()
+    assert_blind(page, interaction)
     for key, value in {**RATINGS, "empathy": empathy, "fairness": 2}.items():
         page.check(f"input[name=rating_{key}][value='{value}']")
     page.fill("#id_comment_fairness", "Promised a date we cannot keep.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save my review").click()
+    # Once reviewed, the agent's own score is there beside the review.
+    text = page.locator("main").inner_text()
+    assert all(figure in text for figure in self_figures(interaction)), self_figures(interaction)
 
 
 def test_blind_review_acknowledgement_and_dispute(visit):

@@ -1,0 +1,39 @@
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from signin.two_factor import has_authenticator, second_factor_verified, two_factor_required
+
+# What a signed-in person who still owes a second factor may open: the two-factor pages,
+# signing out, the health check, static files and the single sign-on round trip.
+OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/sso/", "/static/")
+OPEN_NAMES = ("logout", "healthz")
+
+
+class TwoFactorMiddleware:
+    """Sends a person who must use two-factor sign-in and has not verified this session to
+    verify (or, with no authenticator yet, to set one up) before any other page. For the API
+    such a session counts as not signed in; API tokens are unaffected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not second_factor_verified(request)
+            and two_factor_required(user)
+            and not request.path.startswith(OPEN_PREFIXES)
+            and request.path not in [reverse(name) for name in OPEN_NAMES]
+        ):
+            if request.path.startswith("/api/"):
+                request.user = AnonymousUser()
+            else:
+                name = "two_factor_verify" if has_authenticator(user) else "two_factor_setup"
+                target = reverse(name)
+                if request.method == "GET":
+                    target += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(target)
+        return self.get_response(request)

@@ -16,7 +16,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from teams.access import has_role
+from core import pagecache
+from teams.access import user_roles
 from teams.models import Role
 
 PROVIDER_MFA_SESSION_KEY = "signin_provider_mfa"
@@ -29,9 +30,25 @@ def two_factor_required(user) -> bool:
     """Admins and staff (the admin site asks for it) always; supervisors by setting."""
     if not user.is_authenticated:
         return False
-    if user.is_staff or has_role(user, Role.ADMIN):
+    if user.is_staff or user.is_superuser:
         return True
-    return settings.ETHICSKIT_2FA_FOR_SUPERVISORS and has_role(user, Role.SUPERVISOR)
+    roles = _roles(user)
+    return Role.ADMIN in roles or (
+        settings.ETHICSKIT_2FA_FOR_SUPERVISORS and Role.SUPERVISOR in roles
+    )
+
+
+def roles_key(user_id: int) -> str:
+    """Where a person's roles are kept beside the pages (core.pagecache), so that asking whether
+    they need a second factor costs no query on the agent's cached home page."""
+    return f"roles:{user_id}"
+
+
+def _roles(user) -> frozenset[str]:
+    known = getattr(user, "_ethicskit_roles", None)
+    if known is None:
+        known = pagecache.recall(roles_key(user.pk))
+    return known if known is not None else user_roles(user)
 
 
 def second_factor_verified(request) -> bool:

@@ -13,6 +13,7 @@ import threading
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
@@ -115,8 +116,6 @@ class OidcBackend(OIDCAuthenticationBackend):
 
     def __init__(self, *args, **kwargs):
         # The endpoints are looked up when first needed, not for every password sign-in.
-        from django.contrib.auth import get_user_model
-
         self.UserModel = get_user_model()
 
     get_settings = staticmethod(oidc_setting)

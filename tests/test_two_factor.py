@@ -184,3 +184,43 @@ def test_staff_without_the_admin_role_need_it_too(client, north):
     staff = make_user("stan", Role.SUPERVISOR, leads=[north], is_staff=True)
     sign_in(client, staff)
     assert client.get("/")["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_setting_up_again_replaces_the_authenticator_and_the_recovery_codes(
+    client, admin_user, agent, clock
+):
+    old = authenticator(admin_user)
+    old_codes = list(StaticToken.objects.filter(device__user=admin_user).values_list("token"))
+    client.force_login(admin_user)  # both steps done
+    profile = client.get(reverse("profile")).content.decode()
+    assert f'href="{reverse("two_factor_setup")}?next=/profile/"' in profile
+
+    page = client.get(reverse("two_factor_setup"))
+    secret = page.context["secret"].replace(" ", "")
+    code = totp_code(b32decode(secret), at=NINE_AM.timestamp())
+    done = client.post(reverse("two_factor_setup"), {"code": code, "next": "/profile/"})
+    assert done.context["next"] == "/profile/"
+    assert list(TOTPDevice.objects.filter(user=admin_user)) != [old]
+    assert TOTPDevice.objects.filter(user=admin_user, confirmed=True).count() == 1
+    new_codes = set(StaticToken.objects.filter(device__user=admin_user).values_list("token"))
+    assert len(new_codes) == 10 and not new_codes & set(old_codes)
+
+    client.force_login(agent)
+    assert reverse("two_factor_setup") not in client.get(reverse("profile")).content.decode()
+
+
+@pytest.mark.parametrize("how", ["user.groups.add", "group.user_set.add", "is_staff"])
+def test_someone_promoted_mid_session_is_asked_at_their_next_page(client, agent, how):
+    from django.contrib.auth.models import Group
+
+    sign_in(client, agent)
+    for _ in range(3):  # the home page and the roles are kept in memory after the first visit
+        assert client.get("/").status_code == 200
+    if how == "user.groups.add":
+        agent.groups.add(Group.objects.get(name=Role.ADMIN))
+    elif how == "group.user_set.add":
+        Group.objects.get(name=Role.ADMIN).user_set.add(agent)
+    else:
+        agent.is_staff = True
+        agent.save()
+    assert client.get("/")["Location"] == reverse("two_factor_setup") + "?next=%2F"

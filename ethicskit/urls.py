@@ -69,6 +69,8 @@ urlpatterns = [
     path("", include("checklists.urls")),
     path("library/", include("scripts_library.urls")),
     path("admin/", admin.site.urls),
+    # Two-factor sign-in and single sign-on.
+    path("", include("signin.urls")),
 ]
 
 handler403 = "ethicskit.views.permission_denied"

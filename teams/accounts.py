@@ -20,7 +20,6 @@ from django.contrib.auth import logout
 from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 
 from teams.models import SignedInSession, TemporaryPassword
@@ -28,6 +27,9 @@ from teams.models import SignedInSession, TemporaryPassword
 LAST_SEEN = "ethicskit_last_seen"
 SIGNED_IN_AT = "ethicskit_signed_in_at"
 MUST_CHANGE_PASSWORD = "ethicskit_must_change_password"
+# The sign-in steps (password change, second factor, sign-out) stay open to someone holding a
+# temporary password; every other page leads to the password change.
+ACCOUNT_PAGES = "/accounts/"
 # How stale the recorded last request may get before it is written again.
 ACTIVITY_WRITE_INTERVAL = 60
 USER_AGENT_LENGTH = SignedInSession._meta.get_field("user_agent").max_length
@@ -147,7 +149,7 @@ class SessionLimitsMiddleware:
         if session.get(MUST_CHANGE_PASSWORD):
             if not TemporaryPassword.objects.filter(user=request.user).exists():
                 del session[MUST_CHANGE_PASSWORD]
-            elif request.path not in _open_while_temporary():
+            elif not request.path.startswith(ACCOUNT_PAGES):
                 messages.warning(
                     request,
                     "Your password was set by an administrator. Choose your own to continue.",
@@ -156,5 +158,3 @@ class SessionLimitsMiddleware:
         return None
 
 
-def _open_while_temporary() -> set[str]:
-    return {reverse("password_change"), reverse("password_change_done"), reverse("logout")}

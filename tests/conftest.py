@@ -161,3 +161,49 @@ def rubric_with_critical(*keys):
         criteria=criteria,
         based_on=current,
     )
+
+
+# --- Two-factor sign-in ------------------------------------------------------------------------
+
+
+def totp_code(key: bytes, at: float | None = None) -> str:
+    """The six-digit code an authenticator app shows for this key at this time (default: now)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(key, step=30, t0=0, digits=6)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"
+
+
+def pass_second_factor(client, user):
+    """Mark the client's session as having passed the second factor with the user's
+    authenticator (made if they have none), as the verify page does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_the_second_factor(monkeypatch):
+    """client.force_login stands for a finished sign-in, so for people who must use two-factor
+    sign-in it includes that step; tests/test_two_factor.py walks the real steps."""
+    from django.test import Client
+
+    from signin.two_factor import two_factor_required
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if two_factor_required(user):
+            pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

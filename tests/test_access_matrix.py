@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from checklists.models import Checklist, ProofPlanTask
 from checklists.services import (
@@ -47,8 +48,9 @@ from scripts_library.models import (
     Script,
     ScriptCategory,
 )
+from signin.two_factor import two_factor_required
 from teams.models import ApiToken, Membership, Role, Team
-from tests.conftest import RATINGS, make_user, review, self_score
+from tests.conftest import RATINGS, make_user, pass_second_factor, review, self_score
 
 PERSONAS = ("anon", "agent", "other_agent", "supervisor", "other_supervisor", "admin")
 LOGIN = "LOGIN"
@@ -473,6 +475,14 @@ MATRIX = {
     ],
     # Django's catch-all: 404 for staff, and nothing about what exists for anyone else.
     "admin/(?P<url>.*)$": [get(staff(404), path="admin/no-such-page/")],
+    # --- Two-factor sign-in and single sign-on (signin) ---
+    # Only for people who must use two-factor sign-in: admins and staff (supervisors too when
+    # ETHICSKIT_2FA_FOR_SUPERVISORS is on, which it is not here).
+    "two_factor_setup": [get(ADMINS), post(ADMINS, data={"code": "000000"})],
+    "two_factor_verify": [get(ADMINS), post(ADMINS, data={"code": "000000"})],
+    # Single sign-on is not configured here, so its pages do not exist for anyone.
+    "oidc_authentication_init": [get(expect(anon=404, agent=404, other_agent=404, supervisor=404, other_supervisor=404, admin=404))],
+    "oidc_authentication_callback": [get(expect(anon=404, agent=404, other_agent=404, supervisor=404, other_supervisor=404, admin=404))],
 }
 # fmt: on
 
@@ -538,6 +548,9 @@ ADMIN_MODELS = {
     "axes.accessattempt": SIGN_IN_RECORD,
     "axes.accesslog": SIGN_IN_RECORD,
     "axes.accessfailurelog": SIGN_IN_RECORD,
+    # Second factors (signin.admin): read-only, keys never shown; deleting one resets it.
+    "otp_totp.totpdevice": admin_model(add=403),
+    "otp_static.staticdevice": admin_model(add=403),
 }
 
 
@@ -754,6 +767,11 @@ def build_world() -> dict:
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=2)
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
+    # Ada's second factors, so their admin pages have something to open.
+    from signin.two_factor import recovery_codes_issue
+
+    TOTPDevice.objects.create(user=people["admin"], name="Authenticator app", confirmed=True)
+    recovery_codes_issue(people["admin"])
     for model in admin.site._registry:
         name = f"{model._meta.app_label}_{model._meta.model_name}"
         obj = model._default_manager.order_by("pk").first()
@@ -769,7 +787,10 @@ def signed_in_sessions(people: dict) -> dict:
     sessions = {}
     for persona, pk in people.items():
         client = Client()
-        client.force_login(get_user_model().objects.get(pk=pk))
+        user = get_user_model().objects.get(pk=pk)
+        client.force_login(user)
+        if two_factor_required(user):
+            pass_second_factor(client, user)
         sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return sessions
 

@@ -18,7 +18,16 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-FLOORS = ("core", "teams", "rubrics", "checklists", "scripts_library", "reports", "ethicskit")
+FLOORS = (
+    "core",
+    "teams",
+    "signin",
+    "rubrics",
+    "checklists",
+    "scripts_library",
+    "reports",
+    "ethicskit",
+)
 FLOOR_OF = {app: level for level, app in enumerate(FLOORS)}
 MAX_LINES = 500
 ROOT = Path(__file__).resolve().parent.parent

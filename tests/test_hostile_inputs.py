@@ -39,8 +39,9 @@ from core.privacy import find_personal_data
 from rubrics.disputes import dispute_raise
 from rubrics.models import Rubric
 from scripts_library.models import Script
+from signin.two_factor import two_factor_required
 from teams.models import ApiToken, Role, Team
-from tests.conftest import make_user, review, self_score
+from tests.conftest import make_user, pass_second_factor, review, self_score
 from tests.hostile_corpus import HOSTILE_VALUES, IMG, MISSING, RAW, SCRIPT, Hostile
 
 RATINGS = {"empathy": 4, "accuracy": 5, "fairness": 3, "transparency": 4, "respect": 5}
@@ -134,6 +135,8 @@ def _build_world():
     for name, user in people.items():
         client = Client()
         client.force_login(user)
+        if two_factor_required(user):
+            pass_second_factor(client, user)
         w["sessions"][name] = client.cookies["sessionid"].value
     # Every case starts from this state, so one count serves as every case's "before".
     w["counts"] = row_counts()

@@ -117,8 +117,31 @@ class Visitor:
         self.page.fill("#id_password", password or PASSWORD)
         with self.page.expect_navigation():
             self.page.click("button[type=submit]")
+        if "/accounts/two-factor/" in self.page.url:
+            self.pass_second_factor(username)
         self.who = username
         return self
+
+    def pass_second_factor(self, username):
+        """The second step for people who need it: set up an authenticator from the key the
+        page shows (then continue past the recovery codes), or enter the current code."""
+        from base64 import b32decode
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tests.conftest import totp_code
+
+        if "/setup/" in self.page.url:
+            secret = self.page.text_content("[data-testid=totp-secret]").replace(" ", "")
+            key = b32decode(secret)
+        else:
+            key = bytes.fromhex(TOTPDevice.objects.get(user__username=username).key)
+        self.page.fill("#id_code", totp_code(key))
+        with self.page.expect_navigation():
+            self.page.click("form:has(#id_code) button[type=submit]")
+        if self.page.locator("[data-testid=recovery-codes]").count():
+            with self.page.expect_navigation():
+                self.page.click("text=I have saved them, continue")
 
     def go(self, path, status=200):
         """Open `path`, expect `status`, and check the page."""

@@ -9,6 +9,9 @@ several at a time. So:
 - A mutant's run takes a free slot (a file lock, released when the child exits) and uses that
   slot's copy of the test database, made from the migrated one the first time the slot is used.
   Runs side by side thus never see each other's rows, and none migrates again.
+- A mutant's run keeps only the tests of its file's target in tests/mutation_report.py: mutmut
+  would run every selected test that reaches the mutated function, and most pages reach the
+  privacy guard and the access helpers.
 """
 
 import fcntl
@@ -81,6 +84,18 @@ def pytest_configure(config):
     # Registered now, after pytest-django, so that this django_db_setup replaces its own.
     if in_a_mutant_run():
         config.pluginmanager.register(CopyOfTheTestDatabase(), "mutation-copy-of-test-database")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not in_a_mutant_run():
+        return
+    from tests.mutation_report import tests_for_mutant
+
+    files = tests_for_mutant(os.environ["MUTANT_UNDER_TEST"])
+    kept = [item for item in items if item.nodeid.split("::")[0] in files]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -16,9 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEPARATOR = "ǁ"  # mutmut's: "module.xǁClassǁmethod__mutmut_3", "module.x_function__mutmut_3"
 
-# (name, source file, its functions ("Class.method" or "function"; "*" for all), target percent)
+# name, source file, its functions ("Class.method" or "function"; "*" for all), target percent,
+# and the tests a mutant of that file runs (those of them that reach the mutated function).
 TARGETS = [
-    ("scoring engine", "rubrics/scoring.py", ["*"], 90),
+    (
+        "scoring engine",
+        "rubrics/scoring.py",
+        ["*"],
+        90,
+        ["tests/test_scoring_engine.py", "tests/test_scoring_engine_mutants.py"],
+    ),
     (
         "blind review",
         "rubrics/models.py",
@@ -31,6 +38,7 @@ TARGETS = [
             "self_scores_blind_for",
         ],
         90,
+        ["tests/test_blind_review.py", "tests/test_blind_review_rule.py"],
     ),
     (
         "access helpers",
@@ -47,6 +55,7 @@ TARGETS = [
             "get_agent_for_user",
         ],
         90,
+        ["tests/test_roles_and_teams.py", "tests/test_access_helpers.py"],
     ),
     (
         "privacy guard",
@@ -68,14 +77,26 @@ TARGETS = [
             "validate_no_personal_data",
         ],
         80,
+        ["tests/test_privacy_guard.py", "tests/test_privacy_guard_mutants.py"],
     ),
     (
         "rollup writes",
         "rubrics/rollups.py",
         ["_contributions", "_apply", "_difference", "_tracking", "rebuild"],
         80,
+        ["tests/test_rollups.py", "tests/test_rollup_writes.py"],
     ),
 ]
+
+
+def tests_for_mutant(mutant_name: str) -> list[str]:
+    """The test files a mutant runs: those of its source file's target."""
+    module = mutant_name.split(f".x{SEPARATOR}")[0].split(".x_")[0]
+    return next(
+        (tests for _, path, _, _, tests in TARGETS if module_of(path) == module),
+        [],
+    )
+
 
 KILLED = {1, 3, 36, 24, -24, 152, 255}  # a failing test, pytest's internal error, a timeout
 NOT_RUN = {None}
@@ -123,7 +144,7 @@ def score(path: str, functions: list[str]) -> tuple[int, int, list[str], list[st
 
 def report() -> int:
     rows, missed = [], []
-    for name, path, functions, target in TARGETS:
+    for name, path, functions, target, _ in TARGETS:
         killed, total, survivors, not_run = score(path, functions)
         percent = 100 * killed / total if total else 0.0
         met = total > 0 and not not_run and percent >= target
@@ -152,7 +173,7 @@ def report() -> int:
 
 def main(argv: list[str]) -> int:
     if argv == ["--names"]:
-        for _, path, functions, _ in TARGETS:
+        for _, path, functions, _, _ in TARGETS:
             print("\n".join(name_patterns(path, functions)))
         return 0
     if argv:

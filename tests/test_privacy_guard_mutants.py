@@ -82,6 +82,7 @@ def test_compact_timestamps(text, found):
         ("020 1 2345 6789", CLEAN),
         # North American: 3-3-4, or 1-3-3-4 after a 1.
         ("1 415 555-0132", PHONE),
+        ("07700 900 12-34", PHONE),
         ("1 2345 6789", CLEAN),
         # Separators: one kind throughout, or spaces then one hyphen.
         ("020/7946-0958", CLEAN),
@@ -136,3 +137,36 @@ def test_a_number_failing_the_luhn_check_is_not_a_card():
     number = card([4, 4, 4, 4], "-")
     wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
     assert find_personal_data(wrong) == CLEAN
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # The hour of a time right after the digits is not part of them, nor its minutes.
+        ("on 03 11 2026 14:30", CLEAN),
+        ("020 7946 0958 14:30", PHONE),
+        ("at 14:07 700 900123", CLEAN),
+        ("at 14:30 1234 5678", CLEAN),
+        ("at 9:07 700 900123", CLEAN),
+        ("06 12 34 56 78,1", PHONE),  # no time after a comma
+        # Digits glued to a word are an id; a plus says phone, never card.
+        ("4155550132x", CLEAN),
+        ("4155550132k9", CLEAN),
+        ("INC4111111111111111", CLEAN),
+        ("4111111111111111X", CLEAN),
+        ("+4111-1111-1111-1111", CLEAN),
+        # One chain of digits may hold a card and a phone number, in either order.
+        ("4111 1111 1111 1111 020 7946 0958", PHONE + CARD),
+        ("020 7946 0958 4111 1111 1111 1111", PHONE + CARD),
+        ("INC4111 4111 1111 1111 1111", CARD),
+        ("card 4111-1111-1111-1111 2025", CARD),
+        # A number starts after a space or a bracket, not inside "2026-11-03".
+        ("2026-11-03 020 7946 0958", PHONE),
+        ("2026 (020) 7946 0958", PHONE),
+        # Up to 8 groups make one number, and no more.
+        ("+1 2 3 4 5 6 7 8", PHONE),
+        ("00 1 2 3 4 5 6 7 8", CLEAN),
+    ],
+)
+def test_where_a_number_starts_and_ends_in_a_chain_of_digits(text, found):
+    assert find_personal_data(text) == found

@@ -156,5 +156,3 @@ class SessionLimitsMiddleware:
                 )
                 return redirect("password_change")
         return None
-
-

@@ -48,7 +48,7 @@ bench: install
 # the access helpers, the privacy guard and the rollup writes, runs the tests that cover each
 # mutant, and tests/mutation_report.py prints the score per module and fails below target.
 # Results are kept in mutants/; `.venv/bin/mutmut browse` shows them. Not part of `make test`.
-mutation: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/h_mut
+mutation: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ethicskit_mutation
 mutation: install
 	$(VENV)/bin/mutmut run $$($(PY) tests/mutation_report.py --names)
 	$(PY) tests/mutation_report.py

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
 
+# Fields of a second-factor device that change as codes are checked, or hold its secret.
+DEVICE_STATE = [
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
+    "created_at",
+    "last_used_at",
+]
+TOTP_STATE = ["key", "step", "t0", "digits", "tolerance", "drift", "last_t"]
+
 
 class SigninConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -12,7 +21,7 @@ class SigninConfig(AppConfig):
 
         from core import pagecache
         from signin.two_factor import roles_key
-        from teams import access
+        from teams import access, audit
 
         # Kept roles (signin.two_factor.roles_key) go when the person's groups or flags change.
         User = get_user_model()
@@ -22,6 +31,11 @@ class SigninConfig(AppConfig):
         # Second factors are people's records: only admins see them in the admin (to reset one).
         access.register_content("otp_totp", records=["totpdevice"])
         access.register_content("otp_static", records=["staticdevice", "statictoken"])
+
+        # Setting up, confirming, renaming and resetting a second factor is logged; its secret
+        # and the bookkeeping of each code checked are not.
+        audit.register("otp_totp.TOTPDevice", left_out=DEVICE_STATE + TOTP_STATE)
+        audit.register("otp_static.StaticDevice", left_out=DEVICE_STATE)
 
 
 def _changed_members(instance, *, action, reverse, pk_set, **kwargs):

@@ -251,3 +251,41 @@ def test_an_admin_with_a_temporary_password_sets_up_the_second_factor_then_a_pas
     )
     assert changed.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_setting_up_and_resetting_a_second_factor_is_in_the_audit_log_without_its_key(
+    client, admin_user, clock
+):
+    from teams.models import AuditEntry
+
+    sign_in(client, admin_user)
+    secret = client.get(reverse("two_factor_setup")).context["secret"].replace(" ", "")
+    code = totp_code(b32decode(secret), at=NINE_AM.timestamp())
+    client.post(reverse("two_factor_setup"), {"code": code, "next": "/"})
+    device = TOTPDevice.objects.get(user=admin_user)
+    device_id = str(device.pk)
+
+    def entries():
+        return AuditEntry.objects.filter(model="otp_totp.TOTPDevice", object_id=device_id).order_by(
+            "at"
+        )
+
+    logged = list(entries())
+    assert [entry.action for entry in logged][0] == AuditEntry.Action.CREATE
+    assert all(entry.actor == admin_user for entry in logged)
+    assert device.key not in str([entry.changes for entry in logged])
+    assert secret not in str([entry.changes for entry in logged])
+
+    # Signing in again with a code moves the device's bookkeeping, which is not logged.
+    count = entries().count()
+    client.logout()
+    sign_in(client, admin_user)
+    clock.shift(30)
+    later = totp_code(b32decode(secret), at=NINE_AM.timestamp() + 30)
+    assert (
+        client.post(reverse("two_factor_verify"), {"code": later, "next": "/"}).status_code == 302
+    )
+    assert entries().count() == count
+
+    device.delete()  # an admin resets it
+    assert entries().last().action == AuditEntry.Action.DELETE

@@ -289,3 +289,22 @@ def test_setting_up_and_resetting_a_second_factor_is_in_the_audit_log_without_it
 
     device.delete()  # an admin resets it
     assert entries().last().action == AuditEntry.Action.DELETE
+
+
+def test_an_admin_resetting_someones_authenticator_signs_them_out_everywhere(admin_user, clock):
+    from django.test import Client
+
+    ben = make_user("ben", Role.ADMIN, is_staff=True)
+    device = authenticator(ben)
+    bens_browser = Client()
+    bens_browser.force_login(ben)
+    assert bens_browser.get("/").status_code == 200
+
+    ada = Client()
+    ada.force_login(admin_user)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert ada.post(url, {"post": "yes"}).status_code == 302
+
+    assert not TOTPDevice.objects.filter(user=ben).exists()
+    assert bens_browser.get("/")["Location"].startswith(reverse("login"))
+    assert ada.get("/").status_code == 200

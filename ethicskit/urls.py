@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ethicskit import views
+from teams import views as teams_views
 
 admin.site.site_header = "EthicsKit administration"
 admin.site.site_title = "EthicsKit admin"
@@ -22,7 +23,7 @@ urlpatterns = [
     # Password self-service: Django's own views, with the templates in templates/registration.
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        teams_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -2,6 +2,7 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.apps import apps
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import Q
 from django.utils import timezone
 
@@ -63,3 +64,17 @@ class AuditFilterForm(DateRangeForm):
                 | Q(actor_name__icontains=text)
             )
         return queryset
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """Django's password change, refusing the password the person has now: a temporary one
+    set by an administrator must really be replaced."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password1")
+        if new and not self.errors and self.user.check_password(new):
+            self.add_error(
+                "new_password1", "Choose a new password: this one is the password you have now."
+            )
+        return cleaned

@@ -2,6 +2,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.csv import csv_cell, csv_response
 from core.text import word_diff
 from teams.access import role_required
-from teams.accounts import end_sessions, sessions_of
-from teams.forms import ApiTokenForm, AuditFilterForm
+from teams.accounts import MUST_CHANGE_PASSWORD, end_sessions, sessions_of
+from teams.forms import ApiTokenForm, AuditFilterForm, NewPasswordForm
 from teams.models import ApiToken, AuditEntry, Role
 
 
@@ -158,3 +159,13 @@ AUDIT_CSV_HEADER = [
     "source",
     "ip_address",
 ]
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; someone holding a temporary password has nowhere else to go."""
+
+    form_class = NewPasswordForm
+
+    def get_context_data(self, **kwargs):
+        temporary = bool(self.request.session.get(MUST_CHANGE_PASSWORD))
+        return super().get_context_data(**kwargs) | {"temporary": temporary}

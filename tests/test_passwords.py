@@ -156,6 +156,13 @@ def test_an_account_an_admin_created_must_choose_a_password_at_first_sign_in(log
         response = client.get(path, follow=True)
         assert response.redirect_chain[-1][0] == "/accounts/password/change/", path
         assert "set by an administrator" in response.content.decode()
+    page = client.get("/accounts/password/change/").content.decode()
+    assert "Back to your profile" not in page  # it would lead straight back here
+    same = change(client, "temporary-pass-123", "temporary-pass-123")
+    assert same.status_code == 200
+    assert "the password you have now" in str(same.context["form"].errors["new_password1"])
+    assert TemporaryPassword.objects.filter(user=newbie).exists()
+    assert client.get("/").status_code == 302
     response = change(client, "temporary-pass-123", NEW_PASSWORD)
     assert response["Location"] == "/accounts/password/change/done/"
     assert client.get("/accounts/password/change/done/").status_code == 200

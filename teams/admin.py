@@ -86,12 +86,16 @@ class EthicsKitUserAdmin(UserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
+        # A superuser is shown read-only, without the password's "Reset password" button.
+        hidden = set(SUPERUSER_ONLY_FIELDS) | (
+            {"password"} if self._guards_a_superuser(request, obj) else set()
+        )
         return [
             (
                 name,
                 {
                     **options,
-                    "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY_FIELDS],
+                    "fields": [f for f in options["fields"] if f not in hidden],
                 },
             )
             for name, options in fieldsets

@@ -107,6 +107,10 @@ def test_the_change_page_of_a_superuser_is_read_only_for_a_staff_admin(login, ad
     response = login(admin_user).get(change_url(root))
     assert response.context["has_change_permission"] is False
     assert b'name="username"' not in response.content
+    # No button leading to the password form, which would refuse them.
+    assert f"{change_url(root)}../password/".encode() not in response.content
+    assert b"Reset password" not in response.content
+    assert b"Reset password" in login(admin_user).get(change_url(admin_user)).content
 
 
 def test_a_superuser_may_grant_superuser_status_and_permissions(client, root, agent):

@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from teams import audit
 from teams.models import SignedInSession, TemporaryPassword
 
 LAST_SEEN = "ethicskit_last_seen"
@@ -84,8 +85,8 @@ def mark_temporary(user) -> None:
 
 class NewPasswordEndsSessions:
     """A password validator that refuses nothing: Django calls `password_changed` after every
-    saved password change, from any page, the admin or a shell. That ends the owner's sessions
-    and lifts a temporary password. Its help text, shown with the rules, says so."""
+    saved password change, from any page, the admin or a shell. That ends the owner's sessions,
+    lifts a temporary password and is written to the audit log. Its help text, shown with the rules, says so."""
 
     def validate(self, password, user=None):
         return None
@@ -95,6 +96,7 @@ class NewPasswordEndsSessions:
             return
         end_sessions(user)
         TemporaryPassword.objects.filter(user=user).delete()
+        audit.log_password_changed(user)
 
     def get_help_text(self):
         return "A new password signs the account out of its other sessions."

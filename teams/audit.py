@@ -243,6 +243,13 @@ def log_updated(instances, before: dict, using=None) -> None:
     _write(entries, using)
 
 
+def log_password_changed(user) -> None:
+    """A new password for `user`, by whoever is acting: that it changed, never what it is."""
+    from teams.models import AuditEntry
+
+    _write([_entry(AuditEntry.Action.UPDATE, user, {"password": ["…", "changed"]}, _who())])
+
+
 REDACTED = "[purged]"
 
 

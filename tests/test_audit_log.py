@@ -300,15 +300,18 @@ def test_role_and_team_changes_are_recorded(admin_user, agent, north, south):
     assert only("teams.Membership", action="delete").changes["user"] == [agent.pk, None]
 
 
-def test_sign_ins_and_password_changes_are_not_role_changes(client, agent):
+def test_a_password_change_is_one_entry_without_the_hash_and_a_sign_in_none(client, agent):
     before = AuditEntry.objects.count()
     agent.set_password("another-long-passphrase")
     agent.save()
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.order_by("at").last()
+    assert entry.model == "auth.User" and entry.changes == {"password": ["…", "changed"]}
     response = client.post(
         "/accounts/login/", {"username": "alice", "password": "another-long-passphrase"}
     )
     assert response.status_code == 302 and "_auth_user_id" in client.session
-    assert AuditEntry.objects.count() == before
+    assert AuditEntry.objects.count() == before + 1
 
 
 def test_api_tokens_are_recorded_without_their_hash(login, agent):

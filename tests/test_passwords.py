@@ -214,3 +214,30 @@ def test_lifting_the_mark_frees_a_signed_in_person(login, admin_user):
     assert client.get("/")["Location"] == "/accounts/password/change/"
     TemporaryPassword.objects.filter(user__username="newbie").delete()
     assert client.get("/").status_code == 200
+
+
+def test_every_new_password_is_in_the_audit_log_without_the_password(login, agent, admin_user):
+    from teams.models import AuditEntry
+
+    def logged():
+        return AuditEntry.objects.filter(
+            model="auth.User", object_id=str(agent.pk), changes__has_key="password"
+        ).order_by("at")
+
+    client = sign_in("alice")
+    assert change(client, PASSWORD, NEW_PASSWORD).status_code == 302
+    password_form = reverse("admin:auth_user_password_change", args=[agent.pk])
+    set_by_admin = {
+        "usable_password": "true",
+        "password1": "an-admin-chose-this-1",
+        "password2": "an-admin-chose-this-1",
+    }
+    assert login(admin_user).post(password_form, set_by_admin).status_code == 302
+
+    entries = list(logged())
+    assert [entry.actor for entry in entries] == [agent, admin_user]
+    agent.refresh_from_db()
+    for entry in entries:
+        text = str(entry.changes)
+        assert NEW_PASSWORD not in text and "an-admin-chose-this-1" not in text
+        assert agent.password not in text

@@ -59,6 +59,7 @@ def two_factor_setup(request):
             "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff", omitsize=True),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "next": _next(request),
+            "replacing": has_authenticator(request.user),
         },
     )
 

@@ -51,6 +51,7 @@ def test_an_admin_without_an_authenticator_must_set_one_up_before_any_page(
     page = client.get(reverse("two_factor_setup"))
     assert page.status_code == 200
     assert b"<svg" in page.content  # the QR code, inline
+    assert b"stays closed to you" in page.content and b"This replaces" not in page.content
     secret = page.context["secret"].replace(" ", "")
     assert secret.encode() in page.content.replace(b" ", b"")
 
@@ -196,6 +197,9 @@ def test_setting_up_again_replaces_the_authenticator_and_the_recovery_codes(
     assert f'href="{reverse("two_factor_setup")}?next=/profile/"' in profile
 
     page = client.get(reverse("two_factor_setup"))
+    text = page.content.decode()
+    assert "This replaces the authenticator you use now" in text
+    assert "Keep the authenticator I have" in text and "stays closed to you" not in text
     secret = page.context["secret"].replace(" ", "")
     code = totp_code(b32decode(secret), at=NINE_AM.timestamp())
     done = client.post(reverse("two_factor_setup"), {"code": code, "next": "/profile/"})

@@ -267,7 +267,10 @@ class Command(BaseCommand):
 
     def summary(self, password):
         lines = [f"Demo logins for http://127.0.0.1:8000 (password: {password}):"]
-        lines.append("  admin: administrator, sees every team and the Django admin")
+        lines.append(
+            "  admin: administrator, sees every team and the Django admin; signs in with a "
+            "code from an authenticator app too (set up at the first sign-in)"
+        )
         for team_name, spec in TEAMS.items():
             agents = ", ".join(agent[0] for agent in spec["agents"])
             lines.append(f"  {spec['supervisor'][0]}: supervisor of {team_name}")

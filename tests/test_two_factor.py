@@ -270,12 +270,11 @@ def test_setting_up_and_resetting_a_second_factor_is_in_the_audit_log_without_it
     device_id = str(device.pk)
 
     def entries():
-        return AuditEntry.objects.filter(model="otp_totp.TOTPDevice", object_id=device_id).order_by(
-            "at"
-        )
+        # The clock stands still here, so entries are told apart by action, not by time.
+        return AuditEntry.objects.filter(model="otp_totp.TOTPDevice", object_id=device_id)
 
     logged = list(entries())
-    assert [entry.action for entry in logged][0] == AuditEntry.Action.CREATE
+    assert AuditEntry.Action.CREATE in {entry.action for entry in logged}
     assert all(entry.actor == admin_user for entry in logged)
     assert device.key not in str([entry.changes for entry in logged])
     assert secret not in str([entry.changes for entry in logged])
@@ -292,7 +291,7 @@ def test_setting_up_and_resetting_a_second_factor_is_in_the_audit_log_without_it
     assert entries().count() == count
 
     device.delete()  # an admin resets it
-    assert entries().last().action == AuditEntry.Action.DELETE
+    assert entries().filter(action=AuditEntry.Action.DELETE).count() == 1
 
 
 def test_an_admin_resetting_someones_authenticator_signs_them_out_everywhere(admin_user, clock):

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Kind(models.TextChoices):
+    """Every event that reaches people. Texts never carry customers' personal data, and never
+    a self-score to a supervisor before their review."""
+
+    REVIEW_SUBMITTED = "review_submitted", "A review of your interaction was submitted"
+    DISPUTE_RAISED = "dispute_raised", "A dispute was raised on your review"
+    DISPUTE_SETTLED = "dispute_settled", "Your dispute was settled"
+    ASSIGNMENT_DUE = "assignment_due", "A review assigned to you is due tomorrow"
+    ASSIGNMENT_OVERDUE = "assignment_overdue", "A review assigned to you is overdue"
+    SCRIPT_TO_CONFIRM = "script_to_confirm", "A script you must confirm was published"
+    CONCERN_STATUS = "concern_status", "A concern you raised changed status"
+    CALIBRATION_WAITING = "calibration_waiting", "A calibration session awaits your score"
+    TRAINING_DUE = "training_due", "A training module assigned to you is due or overdue"
+    CASE_ASSIGNED = "case_assigned", "A case was routed to you"
+
+
+class Delivery(models.TextChoices):
+    INBOX = "inbox", "Inbox only"
+    EMAIL = "email", "Inbox and an e-mail at once"
+    DIGEST = "digest", "Inbox and the daily digest e-mail"
+
+
+class Notification(models.Model):
+    """One event for one person: shown in their inbox, and e-mailed as they chose."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    # A path inside EthicsKit (never an outside address), e.g. /interactions/42/.
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # When it left by e-mail (at once or in a digest); empty while it has not.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            # The bell's unread count on every page.
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+
+class Preference(models.Model):
+    """How one person wants one kind of event delivered; no row means the kind's default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} by {self.delivery}"

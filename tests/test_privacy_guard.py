@@ -132,7 +132,6 @@ def test_personal_data_is_found(text, kind):
         "1Z999AA10123456784",
         "550e8400-e29b-41d4-a716-446655440000",
         "ISBN 978-0-306-40615-7",
-        "sort code 20-00-00",
         "0000012345",
         # Card-length numbers that fail the Luhn check: not cards, and over 15 digits, not phones.
         "4111 1111 1111 1112",
@@ -163,9 +162,10 @@ def test_the_validator_asks_for_the_ticket_id_instead():
     with pytest.raises(ValidationError) as caught:
         validate_no_personal_data("Customer on 07700 900123")
     assert caught.value.code == "personal_data"
+    # The value is masked to its last four characters.
     assert caught.value.messages == [
-        "This looks like it contains a phone number. Please don't record customers' personal "
-        "details here: use the helpdesk ticket id instead."
+        "This looks like it contains a phone number ('…0123'). Please don't record customers' "
+        "personal details here: use the helpdesk ticket id instead."
     ]
 
 
@@ -173,7 +173,8 @@ def test_the_validator_names_every_kind_found():
     with pytest.raises(ValidationError) as caught:
         validate_no_personal_data("jane@example.com, 07700 900123, 4111 1111 1111 1111")
     assert caught.value.messages[0].startswith(
-        "This looks like it contains an e-mail address, a phone number and a payment card number. "
+        "This looks like it contains an e-mail address ('….com'), a phone number ('…0123') and "
+        "a payment card number ('…1111'). "
     )
 
 

@@ -1,93 +1,19 @@
-"""The privacy guard: free text in EthicsKit must not carry customers' contact or card details.
+"""Phone and card numbers judged by their shape: digit groups, separators and the Luhn check.
 
 Agents point at the customer through the helpdesk ticket ("ZD-4821", "INC0012345", "#48213"),
-so an e-mail address, phone number or payment card number in a reference, topic, summary or
-comment is always a mistake. `find_personal_data` names what it finds; `validate_no_personal_data`
-is the Django validator that fields and forms use.
-
-Refusing an honest note is costly too, so each rule below errs towards letting through the things
-agents really write: dates, times, money, versions, IP addresses and ticket or order numbers.
-What is knowingly let through or refused is listed beside the rule that decides it.
+so a number glued to a word or labelled as a reference is let through. Refusing an honest note
+is costly too, so each rule errs towards letting through what agents really write: dates,
+times, money, versions and ticket or order numbers. What is knowingly let through or refused is
+listed beside the rule that decides it.
 """
 
 import re
-import unicodedata
 from datetime import datetime
 from itertools import pairwise
 
-from django.core.exceptions import ValidationError
+from core.privacy.kinds import CARD, PHONE, Finding
 
-EMAIL = "an e-mail address"
-PHONE = "a phone number"
-CARD = "a payment card number"
-KINDS_IN_ORDER = [EMAIL, PHONE, CARD]
-
-
-# --- Normalising -----------------------------------------------------------------------------
-
-# Invisible characters could split "4111<zero-width space>1111..." past every pattern below.
-INVISIBLE_CHARACTERS = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-# NFKC already folds full-width forms; these dashes survive it and are used as separators.
-DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-ANY_DECIMAL_DIGIT = re.compile(r"\d")
-
-
-def _normalise(text: str) -> str:
-    """Fold look-alike characters so that "４１１１", "۴۱۱۱" and "4111" read the same."""
-    text = unicodedata.normalize("NFKC", INVISIBLE_CHARACTERS.sub("", text))
-    text = text.translate(DASHES)
-    if not text.isascii():
-        # NFKC leaves other scripts' digits (Arabic-Indic, Devanagari...) as they are.
-        text = ANY_DECIMAL_DIGIT.sub(lambda match: str(int(match.group())), text)
-    return text
-
-
-# --- E-mail addresses ------------------------------------------------------------------------
-
-# Every repetition is bounded, so no input can make these patterns backtrack for long.
-# An address starts where a word starts; possessive "{1,64}+" never gives characters back.
-LOCAL_PART = r"(?<![\w.%+-])[\w.%+-]{1,64}+"
-LABEL = r"[\w-]{1,63}"
-TOP_LEVEL_DOMAIN = r"[^\W\d_]{2,24}"
-SPACES = r"[ \t]{1,2}"
-
-
-def _bracketed(words: str) -> str:
-    """ "[at]", "(at)", "{dot}", "< . >"... the usual ways of hiding an address from robots."""
-    return rf"[ \t]{{0,2}}[\[({{<][ \t]{{0,2}}(?i:{words})[ \t]{{0,2}}[\])}}>][ \t]{{0,2}}"
-
-
-BRACKETED_AT = _bracketed("at|@")
-BRACKETED_DOT = _bracketed(r"dot|\.")
-AT_SIGN = rf"(?:@|{SPACES}@{SPACES}|{BRACKETED_AT})"
-DOT = rf"(?:\.|{BRACKETED_DOT}|{SPACES}(?i:dot){SPACES})"
-EMAIL_ADDRESS = re.compile(
-    rf"{LOCAL_PART}{AT_SIGN}{LABEL}(?:{DOT}{LABEL}){{0,7}}{DOT}(?P<tld>{TOP_LEVEL_DOMAIN})\b"
-)
-# "jane at example dot com": the spelled-out "dot" is what gives an address away, since prose
-# hardly ever spells it. The price is that "bought it at example dot com" is refused too. A plain
-# "at" before a real dot ("signed in at example.com") is let through: it names a website as often
-# as it hides an address.
-SPELLED_OUT_DOT_COMMON_DOMAIN = (
-    rf"{SPACES}(?i:dot){SPACES}"
-    r"(?i:com|net|org|edu|gov|info|biz|io|co|uk|us|ca|au|nz|ie|de|fr|es|it|nl|be|eu)\b"
-)
-SPELLED_OUT_EMAIL_ADDRESS = re.compile(
-    rf"{LOCAL_PART}{SPACES}(?i:at){SPACES}{LABEL}(?:{SPACES}(?i:dot){SPACES}{LABEL}){{0,3}}"
-    rf"{SPELLED_OUT_DOT_COMMON_DOMAIN}"
-)
-# "icon@2x.png" is a file name, not an address.
-FILE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "txt", "csv", "log", "json"}
-
-
-def _contains_email_address(text: str) -> bool:
-    for match in EMAIL_ADDRESS.finditer(text):
-        if match["tld"].lower() not in FILE_EXTENSIONS:
-            return True
-    return bool(SPELLED_OUT_EMAIL_ADDRESS.search(text))
-
-
-# --- Phone and card numbers ------------------------------------------------------------------
+# --- Shapes ------------------------------------------------------------------
 
 # A run of digit groups joined by spaces, "-", ".", "/" or brackets, e.g. "+44 (0)20 7946 0958".
 # Each repetition needs a separator or bracket and then digits, so matching stays linear.
@@ -200,20 +126,30 @@ def _looks_like_phone(groups: list[str], kinds: list[str], *, has_plus: bool) ->
     return sizes == [3, 3, 4] or (sizes == [1, 3, 3, 4] and groups[0] == "1")
 
 
-def _find_numbers(text: str) -> set[str]:
-    found = set()
+def find_numbers(text: str) -> list[Finding]:
+    """Phone and card numbers recognised by their shape alone."""
+    found = []
     for chain in DIGIT_CHAIN.finditer(text):
-        found |= _numbers_in_chain(text, chain)
-        if found == {PHONE, CARD}:
-            break
+        found += _numbers_in_chain(text, chain)
     return found
 
 
-def _numbers_in_chain(text: str, chain: re.Match) -> set[str]:
+def is_exempt_reference(text: str, start: int, end: int) -> bool:
+    """Digits glued to a word ("INC0012345", "4155550132x") or labelled as a reference."""
+    before = text[max(0, start - 40) : start]
+    return bool(
+        GLUED_TO_A_WORD.search(before)
+        or LABELLED_AS_A_REFERENCE.search(before)
+        or MONEY.search(before)
+        or text[end : end + 1].isalpha()
+    )
+
+
+def _numbers_in_chain(text: str, chain: re.Match) -> list[Finding]:
     start, end = chain.span()
     runs = list(DIGITS.finditer(chain.group()))
     if sum(len(run.group()) for run in runs) < 8:  # No rule accepts fewer digits.
-        return set()
+        return []
     groups = [run.group() for run in runs]
     kinds = [
         _separator_kind(chain.group()[before.end() : after.start()])
@@ -222,11 +158,11 @@ def _numbers_in_chain(text: str, chain: re.Match) -> set[str]:
     has_plus = chain.group().startswith("+")
     # "on 03/11/2026 14:30": the hour belongs to the time, not to the digits before it.
     if text[end : end + 1] == ":" and text[end + 1 : end + 2].isdigit():
-        groups, kinds = groups[:-1], kinds[:-1]
+        groups, kinds, runs = groups[:-1], kinds[:-1], runs[:-1]
     if text[start - 1 : start] == ":" and text[start - 2 : start - 1].isdigit():
-        groups, kinds, has_plus = groups[1:], kinds[1:], False
+        groups, kinds, runs, has_plus = groups[1:], kinds[1:], runs[1:], False
     if not groups:
-        return set()
+        return []
 
     before = text[max(0, start - 40) : start]
     glued_before = bool(GLUED_TO_A_WORD.search(before))
@@ -235,7 +171,10 @@ def _numbers_in_chain(text: str, chain: re.Match) -> set[str]:
     last = len(groups) - 1
     windows = _windows(groups, kinds)
 
-    found = set()
+    def span(kind: str, first: int, final: int) -> Finding:
+        return Finding(kind, start + runs[first].start(), start + runs[final].end())
+
+    found = []
     card_groups = set()
     # Cards first, so that a card's digits are not reported as a phone number as well. Only a
     # word glued to the digits ("INC4111...") makes them an id; a "#" or "order" before a
@@ -245,7 +184,7 @@ def _numbers_in_chain(text: str, chain: re.Match) -> set[str]:
         if glued or (first == 0 and has_plus):
             continue
         if _looks_like_card(groups[first : final + 1], kinds[first:final]):
-            found.add(CARD)
+            found.append(span(CARD, first, final))
             card_groups.update(range(first, final + 1))
     for first, final in windows:
         if card_groups.intersection(range(first, final + 1)):
@@ -256,7 +195,7 @@ def _numbers_in_chain(text: str, chain: re.Match) -> set[str]:
         if not exempt and _looks_like_phone(
             groups[first : final + 1], kinds[first:final], has_plus=first == 0 and has_plus
         ):
-            found.add(PHONE)
+            found.append(span(PHONE, first, final))
             break
     return found
 
@@ -282,33 +221,3 @@ def _windows(groups: list[str], kinds: list[str]) -> list[tuple[int, int]]:
             if digit_count >= 8 and (final == last or breaks[final]):
                 windows.append((first, final))
     return windows
-
-
-# --- The guard -------------------------------------------------------------------------------
-
-
-def find_personal_data(text: str) -> list[str]:
-    """The kinds of personal data in text, e.g. ["a phone number"]; empty when it is clean."""
-    text = _normalise(text)
-    found = _find_numbers(text)
-    if _contains_email_address(text):
-        found.add(EMAIL)
-    return [kind for kind in KINDS_IN_ORDER if kind in found]
-
-
-def _join_in_words(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def validate_no_personal_data(value: str) -> None:
-    """Django validator for references and free text: refuse customers' contact or card details."""
-    kinds = find_personal_data(str(value))
-    if kinds:
-        raise ValidationError(
-            "This looks like it contains %(kinds)s. Please don't record customers' personal "
-            "details here: use the helpdesk ticket id instead.",
-            code="personal_data",
-            params={"kinds": _join_in_words(kinds)},
-        )

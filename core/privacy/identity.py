@@ -40,11 +40,11 @@ from core.privacy.kinds import (
 from core.privacy.normalise import words_in
 
 # What may stand between a cue word and its value: "BSN: ", "NHS number is ", "no. ".
-LEAD_IN = r"(?:[\s:#=\-]|\b(?:number|no\.?|nr\.?|num|is|was|of|the|code|card|reads|read)\b){0,6}"
+LEAD_IN = r"(?:[\s:#=\-]|\b(?:number|no|nr|num|is|was|of|the|code|card|reads|read)\b\.?){0,6}"
 
 
 def _cue(words: str) -> str:
-    return rf"(?i:\b(?:{words}))(?:'s)?{LEAD_IN}"
+    return rf"(?i:\b(?:{words}))\b(?:'s)?{LEAD_IN}"
 
 
 # --- IBANs and bank accounts -----------------------------------------------------------------
@@ -136,7 +136,9 @@ def _validated_prefix(value: str, validators) -> int:
     for size in range(min(len(words), 5), 0, -1):
         stretch = " ".join(words[:size])
         compact = _compact(stretch)
-        if any(validator.is_valid(compact) for validator in validators):
+        if any(
+            validator.is_valid(compact) or validator.is_valid(stretch) for validator in validators
+        ):
             return len(stretch)
     return 0
 
@@ -159,7 +161,7 @@ def find_national_ids(text: str) -> list[Finding]:
             found.append(Finding(NATIONAL_ID, match.start("value"), match.start("value") + length))
     for pattern, validator in STANDALONE:
         for match in pattern.finditer(text):
-            if validator.is_valid(_compact(match.group())):
+            if validator.is_valid(match.group()) or validator.is_valid(_compact(match.group())):
                 found.append(Finding(NATIONAL_ID, *match.span()))
     for match in NINO.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]

@@ -28,7 +28,8 @@ MAX_GROUPS = 8
 GLUED_TO_A_WORD = re.compile(r"(?:\w|\w[-_/])$")  # "INC0012345", "ZD-4821", "CASE-2024-00017"
 LABELLED_AS_A_REFERENCE = re.compile(
     r"(?:#|\b(?:ticket|case|incident|inc|ref|reference|order|invoice|request|req|booking|"
-    r"tracking|claim|policy|id|sr|zd|fd|tkt|task|chg|ritm|prb)\b(?:[ \t]*(?:no\.?|nr\.?|number|id))?"
+    r"tracking|claim|policy|id|sr|zd|fd|tkt|task|chg|ritm|prb|"
+    r"(?:customer|account|member|membership|loyalty)[ \t]+(?:no\.?|nr\.?|number|id|card))\b(?:[ \t]*(?:no\.?|nr\.?|number|id))?"
     r"[ \t]*[:.#]?)[ \t]*$",
     re.IGNORECASE,
 )

@@ -7,7 +7,7 @@ from core.privacy.normalise import words_in
 
 # --- Names -----------------------------------------------------------------------------------
 
-NAME_WORD = r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?"
 FULL_NAME = rf"(?P<value>{NAME_WORD}(?: (?:[A-Z]\.? )?(?:(?:van|von|de|der|da|di|le|la|del|dos|du|al|bin|el|mac|mc|o') )?{NAME_WORD}){{0,2}})"
 NAME_CUE = (
     r"(?i:\b(?:his|her|their|the customer'?s?|the caller'?s?|the client'?s?|customer'?s?|"
@@ -27,7 +27,10 @@ NOT_A_NAME = {
     "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "Back", "Support", "Billing", "Sales", "Customer", "Customers",
     "Unknown", "The", "This", "That", "Today", "Yesterday", "Tomorrow", "Again", "Twice",
-    "About", "Regarding", "Re", "Pepper", "Not", "None", "Redacted", "Withheld", "Anonymous",
+    "About", "Regarding", "Re", "Not", "None", "Redacted", "Withheld", "Anonymous",
+    # Brands that borrow a title.
+    "Pepper", "Martens", "Oetker", "Scholl", "Kipling", "Muscle", "Sheen", "Selfridge", "Potato",
+    "Bean", "Whippy", "Motivator", "Freeze", "Bump",
 }  # fmt: skip
 
 
@@ -95,8 +98,8 @@ SECURITY_CODE = re.compile(
     r"(?P<value>\d{3,4})\b"
 )
 EXPIRY = re.compile(
-    r"(?i)\b(?:exp(?:iry|ires|iring|\.)?|expiration(?: date)?|valid (?:thru|through|until|to)|"
-    r"good thru)\b[\s:#=-]{0,3}(?:date\s*)?(?:is\s+|of\s+|on\s+)?(?P<value>(?:0?[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2}))\b"
+    r"(?i)\b(?:exp(?:iry|ires|iring)?\.?|expiration(?: date)?|valid (?:thru|through|until|to)|"
+    r"good thru)(?!\w)[\s:#=-]{0,3}(?:date\s*)?(?:is\s+|of\s+|on\s+)?(?P<value>(?:0?[1-9]|1[0-2])\s?/\s?(?:\d{4}|\d{2}))\b"
 )
 LAST_DIGITS = re.compile(
     r"(?i)\b(?:ending(?: in| with)?|ends(?: in| with)|last (?:4|four)(?: digits)?(?: are| of)?)"

@@ -3,7 +3,8 @@
 A number counts only when its check digits agree, and most national numbers only after a cue
 word ("BSN", "NHS number", "DNI"...): a bare 9-digit number is far likelier an order than a
 person. Formats distinctive enough to stand alone (an IBAN, a codice fiscale, a Finnish HETU,
-a formatted US SSN, a UK National Insurance number written in pairs) need no cue.
+a formatted US SSN or Brazilian CPF, a Spanish DNI or NIE with its check letter, a UK National
+Insurance number written in pairs) need no cue.
 """
 
 import re
@@ -108,15 +109,21 @@ CUED_NUMBER = re.compile(NATIONAL_ID_CUE + r"(?P<value>[A-Z0-9][A-Z0-9 ./\-]{4,2
 CUED_VALIDATORS = [ssn, nhs, bsn, dni, nie, codicefiscale, nir, idnr, personnummer, cpr, hetu,
                    pesel, belgian_nn, nif, pps, sin, tfn, aadhaar, pan, cpf, swiss_ssn]  # fmt: skip
 # Distinctive enough to need no cue.
-STANDALONE = [
-    (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), ssn),
-    (re.compile(r"\b[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]\b"), codicefiscale),
-    (re.compile(r"\b\d{6}[-+A]\d{3}[0-9A-Z]\b"), hetu),
-    (re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"), cpf),
-    (re.compile(r"\b756\.\d{4}\.\d{4}\.\d{2}\b"), swiss_ssn),
-    (re.compile(r"\b[XYZ]-?\d{7}-?[A-Z]\b"), nie),
-    (re.compile(r"\b\d{8}-?[A-Z]\b"), dni),
-]
+STANDALONE_VALIDATORS = {
+    "ssn": ssn,
+    "codicefiscale": codicefiscale,
+    "hetu": hetu,
+    "cpf": cpf,
+    "swiss_ssn": swiss_ssn,
+    "nie": nie,
+    "dni": dni,
+}
+# One pattern for all of them, so that long text is read once.
+STANDALONE = re.compile(
+    r"\b(?:(?P<ssn>\d{3}-\d{2}-\d{4})|(?P<codicefiscale>[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z])"
+    r"|(?P<hetu>\d{6}[-+A]\d{3}[0-9A-Z])|(?P<cpf>\d{3}\.\d{3}\.\d{3}-\d{2})"
+    r"|(?P<swiss_ssn>756\.\d{4}\.\d{4}\.\d{2})|(?P<nie>[XYZ]-?\d{7}-?[A-Z])|(?P<dni>\d{8}-?[A-Z]))\b"
+)
 # A UK National Insurance number: two letters (not D, F, I, Q, U or V; no O second), three
 # pairs of digits and A-D, written in pairs or after a cue.
 NINO = re.compile(
@@ -159,10 +166,10 @@ def find_national_ids(text: str) -> list[Finding]:
         length = _validated_prefix(match["value"], CUED_VALIDATORS)
         if length:
             found.append(Finding(NATIONAL_ID, match.start("value"), match.start("value") + length))
-    for pattern, validator in STANDALONE:
-        for match in pattern.finditer(text):
-            if validator.is_valid(match.group()) or validator.is_valid(_compact(match.group())):
-                found.append(Finding(NATIONAL_ID, *match.span()))
+    for match in STANDALONE.finditer(text):
+        validator = STANDALONE_VALIDATORS[match.lastgroup]
+        if validator.is_valid(match.group()) or validator.is_valid(_compact(match.group())):
+            found.append(Finding(NATIONAL_ID, *match.span()))
     for match in NINO.finditer(text):
         before = text[max(0, match.start() - 40) : match.start()]
         if match["spaced"].startswith(" ") or re.search(NATIONAL_ID_CUE + "$", before):

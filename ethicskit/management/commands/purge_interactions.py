@@ -1,7 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
+from ethicskit.management.commands.scan_personal_data import write_scan_report
+from ethicskit.personal_data_scan import personal_data_scan
 from ethicskit.retention import RETENTION_MINIMUM_DAYS, interactions_purge
 from teams.audit import audit_context
 
@@ -32,11 +35,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--apply", action="store_true", help="Clear the text; without it, only report."
         )
+        parser.add_argument(
+            "--redact",
+            action="store_true",
+            help="With --apply, also replace personal data the guard finds in the text kept.",
+        )
 
-    def handle(self, *args, older_than, apply, **options):
+    def handle(self, *args, older_than, apply, redact, **options):
         try:
-            with audit_context(source="manage.py purge_interactions"):
+            with transaction.atomic(), audit_context(source="manage.py purge_interactions"):
                 report = interactions_purge(older_than_days=older_than, apply=apply)
+                # Text kept by the purge is still checked against today's guard.
+                scanned = personal_data_scan(redact=apply and redact)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         cutoff = timezone.localtime(report.cutoff)
@@ -51,3 +61,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("Dry run: nothing changed. Add --apply to clear."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Done: {report.total} rows cleared."))
+        write_scan_report(
+            self.stdout,
+            self.style,
+            scanned,
+            verb_found="Redacted" if scanned.redacted else "Text kept holds",
+        )
+        if scanned.total and not scanned.redacted:
+            self.stdout.write(
+                "Add --apply --redact, or run scan_personal_data --redact, to replace it."
+            )

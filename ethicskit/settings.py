@@ -4,6 +4,9 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import phonenumbers
+from django.core.exceptions import ImproperlyConfigured
+
 from ethicskit.database import embedded_database_url, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -188,6 +191,14 @@ PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_HOURS", 1) * 3600
 # The audit log's addresses and the sign-in log are removed after this many days
 # (`manage.py purge_logs --apply`, ethicskit/retention.py).
 LOG_RETENTION_DAYS = env_int("ETHICSKIT_LOG_RETENTION_DAYS", 90)
+# The privacy guard reads phone numbers written without a country code as this region's first
+# (an ISO 3166 code such as GB, US, NL), then as the other main regions' (core/privacy/contact.py).
+ETHICSKIT_PHONE_REGION = env_str("ETHICSKIT_PHONE_REGION", "GB").upper()
+if ETHICSKIT_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"ETHICSKIT_PHONE_REGION={ETHICSKIT_PHONE_REGION!r} is not a region phonenumbers knows; "
+        "use a two-letter country code such as GB or US."
+    )
 # API tokens expire this many days after they are issued (teams.models.ApiToken).
 API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
 LOGIN_URL = "login"

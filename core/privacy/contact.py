@@ -61,19 +61,28 @@ def find_email_addresses(text: str) -> list[Finding]:
 
 # --- Phone numbers after a cue word ----------------------------------------------------------
 
-# A number that a cue word introduces is checked against the numbering plans of the team's
-# region first, then of the regions customers most often call from. Numbers without a cue are
-# judged by their shape alone (core.privacy.numbers), so a bare order number still passes.
+# A number that a cue word introduces is checked against the numbering plan of the team's
+# region (settings.ETHICSKIT_PHONE_REGION) and of the regions the cue word's language points to
+# ("móvil" to Spain and Mexico). Numbers without a cue are judged by their shape alone
+# (core.privacy.numbers), so a bare order number still passes.
 PHONE_CUE = re.compile(
-    r"(?i)\b(?:call(?:ed|ing)?(?: back)?(?: on)?|phone|phoned|tel|telephone|mobile|mob|cell|"
+    r"(?i)\b(?P<cue>call(?:ed|ing)?(?: back)?(?: on)?|phone|phoned|tel|telephone|mobile|mob|cell|"
     r"cellphone|landline|rang|ring|text(?:ed)?|sms|whatsapp|fax|reach(?:ed)?(?: her| him)?|"
     r"contact (?:number|no)|call-?back|handy|m[oó]vil|tel[eé]fono|t[eé]l[eé]phone|portable|"
     r"telefoon|cellulare|numero)\b[^\n\d+(]{0,24}"
 )
-MAIN_PHONE_REGIONS = [
-    "GB", "US", "IE", "FR", "DE", "NL", "BE", "ES", "IT", "PT", "CH", "AT", "SE", "DK", "NO",
-    "FI", "PL", "AU", "NZ", "CA", "IN", "BR", "MX", "ZA",
-]  # fmt: skip
+REGIONS_OF_CUE_WORDS = {
+    "móvil": ["ES", "MX"],
+    "movil": ["ES", "MX"],
+    "teléfono": ["ES", "MX"],
+    "telefono": ["IT", "ES"],
+    "cellulare": ["IT"],
+    "numero": ["IT", "FR"],
+    "handy": ["DE", "AT", "CH"],
+    "téléphone": ["FR", "BE", "CH"],
+    "portable": ["FR", "BE", "CH"],
+    "telefoon": ["NL", "BE"],
+}
 
 
 PHONE_WORDS = {
@@ -84,9 +93,10 @@ PHONE_WORDS = {
 }  # fmt: skip
 
 
-def phone_regions() -> list[str]:
+def phone_regions(cue: str) -> list[str]:
+    """The team's region, then those the cue word's language points to."""
     default = getattr(settings, "ETHICSKIT_PHONE_REGION", "GB")
-    return [default, *(region for region in MAIN_PHONE_REGIONS if region != default)]
+    return [default, *REGIONS_OF_CUE_WORDS.get(cue.lower(), [])]
 
 
 def _is_valid_phone_number(candidate: str, regions: list[str]) -> bool:
@@ -106,7 +116,6 @@ def find_phone_numbers_after_cues(text: str) -> list[Finding]:
     found = []
     if not words_in(text) & PHONE_WORDS:
         return found
-    regions = None
     for cue in PHONE_CUE.finditer(text):
         chain = DIGIT_CHAIN.match(text, cue.end())
         if chain is None:
@@ -115,7 +124,6 @@ def find_phone_numbers_after_cues(text: str) -> list[Finding]:
         digits = sum(character.isdigit() for character in chain.group())
         if not 8 <= digits <= 15 or is_exempt_reference(text, start, end):
             continue
-        regions = regions or phone_regions()
-        if _is_valid_phone_number(chain.group(), regions):
+        if _is_valid_phone_number(chain.group(), phone_regions(cue["cue"])):
             found.append(Finding(PHONE, start, end))
     return found

@@ -44,8 +44,9 @@ from core.privacy.normalise import words_in
 LEAD_IN = r"(?:[\s:#=\-]|\b(?:number|no|nr|num|is|was|of|the|code|card|reads|read)\b\.?){0,6}"
 
 
-def _cue(words: str) -> str:
-    return rf"(?i:\b(?:{words}))\b(?:'s)?{LEAD_IN}"
+def _cue(words: str, name: str = "") -> str:
+    group = f"?P<{name}>" if name else "?:"
+    return rf"(?i:\b({group}{words}))\b(?:'s)?{LEAD_IN}"
 
 
 # --- IBANs and bank accounts -----------------------------------------------------------------
@@ -96,7 +97,7 @@ def find_bank_accounts(text: str) -> list[Finding]:
 
 # --- National identity and tax numbers -------------------------------------------------------
 
-NATIONAL_ID_CUE = _cue(
+NATIONAL_ID_CUE_WORDS = (
     r"ssn|social security|social insurance|sin|ni|nino|national insurance|nhs|bsn|"
     r"burgerservicenummer|sofi|dni|nie|nif|codice fiscale|fiscal code|tax (?:id|code)|"
     r"tax(?:payer)? (?:identification )?number|tin|tfn|cpf|pesel|personnummer|personal (?:id|identity|code)|cpr|"
@@ -104,10 +105,33 @@ NATIONAL_ID_CUE = _cue(
     r"num[eé]ro de s[eé]curit[eé] sociale|ahv|avs|rijksregisternummer|national (?:id|identity|number)|"
     r"identity (?:card|number|no)|id (?:card|number|no)|id-?nummer"
 )
-CUED_NUMBER = re.compile(NATIONAL_ID_CUE + r"(?P<value>[A-Z0-9][A-Z0-9 ./\-]{4,24}[A-Z0-9])", re.I)
+NATIONAL_ID_CUE = _cue(NATIONAL_ID_CUE_WORDS)
+CUED_NUMBER = re.compile(
+    _cue(NATIONAL_ID_CUE_WORDS, "cue") + r"(?P<value>[A-Z0-9][A-Z0-9 ./\-]{4,24}[A-Z0-9])", re.I
+)
 # Checked with a cue, on the value without its spaces, dots and dashes.
 CUED_VALIDATORS = [ssn, nhs, bsn, dni, nie, codicefiscale, nir, idnr, personnummer, cpr, hetu,
                    pesel, belgian_nn, nif, pps, sin, tfn, aadhaar, pan, cpf, swiss_ssn]  # fmt: skip
+# A cue that names one scheme is checked against that scheme only ("BSN" against the Dutch
+# eleven test); a general one ("national id", "tax number") against them all. A UK National
+# Insurance number is matched by its layout (NINO below), so its cues check nothing here.
+SCHEMES = {
+    "ssn": [ssn], "socialsecurity": [ssn], "sin": [sin], "socialinsurance": [sin], "ni": [],
+    "nino": [], "nationalinsurance": [], "nhs": [nhs], "bsn": [bsn], "burgerservicenummer": [bsn],
+    "sofi": [bsn], "dni": [dni], "nie": [nie], "nif": [dni, nie, nif],
+    "codicefiscale": [codicefiscale], "fiscalcode": [codicefiscale], "cpf": [cpf],
+    "pesel": [pesel], "personnummer": [personnummer], "cpr": [cpr], "hetu": [hetu], "pps": [pps],
+    "ppsn": [pps], "tfn": [tfn], "aadhaar": [aadhaar], "aadhar": [aadhaar], "pan": [pan],
+    "steuerid": [idnr], "steuernummer": [idnr], "idnr": [idnr], "nir": [nir], "insee": [nir],
+    "numérodesécuritésociale": [nir], "numerodesecuritesociale": [nir], "ahv": [swiss_ssn],
+    "avs": [swiss_ssn], "rijksregisternummer": [belgian_nn],
+}  # fmt: skip
+
+
+def _validators_for(cue: str) -> list:
+    return SCHEMES.get(re.sub(r"[\s-]", "", cue.lower()), CUED_VALIDATORS)
+
+
 # Distinctive enough to need no cue.
 STANDALONE_VALIDATORS = {
     "ssn": ssn,
@@ -163,7 +187,7 @@ def find_national_ids(text: str) -> list[Finding]:
     found = []
     cued = words_in(text) & NATIONAL_ID_WORDS
     for match in CUED_NUMBER.finditer(text) if cued else ():
-        length = _validated_prefix(match["value"], CUED_VALIDATORS)
+        length = _validated_prefix(match["value"], _validators_for(match["cue"]))
         if length:
             found.append(Finding(NATIONAL_ID, match.start("value"), match.start("value") + length))
     for match in STANDALONE.finditer(text):

@@ -106,21 +106,17 @@ def mask(kind: str, value: str) -> str:
 
 
 def describe(text: str) -> list[str]:
-    """Each kind found with its masked value: ["a phone number ('…0958')", ...]."""
+    """Each kind found with up to three masked values: ["a phone number ('…0958')", ...]."""
     text, findings = scan(text)
-    described: dict[str, list[str]] = {}
+    shown: dict[str, list[str]] = {}
     for finding in findings:
+        values = shown.setdefault(finding.kind, [])
         masked = mask(finding.kind, text[finding.start : finding.end])
-        values = described.setdefault(finding.kind, [])
-        if masked not in values and masked != "…":
-            values.append(masked)
-        if not values and masked == "…":
+        if masked != "…" and masked not in values:
             values.append(masked)
     return [
-        f"{kind} ({', '.join(repr(value) for value in described[kind][:3])})"
-        if described[kind] != ["…"]
-        else kind
-        for kind in sorted(described, key=ORDER.__getitem__)
+        f"{kind} ({', '.join(repr(value) for value in shown[kind][:3])})" if shown[kind] else kind
+        for kind in sorted(shown, key=ORDER.__getitem__)
     ]
 
 

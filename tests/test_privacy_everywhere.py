@@ -3,10 +3,12 @@ interaction itself, reviews, ratings, coaching, disputes, checklist notes, decis
 triage requests, concerns and review work. A new text field fails here until it is guarded or
 named below as toolkit content (written by admins, about no customer)."""
 
+import pytest
 from django.apps import apps
 from django.db import models
 
 from core.privacy import validate_no_personal_data
+from rubrics.models import Interaction
 
 APPS_WRITING_ABOUT_INTERACTIONS = {"rubrics", "checklists", "qa"}
 # Toolkit content, identifiers and copies of the toolkit's wording.
@@ -59,3 +61,16 @@ def test_the_guarded_fields_include_every_kind_of_note():
         "checklists.Concern.outcome",
     } <= guarded
     assert any(label.startswith("checklists.DecisionRecord.") for label in guarded)
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_personal_data_naming_the_field_and_kind(agent):
+    from tests.test_api import api_as, payload
+
+    summary = "Refund to IBAN GB82 WEST 1234 5698 7654 32, DOB 14/02/1987."
+    response = api_as(agent).post("/api/v1/interactions/", payload(summary=summary), format="json")
+    assert response.status_code == 400
+    message = response.json()["summary"][0]
+    assert "an IBAN ('…5432') and a date of birth ('…1987')" in message
+    assert "GB82" not in message
+    assert not Interaction.objects.exists()

@@ -69,7 +69,11 @@ def find_ibans(text: str) -> list[Finding]:
     return found
 
 
-SORT_CODE = re.compile(_cue(r"sort[ -]?code|s/c") + r"(?P<value>\d{2}[- ]?\d{2}[- ]?\d{2})\b")
+SORT_CODE = re.compile(
+    _cue(r"sort[ -]?code|s/c|bank details") + r"(?P<value>\d{2}[- ]?\d{2}[- ]?\d{2})\b"
+)
+# A sort code followed by an 8-digit account number needs no cue: "20-00-00 55779911".
+SORT_CODE_AND_ACCOUNT = re.compile(r"(?<![\d-])\d{2}-\d{2}-\d{2},? \d{8}\b")
 ACCOUNT_NUMBER = re.compile(
     _cue(r"bank account|account number|account no|acct(?: no)?|a/c|bsb|bankleitzahl|blz|rib|clabe")
     + r"(?P<value>\d[\d -]{5,20}\d)\b"
@@ -83,7 +87,8 @@ BANK_WORDS = {"sort", "c", "bank", "account", "acct", "bsb", "bankleitzahl", "bl
 def find_bank_accounts(text: str) -> list[Finding]:
     if not words_in(text) & BANK_WORDS:
         return []
-    found = [Finding(BANK_ACCOUNT, *match.span("value")) for match in SORT_CODE.finditer(text)]
+    found = [Finding(BANK_ACCOUNT, *match.span()) for match in SORT_CODE_AND_ACCOUNT.finditer(text)]
+    found += [Finding(BANK_ACCOUNT, *match.span("value")) for match in SORT_CODE.finditer(text)]
     found += [
         Finding(BANK_ACCOUNT, *match.span("value")) for match in ACCOUNT_NUMBER.finditer(text)
     ]

@@ -57,9 +57,10 @@ def find_profiles(text: str) -> list[Finding]:
 
 # --- IP and MAC addresses --------------------------------------------------------------------
 
-IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+# A "/" after the address makes it a network ("203.0.113.0/24"), which names no one.
+IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w/]|\.\d)")
 IPV6 = re.compile(
-    r"(?<![\w:.])(?=[0-9A-Fa-f:]*::|(?:[0-9A-Fa-f]{1,4}:){7})[0-9A-Fa-f:]{3,39}(?![\w:])"
+    r"(?<![\w:.])(?=[0-9A-Fa-f:]*::|(?:[0-9A-Fa-f]{1,4}:){7})[0-9A-Fa-f:]{3,39}(?![\w:/])"
 )
 VERSION_CUE = re.compile(
     r"(?i)\b(?:v|ver|version|build|release|firmware|fw|app|update[ds]?|upgraded?|patch|"

@@ -10,7 +10,7 @@ from core.privacy.normalise import words_in
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?"
 FULL_NAME = rf"(?P<value>{NAME_WORD}(?: (?:[A-Z]\.? )?(?:(?:van|von|de|der|da|di|le|la|del|dos|du|al|bin|el|mac|mc|o') )?{NAME_WORD}){{0,2}})"
 NAME_CUE = (
-    r"(?i:\b(?:his|her|their|the customer'?s?|the caller'?s?|the client'?s?|customer'?s?|"
+    r"(?i:\b(?:my|his|her|their|the customer'?s?|the caller'?s?|the client'?s?|customer'?s?|"
     r"caller'?s?|client'?s?|cardholder'?s?|account holder'?s?|(?:full|real|maiden|last|first|sur) ?name)"
     r"(?: full| real| last| first)? ?name (?:is|was|:)\s*"
     r"|\b(?:a|the) (?:customer|caller|client|lady|woman|man|gentleman|gent|member|guest) "

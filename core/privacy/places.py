@@ -29,9 +29,10 @@ POSTCODE_CUE = (
 )
 # With a cue: the other main countries' layouts (5 digits, NL "1234 AB", PT "1234-567",
 # AU "2000", PL "00-950", SE "114 55", compact UK and Canadian ones).
+# The value may be in lower case after a cue ("postcode: sw1a 1aa").
 CUED_POSTCODE = re.compile(
-    POSTCODE_CUE + r"(?P<value>\d{4} ?[A-Z]{2}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3} \d{2}|\d{4,5}"
-    r"|[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}|[A-Z]\d[A-Z]\d[A-Z]\d|" + UK_POSTCODE + r")\b"
+    POSTCODE_CUE + r"(?i:(?P<value>\d{4} ?[A-Z]{2}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3} \d{2}|\d{4,5}"
+    r"|[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}|[A-Z]\d[A-Z]\d[A-Z]\d|" + UK_POSTCODE + r"))\b"
 )
 
 

@@ -54,10 +54,7 @@ def _fitted(model, name: str, value: str) -> str:
     redacted = redact_personal_data(value)
     if max_length is None or len(redacted) <= max_length:
         return redacted
-    text, findings = scan(value)
-    for finding in reversed(findings):
-        text = f"{text[: finding.start]}{SHORT_MARKER}{text[finding.end :]}"
-    return text[:max_length]
+    return redact_personal_data(value, marker=SHORT_MARKER)[:max_length]
 
 
 def personal_data_scan(*, redact: bool = False) -> ScanReport:

@@ -5,8 +5,11 @@ import logging
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.privacy import (
+    KINDS_IN_ORDER,
     describe,
     find_personal_data,
     redact_personal_data,
@@ -164,3 +167,25 @@ def test_the_teams_phone_region_reads_numbers_without_a_country_code(settings):
     assert find_personal_data("mobile 612 34 56 78") == []
     settings.ETHICSKIT_PHONE_REGION = "ES"
     assert find_personal_data("mobile 612 34 56 78") == [PHONE]
+
+
+CUE_WORDS = [
+    "BSN", "SSN", "NHS number", "DNI", "NIF", "CPF", "PESEL", "HETU", "personnummer", "CPR",
+    "national id", "passport", "driving licence", "born", "DOB", "postcode", "PLZ", "sort code",
+    "account number", "routing", "IBAN", "mobile", "móvil", "password", "PIN", "cvv", "exp",
+    "card ending", "her name is", "Mr", "username is", "IP", "MAC", "lives at",
+]  # fmt: skip
+tokens = st.one_of(
+    st.sampled_from(CUE_WORDS),
+    st.text(alphabet="0123456789", min_size=1, max_size=12),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=18),
+    st.sampled_from([" ", "-", ".", "/", ":", "+", "@", "::", "(", ")", ", "]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(tokens, max_size=12).map(" ".join))
+def test_cue_words_beside_any_value_never_crash_the_guard(text):
+    kinds = find_personal_data(text)
+    assert kinds == [kind for kind in KINDS_IN_ORDER if kind in kinds]
+    assert find_personal_data(redact_personal_data(text)) == []

@@ -72,6 +72,7 @@ MOST_SPECIFIC_FIRST = [
     NAME,
     PHONE,
 ]
+MAX_REDACTION_ROUNDS = 10
 RANK = {kind: rank for rank, kind in enumerate(MOST_SPECIFIC_FIRST)}
 ORDER = {kind: position for position, kind in enumerate(KINDS_IN_ORDER)}
 
@@ -151,9 +152,16 @@ def label(kind: str) -> str:
     return kind.split(" ", 1)[1]
 
 
-def redact_personal_data(text: str) -> str:
-    """The text, normalised, with each finding replaced by "[removed: <kind>]"."""
-    text, findings = scan(text)
-    for finding in reversed(findings):
-        text = f"{text[: finding.start]}[removed: {label(finding.kind)}]{text[finding.end :]}"
+def redact_personal_data(text: str, *, marker: str = "") -> str:
+    """The text, normalised, with each finding replaced by "[removed: <kind>]" (or `marker`).
+
+    A chain of digits reports one phone number at a time, so the text is read again until
+    nothing is left (a few rounds at most)."""
+    for _ in range(MAX_REDACTION_ROUNDS):
+        text, findings = scan(text)
+        if not findings:
+            break
+        for finding in reversed(findings):
+            replacement = marker or f"[removed: {label(finding.kind)}]"
+            text = f"{text[: finding.start]}{replacement}{text[finding.end :]}"
     return text

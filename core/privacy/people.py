@@ -86,7 +86,8 @@ def find_secrets(text: str) -> list[Finding]:
     for match in SECRET_VALUE.finditer(text):
         value = match["value"]
         bare = value.strip("\"'“”‘’.").lower()
-        if bare and bare not in NOT_A_SECRET:
+        # "[removed: ...]" is what redaction left in its place.
+        if bare and bare not in NOT_A_SECRET and not value.startswith("[removed"):
             found.append(Finding(SECRET, *match.span("value")))
     return found
 

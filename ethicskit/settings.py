@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qa",
     "checklists",
     "scripts_library",
+    "training",
     "reports",
     "ethicskit",
 ]

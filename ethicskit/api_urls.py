@@ -29,7 +29,9 @@ urlpatterns = [
     path("checklists/", checklists_api.ChecklistListView.as_view(), name="checklists"),
     path("dilemmas/", training_api.DilemmaListView.as_view(), name="dilemmas"),
     path(
-        "dilemmas/<int:pk>/answers/", training_api.AnswerCreateView.as_view(), name="dilemma_answers"
+        "dilemmas/<int:pk>/answers/",
+        training_api.AnswerCreateView.as_view(),
+        name="dilemma_answers",
     ),
     path("training/progress/", training_api.ProgressView.as_view(), name="training_progress"),
 ]

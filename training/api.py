@@ -60,12 +60,30 @@ class AnswerSerializer(serializers.Serializer):
 def _links(dilemma, user) -> list[dict]:
     links = dilemma_links(dilemma, user)
     return (
-        [{"kind": "script", "title": s.title, "url": f"/library/scripts/{s.slug}/"} for s in links["scripts"]]
-        + [{"kind": "faq", "title": f.question, "url": "/library/faq/"} for f in links["faq_entries"]]
-        + [{"kind": "phrase", "title": p.text, "url": "/library/language/"} for p in links["phrases"]]
-        + [{"kind": "mistake", "title": m.title, "url": "/library/mistakes/"} for m in links["mistakes"]]
-        + [{"kind": "checklist_item", "title": str(i), "url": "/checklists/"} for i in links["checklist_items"]]
-        + [{"kind": "decision_step", "title": str(s), "url": "/decisions/"} for s in links["decision_steps"]]
+        [
+            {"kind": "script", "title": s.title, "url": f"/library/scripts/{s.slug}/"}
+            for s in links["scripts"]
+        ]
+        + [
+            {"kind": "faq", "title": f.question, "url": "/library/faq/"}
+            for f in links["faq_entries"]
+        ]
+        + [
+            {"kind": "phrase", "title": p.text, "url": "/library/language/"}
+            for p in links["phrases"]
+        ]
+        + [
+            {"kind": "mistake", "title": m.title, "url": "/library/mistakes/"}
+            for m in links["mistakes"]
+        ]
+        + [
+            {"kind": "checklist_item", "title": str(i), "url": "/checklists/"}
+            for i in links["checklist_items"]
+        ]
+        + [
+            {"kind": "decision_step", "title": str(s), "url": "/decisions/"}
+            for s in links["decision_steps"]
+        ]
     )
 
 
@@ -113,7 +131,12 @@ class ProgressView(APIView):
 
     @extend_schema(
         summary="Your modules, due dates and passes, and your practice streak in weeks",
-        responses={200: inline_serializer("TrainingProgress", {"modules": serializers.ListField(), "streak_weeks": serializers.IntegerField()})},
+        responses={
+            200: inline_serializer(
+                "TrainingProgress",
+                {"modules": serializers.ListField(), "streak_weeks": serializers.IntegerField()},
+            )
+        },
     )
     def get(self, request):
         return Response(

@@ -18,7 +18,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
-
 class Verdict(models.TextChoices):
     BEST = "best", "Best"
     ACCEPTABLE = "acceptable", "Acceptable"
@@ -134,9 +133,7 @@ class Option(models.Model):
                 condition=Q(verdict="best"),
                 name="one_best_option_per_dilemma",
             ),
-            models.CheckConstraint(
-                condition=~Q(feedback=""), name="option_feedback_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(feedback=""), name="option_feedback_not_empty"),
         ]
 
     def __str__(self):
@@ -154,9 +151,7 @@ class Module(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     dilemmas = models.ManyToManyField(Dilemma, related_name="modules")
-    pass_mark = models.PositiveSmallIntegerField(
-        help_text="How many best answers pass the module."
-    )
+    pass_mark = models.PositiveSmallIntegerField(help_text="How many best answers pass the module.")
     published = models.BooleanField(default=False)
 
     history = HistoricalRecords(m2m_fields=[dilemmas])

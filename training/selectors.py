@@ -155,9 +155,7 @@ def team_progress(teams, *, today: date | None = None) -> list[AgentProgress]:
     team_ids = [team.pk for team in teams]
     agents = list(
         get_user_model()
-        .objects.filter(
-            membership__team_id__in=team_ids, groups__name=Role.AGENT, is_active=True
-        )
+        .objects.filter(membership__team_id__in=team_ids, groups__name=Role.AGENT, is_active=True)
         .select_related("membership__team")
         .order_by("membership__team__name", "username")
         .distinct()

@@ -14,7 +14,9 @@ from training.models import Assignment, Attempt, Certificate, Dilemma, Module, O
 def attempt_record(*, user, dilemma: Dilemma, option_id, module: Module | None = None) -> Attempt:
     """Store which response `user` chose; an option of another dilemma is refused."""
     if not dilemma.published:
-        raise ValidationError({"dilemma": "This dilemma is not published, so it cannot be answered."})
+        raise ValidationError(
+            {"dilemma": "This dilemma is not published, so it cannot be answered."}
+        )
     try:
         option = dilemma.options.get(pk=int(option_id))
     except (TypeError, ValueError, Option.DoesNotExist):
@@ -30,7 +32,9 @@ def training_task() -> ProofPlanTask | None:
     return ProofPlanTask.objects.filter(expected_output__icontains="certificate").first()
 
 
-def module_submit(*, user, module: Module, answers: dict[int, object]) -> tuple[int, Certificate | None]:
+def module_submit(
+    *, user, module: Module, answers: dict[int, object]
+) -> tuple[int, Certificate | None]:
     """Grade one sitting of a module: `answers` maps every dilemma id of it to an option id.
 
     Every answer is stored as an attempt. At `pass_mark` best answers or more the agent gets a

@@ -61,7 +61,9 @@ def practice(request):
     dilemma = None
     if ids:
         dilemma = (
-            Dilemma.objects.prefetch_related(Prefetch("options", Option.objects.order_by("position")))
+            Dilemma.objects.prefetch_related(
+                Prefetch("options", Option.objects.order_by("position"))
+            )
             .filter(pk=ids[0])
             .first()
         )
@@ -99,7 +101,7 @@ def dilemma_answer(request, pk):
             "options": list(dilemma.options.all()),
             "links": dilemma_links(dilemma, request.user),
         }
-    template = "training/dilemma.html#feedback" if request.htmx else "training/dilemma.html"
+    template = "training/feedback.html" if request.htmx else "training/dilemma.html"
     return render(request, template, context, status=status)
 
 
@@ -112,7 +114,11 @@ def module_take(request, slug):
             Prefetch("options", Option.objects.order_by("position", "id"))
         )
     )
-    context = {"module": module, "dilemmas": dilemmas, "is_agent": has_role(request.user, Role.AGENT)}
+    context = {
+        "module": module,
+        "dilemmas": dilemmas,
+        "is_agent": has_role(request.user, Role.AGENT),
+    }
     if request.method == "POST":
         if not context["is_agent"]:
             raise PermissionDenied("Only agents take modules.")
@@ -193,4 +199,3 @@ def team_training(request):
             "modules": Module.objects.filter(published=True),
         },
     )
-

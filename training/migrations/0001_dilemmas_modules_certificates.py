@@ -4,248 +4,641 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import training.models
 from django.conf import settings
 from django.db import migrations, models
 
+import training.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('checklists', '0005_proof_plan_progress_name'),
-        ('scripts_library', '0005_default_links_history_and_search'),
-        ('teams', '0006_api_token_expiry_and_scope'),
+        ("checklists", "0005_proof_plan_progress_name"),
+        ("scripts_library", "0005_default_links_history_and_search"),
+        ("teams", "0006_api_token_expiry_and_scope"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dilemma',
+            name="Dilemma",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'E-mail'), ('chat', 'Chat'), ('in_person', 'In person'), ('social', 'Social media')], max_length=12)),
-                ('situation', models.TextField(help_text='What the customer says or asks.')),
-                ('what_you_know', models.TextField(blank=True, help_text='What the agent knows at that moment.')),
-                ('published', models.BooleanField(default=False)),
-                ('criterion_keys', django.contrib.postgres.fields.ArrayField(base_field=models.SlugField(max_length=40), blank=True, default=list, help_text='Rubric criteria this dilemma touches, by key.', size=None)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('checklist_items', models.ManyToManyField(blank=True, related_name='dilemmas', to='checklists.checklistitem')),
-                ('decision_steps', models.ManyToManyField(blank=True, related_name='dilemmas', to='checklists.decisionstep')),
-                ('faq_entries', models.ManyToManyField(blank=True, related_name='dilemmas', to='scripts_library.faqentry')),
-                ('mistakes', models.ManyToManyField(blank=True, related_name='dilemmas', to='scripts_library.commonmistake')),
-                ('phrases', models.ManyToManyField(blank=True, related_name='dilemmas', to='scripts_library.phrase')),
-                ('scripts', models.ManyToManyField(blank=True, related_name='dilemmas', to='scripts_library.script')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "E-mail"),
+                            ("chat", "Chat"),
+                            ("in_person", "In person"),
+                            ("social", "Social media"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("situation", models.TextField(help_text="What the customer says or asks.")),
+                (
+                    "what_you_know",
+                    models.TextField(blank=True, help_text="What the agent knows at that moment."),
+                ),
+                ("published", models.BooleanField(default=False)),
+                (
+                    "criterion_keys",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.SlugField(max_length=40),
+                        blank=True,
+                        default=list,
+                        help_text="Rubric criteria this dilemma touches, by key.",
+                        size=None,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "checklist_items",
+                    models.ManyToManyField(
+                        blank=True, related_name="dilemmas", to="checklists.checklistitem"
+                    ),
+                ),
+                (
+                    "decision_steps",
+                    models.ManyToManyField(
+                        blank=True, related_name="dilemmas", to="checklists.decisionstep"
+                    ),
+                ),
+                (
+                    "faq_entries",
+                    models.ManyToManyField(
+                        blank=True, related_name="dilemmas", to="scripts_library.faqentry"
+                    ),
+                ),
+                (
+                    "mistakes",
+                    models.ManyToManyField(
+                        blank=True, related_name="dilemmas", to="scripts_library.commonmistake"
+                    ),
+                ),
+                (
+                    "phrases",
+                    models.ManyToManyField(
+                        blank=True, related_name="dilemmas", to="scripts_library.phrase"
+                    ),
+                ),
+                (
+                    "scripts",
+                    models.ManyToManyField(
+                        blank=True, related_name="dilemmas", to="scripts_library.script"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDilemma',
+            name="HistoricalDilemma",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120)),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'E-mail'), ('chat', 'Chat'), ('in_person', 'In person'), ('social', 'Social media')], max_length=12)),
-                ('situation', models.TextField(help_text='What the customer says or asks.')),
-                ('what_you_know', models.TextField(blank=True, help_text='What the agent knows at that moment.')),
-                ('published', models.BooleanField(default=False)),
-                ('criterion_keys', django.contrib.postgres.fields.ArrayField(base_field=models.SlugField(max_length=40), blank=True, default=list, help_text='Rubric criteria this dilemma touches, by key.', size=None)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "E-mail"),
+                            ("chat", "Chat"),
+                            ("in_person", "In person"),
+                            ("social", "Social media"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("situation", models.TextField(help_text="What the customer says or asks.")),
+                (
+                    "what_you_know",
+                    models.TextField(blank=True, help_text="What the agent knows at that moment."),
+                ),
+                ("published", models.BooleanField(default=False)),
+                (
+                    "criterion_keys",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.SlugField(max_length=40),
+                        blank=True,
+                        default=list,
+                        help_text="Rubric criteria this dilemma touches, by key.",
+                        size=None,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical dilemma',
-                'verbose_name_plural': 'historical dilemmas',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical dilemma",
+                "verbose_name_plural": "historical dilemmas",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDilemma_scripts',
+            name="HistoricalDilemma_scripts",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('dilemma', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.dilemma')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='training.historicaldilemma')),
-                ('script', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='scripts_library.script')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "dilemma",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="training.dilemma",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="training.historicaldilemma",
+                    ),
+                ),
+                (
+                    "script",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="scripts_library.script",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalDilemma_scripts',
+                "verbose_name": "HistoricalDilemma_scripts",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalModule',
+            name="HistoricalModule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('pass_mark', models.PositiveSmallIntegerField(help_text='How many best answers pass the module.')),
-                ('published', models.BooleanField(default=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "pass_mark",
+                    models.PositiveSmallIntegerField(
+                        help_text="How many best answers pass the module."
+                    ),
+                ),
+                ("published", models.BooleanField(default=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical module',
-                'verbose_name_plural': 'historical modules',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical module",
+                "verbose_name_plural": "historical modules",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOption',
+            name="HistoricalOption",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('text', models.TextField()),
-                ('verdict', models.CharField(choices=[('best', 'Best'), ('acceptable', 'Acceptable'), ('harmful', 'Harmful')], max_length=10)),
-                ('feedback', models.TextField(help_text='Why this response is best, acceptable or harmful.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('dilemma', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.dilemma')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("text", models.TextField()),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("best", "Best"),
+                            ("acceptable", "Acceptable"),
+                            ("harmful", "Harmful"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.TextField(help_text="Why this response is best, acceptable or harmful."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "dilemma",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="training.dilemma",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical option',
-                'verbose_name_plural': 'historical options',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical option",
+                "verbose_name_plural": "historical options",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('pass_mark', models.PositiveSmallIntegerField(help_text='How many best answers pass the module.')),
-                ('published', models.BooleanField(default=False)),
-                ('dilemmas', models.ManyToManyField(related_name='modules', to='training.dilemma')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "pass_mark",
+                    models.PositiveSmallIntegerField(
+                        help_text="How many best answers pass the module."
+                    ),
+                ),
+                ("published", models.BooleanField(default=False)),
+                ("dilemmas", models.ManyToManyField(related_name="modules", to="training.dilemma")),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalModule_dilemmas',
+            name="HistoricalModule_dilemmas",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('dilemma', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.dilemma')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='training.historicalmodule')),
-                ('module', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='training.module')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "dilemma",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="training.dilemma",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="training.historicalmodule",
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="training.module",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalModule_dilemmas',
+                "verbose_name": "HistoricalModule_dilemmas",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('module_title', models.CharField(max_length=120)),
-                ('passed_on', models.DateField()),
-                ('best_answers', models.PositiveSmallIntegerField()),
-                ('out_of', models.PositiveSmallIntegerField()),
-                ('code', models.CharField(default=training.models.new_verification_code, max_length=12, unique=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_certificates', to=settings.AUTH_USER_MODEL)),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='training.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("module_title", models.CharField(max_length=120)),
+                ("passed_on", models.DateField()),
+                ("best_answers", models.PositiveSmallIntegerField()),
+                ("out_of", models.PositiveSmallIntegerField()),
+                (
+                    "code",
+                    models.CharField(
+                        default=training.models.new_verification_code, max_length=12, unique=True
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_certificates",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="training.module",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-passed_on', '-id'],
+                "ordering": ["-passed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='training_assignments', to=settings.AUTH_USER_MODEL)),
-                ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='teams.team')),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='training.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="teams.team",
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="training.module",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Option',
+            name="Option",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('text', models.TextField()),
-                ('verdict', models.CharField(choices=[('best', 'Best'), ('acceptable', 'Acceptable'), ('harmful', 'Harmful')], max_length=10)),
-                ('feedback', models.TextField(help_text='Why this response is best, acceptable or harmful.')),
-                ('dilemma', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='training.dilemma')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("text", models.TextField()),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("best", "Best"),
+                            ("acceptable", "Acceptable"),
+                            ("harmful", "Harmful"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.TextField(help_text="Why this response is best, acceptable or harmful."),
+                ),
+                (
+                    "dilemma",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="training.dilemma",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dilemma', 'position', 'id'],
+                "ordering": ["dilemma", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verdict', models.CharField(choices=[('best', 'Best'), ('acceptable', 'Acceptable'), ('harmful', 'Harmful')], max_length=10)),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dilemma_attempts', to=settings.AUTH_USER_MODEL)),
-                ('dilemma', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='training.dilemma')),
-                ('module', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attempts', to='training.module')),
-                ('option', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='training.option')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("best", "Best"),
+                            ("acceptable", "Acceptable"),
+                            ("harmful", "Harmful"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dilemma_attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "dilemma",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="training.dilemma",
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attempts",
+                        to="training.module",
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="training.option",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['answered_at', 'id'],
+                "ordering": ["answered_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='dilemma',
-            index=models.Index(fields=['published', 'title'], name='dilemma_published_title'),
+            model_name="dilemma",
+            index=models.Index(fields=["published", "title"], name="dilemma_published_title"),
         ),
         migrations.AddConstraint(
-            model_name='module',
-            constraint=models.CheckConstraint(condition=models.Q(('pass_mark__gte', 1)), name='module_pass_mark_positive'),
+            model_name="module",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pass_mark__gte", 1)), name="module_pass_mark_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agent__isnull', False), ('team__isnull', True)), models.Q(('agent__isnull', True), ('team__isnull', False)), _connector='OR'), name='assignment_to_team_or_agent'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agent__isnull", False), ("team__isnull", True)),
+                    models.Q(("agent__isnull", True), ("team__isnull", False)),
+                    _connector="OR",
+                ),
+                name="assignment_to_team_or_agent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.UniqueConstraint(condition=models.Q(('verdict', 'best')), fields=('dilemma',), name='one_best_option_per_dilemma'),
+            model_name="option",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("verdict", "best")),
+                fields=("dilemma",),
+                name="one_best_option_per_dilemma",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='option',
-            constraint=models.CheckConstraint(condition=models.Q(('feedback', ''), _negated=True), name='option_feedback_not_empty'),
+            model_name="option",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("feedback", ""), _negated=True),
+                name="option_feedback_not_empty",
+            ),
         ),
         migrations.AddIndex(
-            model_name='attempt',
-            index=models.Index(fields=['user', 'dilemma', 'answered_at'], name='attempt_user_dilemma'),
+            model_name="attempt",
+            index=models.Index(
+                fields=["user", "dilemma", "answered_at"], name="attempt_user_dilemma"
+            ),
         ),
         migrations.AddIndex(
-            model_name='attempt',
-            index=models.Index(fields=['dilemma', 'verdict'], name='attempt_dilemma_verdict'),
+            model_name="attempt",
+            index=models.Index(fields=["dilemma", "verdict"], name="attempt_dilemma_verdict"),
         ),
     ]

@@ -55,7 +55,7 @@ class ModuleAdmin(SimpleHistoryAdmin):
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["module", "team", "agent", "due_on", "assigned_by"]
     list_select_related = ["module", "team", "agent", "assigned_by"]
-    autocomplete_fields = ["agent"]
+    raw_id_fields = ["agent"]
     readonly_fields = ["assigned_by"]
 
 

@@ -87,14 +87,12 @@ def dilemma_answer(request, pk):
     """Record the chosen response; htmx gets the feedback fragment, a plain post the page."""
     dilemma = get_dilemma_for_user(request.user, pk)
     context = {"dilemma": dilemma, "practice": request.POST.get("practice") == "1"}
-    status = 200
     try:
         attempt = attempt_record(
             user=request.user, dilemma=dilemma, option_id=request.POST.get("option")
         )
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
-        status = 400
     else:
         context |= {
             "attempt": attempt,
@@ -102,7 +100,7 @@ def dilemma_answer(request, pk):
             "links": dilemma_links(dilemma, request.user),
         }
     template = "training/feedback.html" if request.htmx else "training/dilemma.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @role_required(*READERS)
@@ -127,7 +125,7 @@ def module_take(request, slug):
             best, certificate = module_submit(user=request.user, module=module, answers=answers)
         except ValidationError as error:
             context |= {"error": " ".join(error.messages), "chosen": answers}
-            return render(request, "training/module.html", context, status=400)
+            return render(request, "training/module.html", context)
         if certificate is not None:
             messages.success(request, f"Passed with {best} best answers out of {len(dilemmas)}.")
             return redirect(certificate)

@@ -50,9 +50,9 @@ from scripts_library.models import (
 )
 from signin.two_factor import two_factor_required
 from teams.models import ApiToken, Membership, Role, Team
+from tests.conftest import RATINGS, make_user, pass_second_factor, review, self_score
 from training.models import Dilemma, Module, Option
 from training.services import assignment_create, module_submit
-from tests.conftest import RATINGS, make_user, pass_second_factor, review, self_score
 
 PERSONAS = ("anon", "agent", "other_agent", "supervisor", "other_supervisor", "admin")
 LOGIN = "LOGIN"

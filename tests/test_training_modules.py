@@ -210,3 +210,11 @@ def test_team_page_query_count_is_constant(
         make_user(f"agent{number}", Role.AGENT, team=north)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("training_team")).status_code == 200
+
+
+def test_the_personal_data_export_holds_answers_and_certificates(login, agent, other_agent, module):
+    module_submit(user=agent, module=module, answers=answers(module))
+    module_submit(user=other_agent, module=module, answers=answers(module, wrong=3))
+    data = login(agent).get("/profile/export.json").json()
+    assert len(data["training"]["answers"]) == 6
+    assert [c["module_title"] for c in data["training"]["certificates"]] == ["Data and privacy"]

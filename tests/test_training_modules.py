@@ -218,3 +218,16 @@ def test_the_personal_data_export_holds_answers_and_certificates(login, agent, o
     data = login(agent).get("/profile/export.json").json()
     assert len(data["training"]["answers"]) == 6
     assert [c["module_title"] for c in data["training"]["certificates"]] == ["Data and privacy"]
+
+
+def test_a_sitting_with_a_gap_keeps_the_other_answers_and_says_what_is_missing(
+    login, agent, module
+):
+    chosen = answers(module)
+    first, *rest = list(chosen)
+    data = {f"dilemma-{pk}": chosen[pk] for pk in rest}
+    response = login(agent).post(reverse("training_module", args=[module.slug]), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Not graded" in body
+    assert body.count(" checked") == len(rest)
+    assert not Certificate.objects.exists()

@@ -36,3 +36,35 @@ class AssignmentForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(max_length=40, label="Verification code")
+
+
+CHOOSE = "Choose one of this dilemma's responses."
+
+
+class AnswerForm(forms.Form):
+    """Which response was chosen: only an option of this dilemma is valid."""
+
+    option = forms.TypedChoiceField(
+        coerce=int, error_messages={"required": CHOOSE, "invalid_choice": CHOOSE}
+    )
+
+    def __init__(self, *args, dilemma, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = [(o.pk, o.text) for o in dilemma.options.all()]
+
+
+class ModuleForm(forms.Form):
+    """One sitting of a module: a response for each of its dilemmas, named dilemma-<id>."""
+
+    def __init__(self, *args, dilemmas, **kwargs):
+        super().__init__(*args, **kwargs)
+        for dilemma in dilemmas:
+            message = f"Choose a response to “{dilemma.title}”."
+            self.fields[f"dilemma-{dilemma.pk}"] = forms.TypedChoiceField(
+                coerce=int,
+                choices=[(o.pk, o.text) for o in dilemma.options.all()],
+                error_messages={"required": message, "invalid_choice": message},
+            )
+
+    def answers(self) -> dict[int, int]:
+        return {int(name.split("-")[1]): value for name, value in self.cleaned_data.items()}

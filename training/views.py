@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.views import apply_service_errors, int_or_none
 from teams.access import chosen_teams, has_role, is_admin, role_required, teams_led_by
 from teams.models import Role, Team
-from training.forms import AssignmentForm, VerifyForm
+from training.forms import AnswerForm, AssignmentForm, ModuleForm, VerifyForm
 from training.models import Dilemma, Module, Option
 from training.selectors import (
     dilemma_links,
@@ -86,19 +86,21 @@ def dilemma_detail(request, pk):
 def dilemma_answer(request, pk):
     """Record the chosen response; htmx gets the feedback fragment, a plain post the page."""
     dilemma = get_dilemma_for_user(request.user, pk)
-    context = {"dilemma": dilemma, "practice": request.POST.get("practice") == "1"}
-    try:
-        attempt = attempt_record(
-            user=request.user, dilemma=dilemma, option_id=request.POST.get("option")
-        )
-    except ValidationError as error:
-        context["error"] = " ".join(error.messages)
-    else:
-        context |= {
-            "attempt": attempt,
-            "options": list(dilemma.options.all()),
-            "links": dilemma_links(dilemma, request.user),
-        }
+    form = AnswerForm(request.POST, dilemma=dilemma)
+    context = {"dilemma": dilemma, "practice": request.POST.get("practice") == "1", "form": form}
+    if form.is_valid():
+        try:
+            attempt = attempt_record(
+                user=request.user, dilemma=dilemma, option_id=form.cleaned_data["option"]
+            )
+        except ValidationError as error:
+            apply_service_errors(error, [form])
+        else:
+            context |= {
+                "attempt": attempt,
+                "options": list(dilemma.options.all()),
+                "links": dilemma_links(dilemma, request.user),
+            }
     template = "training/feedback.html" if request.htmx else "training/dilemma.html"
     return render(request, template, context)
 
@@ -112,30 +114,40 @@ def module_take(request, slug):
             Prefetch("options", Option.objects.order_by("position", "id"))
         )
     )
-    context = {
-        "module": module,
-        "dilemmas": dilemmas,
-        "is_agent": has_role(request.user, Role.AGENT),
-    }
+    is_agent = has_role(request.user, Role.AGENT)
+    form = ModuleForm(request.POST or None, dilemmas=dilemmas)
+    for dilemma in dilemmas:
+        # What was chosen, so a sitting sent back with a gap keeps the other answers.
+        dilemma.chosen = form.data.get(f"dilemma-{dilemma.pk}", "") if form.is_bound else ""
     if request.method == "POST":
-        if not context["is_agent"]:
+        if not is_agent:
             raise PermissionDenied("Only agents take modules.")
-        answers = {d.pk: request.POST.get(f"dilemma-{d.pk}") for d in dilemmas}
-        try:
-            best, certificate = module_submit(user=request.user, module=module, answers=answers)
-        except ValidationError as error:
-            context |= {"error": " ".join(error.messages), "chosen": answers}
-            return render(request, "training/module.html", context)
-        if certificate is not None:
-            messages.success(request, f"Passed with {best} best answers out of {len(dilemmas)}.")
-            return redirect(certificate)
-        messages.warning(
-            request,
-            f"{best} best answers out of {len(dilemmas)}; {module.pass_mark} pass. "
-            "The ones you missed are now in your practice set.",
-        )
-        return redirect(module)
-    return render(request, "training/module.html", context)
+        if form.is_valid():
+            try:
+                best, certificate = module_submit(
+                    user=request.user, module=module, answers=form.answers()
+                )
+            except ValidationError as error:
+                apply_service_errors(error, [form])
+            else:
+                return _graded(request, module, len(dilemmas), best, certificate)
+    return render(
+        request,
+        "training/module.html",
+        {"module": module, "dilemmas": dilemmas, "is_agent": is_agent, "form": form},
+    )
+
+
+def _graded(request, module, out_of: int, best: int, certificate):
+    if certificate is not None:
+        messages.success(request, f"Passed with {best} best answers out of {out_of}.")
+        return redirect(certificate)
+    messages.warning(
+        request,
+        f"{best} best answers out of {out_of}; {module.pass_mark} pass. "
+        "The ones you missed are now in your practice set.",
+    )
+    return redirect(module)
 
 
 @role_required(*LEADERS)

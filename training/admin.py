@@ -1,13 +1,41 @@
 """Dilemmas and modules in the Django admin, with full history (django-simple-history)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from training.models import Assignment, Certificate, Dilemma, Module, Option
+from training.models import Assignment, Certificate, Dilemma, Module, Option, Verdict
+
+
+class OptionFormSet(BaseInlineFormSet):
+    """At most one best response, always (the database holds the same rule); a published
+    dilemma also needs 3 or 4 responses and at least one harmful one."""
+
+    def clean(self):
+        super().clean()
+        verdicts = [
+            form.cleaned_data.get("verdict")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if verdicts.count(Verdict.BEST) > 1:
+            raise ValidationError("Only one response can be the best.")
+        if self.instance.published:
+            problems = []
+            if not 3 <= len(verdicts) <= 4:
+                problems.append(f"A published dilemma needs 3 or 4 responses, not {len(verdicts)}.")
+            if verdicts.count(Verdict.BEST) != 1:
+                problems.append("Mark one response as the best.")
+            if Verdict.HARMFUL not in verdicts:
+                problems.append("Mark at least one response as harmful.")
+            if problems:
+                raise ValidationError(problems + ["Or untick “published” to save a draft."])
 
 
 class OptionInline(admin.TabularInline):
     model = Option
+    formset = OptionFormSet
     extra = 0
     min_num = 3
     max_num = 4
@@ -29,19 +57,6 @@ class DilemmaAdmin(SimpleHistoryAdmin):
         "checklist_items",
         "decision_steps",
     ]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        dilemma = form.instance
-        problems = dilemma.option_problems()
-        if dilemma.published and problems:
-            # The options are saved with the dilemma; an unfinished one must not reach agents.
-            type(dilemma).objects.filter(pk=dilemma.pk).update(published=False)
-            self.message_user(
-                request,
-                "Saved as unpublished: " + " ".join(problems),
-                level=messages.WARNING,
-            )
 
 
 @admin.register(Module)

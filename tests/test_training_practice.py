@@ -171,3 +171,19 @@ def test_one_agent_never_sees_another_agents_attempts(login, agent, other_agent)
     )
     progress = login(agent).get("/api/v1/training/progress/").json()
     assert progress == {"streak_weeks": 0, "modules": []}
+
+
+def test_practice_page_queries_do_not_grow_with_the_answers(
+    login, agent, django_assert_max_num_queries
+):
+    client = login(agent)
+    for dilemma in Dilemma.objects.published()[:20]:
+        for verdict in ("harmful", "acceptable", "best"):
+            option = dilemma.options.filter(verdict=verdict).first() or dilemma.options.first()
+            Attempt.objects.create(
+                user=agent, dilemma=dilemma, option=option, verdict=option.verdict
+            )
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("training_practice")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("training_home")).status_code == 200

@@ -45,6 +45,8 @@ PAGES = [
     "organisation_dashboard",
     "review_queue",
     "search",
+    "practice_set",
+    "team_training",
 ]
 SEARCHES = ["refund", "refnd delay", "discount policy", "privacy breach", "escalation manager"]
 
@@ -94,8 +96,10 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
         if found and found[0] == marker:
             print(f"Reusing the benchmark database {name}.")
             url = with_database(base_url, name)
-            # Migrations added since it was built (the rollups' fills itself).
+            # Migrations added since it was built (the rollups' fills itself), and the
+            # training data when it was built before training existed.
             manage("migrate", "--noinput", "-v0", env={**env, "DATABASE_URL": url})
+            manage("seed_benchmark", "--only-training", env={**env, "DATABASE_URL": url})
             return url
         print(f"Building the benchmark database {name} ({rows:,} evaluations)…")
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -427,6 +431,9 @@ def main():
             "search": lambda: load.measure(
                 "search", agent, "/library/search/", body_lua=load.search_lua()
             ),
+            # The spaced-repetition set from the agent's 80 answers, and 25 agents' progress.
+            "practice_set": lambda: load.measure("practice set", agent, "/training/practice/"),
+            "team_training": lambda: load.measure("team training", supervisor, "/training/team/"),
         }
         assert list(measures) == PAGES
         pages = {name: measures[name]() for name in args.page or PAGES}

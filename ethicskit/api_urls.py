@@ -6,6 +6,7 @@ from checklists import api as checklists_api
 from reports import api as reports_api
 from rubrics import api as rubrics_api
 from scripts_library import api as library_api
+from training import api as training_api
 
 app_name = "api"
 
@@ -26,4 +27,11 @@ urlpatterns = [
     path("scripts/", library_api.ScriptListView.as_view(), name="scripts"),
     path("faq/", library_api.FaqListView.as_view(), name="faq"),
     path("checklists/", checklists_api.ChecklistListView.as_view(), name="checklists"),
+    path("dilemmas/", training_api.DilemmaListView.as_view(), name="dilemmas"),
+    path(
+        "dilemmas/<int:pk>/answers/",
+        training_api.AnswerCreateView.as_view(),
+        name="dilemma_answers",
+    ),
+    path("training/progress/", training_api.ProgressView.as_view(), name="training_progress"),
 ]

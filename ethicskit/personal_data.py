@@ -228,6 +228,18 @@ def personal_data(user) -> dict:
             .order_by("acknowledged_at", "pk")
             .values("script__title", "version", "acknowledged_at")
         ),
+        "training": {
+            "answers": list(
+                user.dilemma_attempts.order_by("answered_at", "pk").values(
+                    "dilemma__title", "verdict", "module__title", "answered_at"
+                )
+            ),
+            "certificates": list(
+                user.training_certificates.order_by("passed_on", "pk").values(
+                    "module_title", "name", "passed_on", "best_answers", "out_of", "code"
+                )
+            ),
+        },
         "api_tokens": list(
             user.api_tokens.order_by("created_at", "pk").values(
                 "name", "prefix", "created_at", "expires_at", "read_only", "last_used_at"

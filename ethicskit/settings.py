@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "qa",
     "checklists",
     "scripts_library",
+    "training",
     "reports",
     "ethicskit",
 ]

@@ -17,6 +17,7 @@ from reports.forms import DashboardFilterForm
 from rubrics.models import Criterion, self_scores_blind_for
 from teams.access import chosen_teams, get_agent_for_user, role_required, teams_led_by
 from teams.models import Membership, Role, Team
+from training.selectors import overdue_by_agent
 
 LEADERS = (Role.SUPERVISOR, Role.ADMIN)
 
@@ -111,6 +112,7 @@ def _dashboard(request, *, organisation: bool):
             "start": start.date(),
             "end": last_day(end),
             "export_query": request.GET.urlencode(),
+            "overdue_training": overdue_by_agent(chosen),
         },
     )
 

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from core.text import Segment, word_diff
 from rubrics.models import is_low_rating
 from scripts_library.models import Acknowledgement, Script, SearchEntry, SearchWord
+from scripts_library.suggestions import extras_for
 from teams.access import has_role, is_admin
 from teams.models import Role
 
@@ -243,6 +244,8 @@ class LowRatingSuggestion:
     criterion_name: str
     rating: int
     scripts: list[Script]
+    # What other apps suggest for the criterion (see scripts_library.suggestions).
+    extras: list = field(default_factory=list)
 
 
 def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
@@ -269,11 +272,14 @@ def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
         .only("title", "slug", "situation", "criterion_keys")
         .order_by("title")
     )
+    extras = extras_for(list(lowest))
     suggestions = []
     for key, (criterion, rating) in sorted(lowest.items(), key=lambda item: item[1][0].position):
         linked = [script for script in scripts if key in script.criterion_keys]
-        if linked:
-            suggestions.append(LowRatingSuggestion(criterion.name, rating, linked))
+        if linked or extras.get(key):
+            suggestions.append(
+                LowRatingSuggestion(criterion.name, rating, linked, extras.get(key, []))
+            )
     return suggestions
 
 

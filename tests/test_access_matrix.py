@@ -51,6 +51,8 @@ from scripts_library.models import (
 from signin.two_factor import two_factor_required
 from teams.models import ApiToken, Membership, Role, Team
 from tests.conftest import RATINGS, make_user, pass_second_factor, review, self_score
+from training.models import Dilemma, Module, Option
+from training.services import assignment_create, module_submit
 
 PERSONAS = ("anon", "agent", "other_agent", "supervisor", "other_supervisor", "admin")
 LOGIN = "LOGIN"
@@ -306,12 +308,38 @@ MATRIX = {
     "api:checklists": [
         get(API_EVERYONE, mark="policy_checklist", seen_by=("supervisor", "other_supervisor", "admin"))
     ],
+    # Training: the best response never leaves the server before an answer.
+    "api:dilemmas": [get(API_EVERYONE, mark="Unreleased dilemma", seen_by=())],
+    "api:dilemma_answers": [
+        post(expect(anon=401, agent=400, other_agent=400, supervisor=403, other_supervisor=403, admin=403), kwargs={"pk": "dilemma"}, data={}),
+        post(expect(anon=401, agent=404, other_agent=404, supervisor=403, other_supervisor=403, admin=403), kwargs={"pk": "draft_dilemma"}, data={"option": "draft_option"}, label="unpublished"),
+    ],
+    "api:training_progress": [get(API_EVERYONE, mark="alice_certificate", seen_by=("agent",))],
     # The schema and its docs are public: they describe the API, not anyone's data.
     "api_schema": [get(EVERYONE)],
     "api_docs": [
         get(EVERYONE),
         # The Swagger UI page answered OPTIONS with a 500 (no template for DRF's metadata).
         options(expect(anon=405, agent=405, other_agent=405, supervisor=405, other_supervisor=405, admin=405)),
+    ],
+    # Training (training/README.md)
+    "training_home": [get(SIGNED_IN, mark="alice_certificate", seen_by=("agent",))],
+    "training_practice": [get(AGENTS)],
+    "training_dilemma": [
+        get(SIGNED_IN, kwargs={"pk": "dilemma"}),
+        get(expect(anon=LOGIN, agent=404, other_agent=404, supervisor=404, other_supervisor=404, admin=200), kwargs={"pk": "draft_dilemma"}, label="unpublished"),
+    ],
+    "training_dilemma_answer": [
+        post(AGENTS, kwargs={"pk": "dilemma"}, data={"option": "dilemma_option"}),
+        post(expect(anon=LOGIN, agent=404, other_agent=404, supervisor=403, other_supervisor=403, admin=403), kwargs={"pk": "draft_dilemma"}, data={"option": "draft_option"}, label="unpublished"),
+    ],
+    "training_module": [get(SIGNED_IN, kwargs={"slug": "module"}), post(AGENTS, kwargs={"slug": "module"}, data={})],
+    "training_module_assign": [get(LEADERS, kwargs={"slug": "module"}), post(LEADERS, kwargs={"slug": "module"}, data={})],
+    "training_certificate": [get(ALICES, kwargs={"code": "alice_certificate"})],
+    "training_verify": [get(ADMINS, query="code={alice_certificate}", mark="Genuine", seen_by=("admin",))],
+    "training_team": [
+        get(LEADERS, mark="alice_certificate", seen_by=("supervisor", "admin")),
+        get(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=404, other_supervisor=200, admin=200), query="team={south}", label="south"),
     ],
     # Checklists and decision tools (checklists/README.md)
     "checklist_index": [
@@ -542,6 +570,11 @@ ADMIN_MODELS = {
     "scripts_library.phrase": VERSIONED_CONTENT,
     "scripts_library.commonmistake": VERSIONED_CONTENT,
     "scripts_library.playbook": VERSIONED_CONTENT,
+    "training.dilemma": VERSIONED_CONTENT,
+    "training.module": VERSIONED_CONTENT,
+    "training.assignment": CONTENT,
+    # Certificates are issued only by passing a module; an admin may withdraw one.
+    "training.certificate": admin_model(add=403),
     # The audit log: read-only; entries are written only by the changes they record.
     "teams.auditentry": admin_model(add=403, delete=403),
     # django-axes: failed and successful sign-ins, read-only; deleting an attempt lifts a lockout.
@@ -718,6 +751,23 @@ def build_world() -> dict:
         model.objects.order_by("pk").first().save()  # a history row for the revert page
     playbook.save()
 
+    dilemma = Dilemma.objects.published().order_by("pk").first()
+    draft_dilemma = Dilemma.objects.create(
+        title="Unreleased dilemma", slug="unreleased-dilemma", channel="chat", situation="Draft."
+    )
+    draft_option = Option.objects.create(
+        dilemma=draft_dilemma, text="Say yes.", verdict="best", feedback="Fine."
+    )
+    module = Module.objects.get(slug="data-and-privacy")
+    assignment_create(
+        assigned_by=sue, module=module, team=north, due_on=timezone.localdate() + timedelta(days=7)
+    )
+    _, certificate = module_submit(
+        user=alice,
+        module=module,
+        answers={d.pk: d.options.get(verdict="best").pk for d in module.dilemmas.all()},
+    )
+
     tokens = {}
     for persona, user in people.items():
         token, key = ApiToken.issue(user=user, name=f"Matrix token of {persona}")
@@ -746,6 +796,12 @@ def build_world() -> dict:
         **{name: concern.pk for name, concern in concerns.items()},
         "alice_concern_link": reverse("concern_detail", args=[concerns["alice_concern"].pk]),
         "proof_task": proof_task.pk,
+        "dilemma": dilemma.pk,
+        "dilemma_option": dilemma.options.order_by("pk").first().pk,
+        "draft_dilemma": draft_dilemma.pk,
+        "draft_option": draft_option.pk,
+        "module": module.slug,
+        "alice_certificate": certificate.code,
         "published_script": published.slug,
         "draft_script": draft.slug,
         "playbook": playbook.slug,

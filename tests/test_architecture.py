@@ -1,6 +1,7 @@
 """The floor plan: apps are floors, and code only ever looks down.
 
-Floors, bottom to top: core < teams < rubrics < checklists < scripts_library < reports < ethicskit.
+Floors, bottom to top: core < teams < signin < notifications < rubrics < qa < checklists <
+scripts_library < training < reports < ethicskit.
 
 1. A module of an app imports only its own app or apps on lower floors. Every import counts:
    module level or function-local, absolute or relative, migrations and management commands too.
@@ -27,6 +28,7 @@ FLOORS = (
     "qa",
     "checklists",
     "scripts_library",
+    "training",
     "reports",
     "ethicskit",
 )

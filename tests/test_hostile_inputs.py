@@ -43,6 +43,7 @@ from signin.two_factor import two_factor_required
 from teams.models import ApiToken, Role, Team
 from tests.conftest import make_user, pass_second_factor, review, self_score
 from tests.hostile_corpus import HOSTILE_VALUES, IMG, MISSING, RAW, SCRIPT, Hostile
+from training.models import Dilemma, Module
 
 RATINGS = {"empathy": 4, "accuracy": 5, "fairness": 3, "transparency": 4, "respect": 5}
 FORM_CONTENT = "application/x-www-form-urlencoded"
@@ -126,6 +127,8 @@ def _build_world():
     w["concern"] = concern_report(
         reporter=agent, category="violation", description="Pushed to upsell.", anonymous=False
     )
+    w["dilemma"] = Dilemma.objects.published().order_by("pk").first()
+    w["module"] = Module.objects.get(slug="data-and-privacy")
     w["task"] = ProofPlanTask.objects.first()
     w["script"] = next(s for s in Script.objects.published() if s.placeholders)
     w["oscar_token"], _ = ApiToken.issue(user=oscar, name="Oscar's helpdesk")
@@ -518,6 +521,28 @@ TARGETS = [
         "choice",
         shown=None,
     ),
+    # Training: only a response of the dilemma answered is a valid choice.
+    Target(
+        "training.answer",
+        "agent",
+        lambda w: f"/training/dilemmas/{w['dilemma'].pk}/answer/",
+        lambda w: {"option": str(w["dilemma"].options.get(verdict="best").pk)},
+        "option",
+        "choice",
+        shown=None,
+    ),
+    Target(
+        "training.module",
+        "agent",
+        lambda w: f"/training/modules/{w['module'].slug}/",
+        lambda w: {
+            f"dilemma-{d.pk}": str(d.options.get(verdict="best").pk)
+            for d in w["module"].dilemmas.all()
+        },
+        "FIRST_DILEMMA",
+        "choice",
+        shown=None,
+    ),
     # Checklists and decision tools.
     Target(
         "run.note",
@@ -823,9 +848,12 @@ CASES = [
 
 
 def _resolve_field(target, world):
-    """FIRST stands for the first active item of the checklist the target posts to."""
+    """FIRST stands for the first active item of the checklist the target posts to;
+    FIRST_DILEMMA for the first dilemma of the module the target sits."""
     if "FIRST" not in target.field:
         return target.field
+    if target.field == "FIRST_DILEMMA":
+        return f"dilemma-{world['module'].dilemmas.order_by('pk').first().pk}"
     checklist = {
         "run.note": "interaction_checklist",
         "run.answer": "interaction_checklist",

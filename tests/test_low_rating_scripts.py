@@ -65,7 +65,10 @@ def test_no_low_rating_no_suggestions(login, agent):
 
 
 def test_draft_scripts_are_not_suggested(login, agent):
+    from training.models import Dilemma
+
     Script.objects.filter(criterion_keys__contains=["fairness"]).update(status="draft")
+    Dilemma.objects.update(published=False)  # nothing else to suggest either
     evaluation = self_score(agent, fairness=2)
     assert "Words that help" not in page(login(agent), evaluation)
 
@@ -93,7 +96,8 @@ def test_links_follow_the_criterion_key_into_new_rubric_versions(agent):
     assert script in suggestion.scripts
 
 
-def test_the_suggestions_cost_one_query(login, agent):
+def test_the_suggestions_cost_one_query_per_kind(login, agent):
+    """One for the scripts, one for the dilemmas to practise (training's registered extra)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -104,4 +108,24 @@ def test_the_suggestions_cost_one_query(login, agent):
         with CaptureQueriesContext(connection) as queries:
             assert "Words that help" in page(client, evaluation) or not ratings
         used.append(len(queries))
-    assert used[1] - used[0] <= 1
+    assert used[1] - used[0] <= 2
+
+
+def test_a_low_rating_also_suggests_a_dilemma_to_practise(login, agent):
+    from training.models import Dilemma
+
+    evaluation = self_score(agent, respect=2)
+    section = page(login(agent), evaluation).split("Words that help")[1]
+    practised = Dilemma.objects.published().filter(criterion_keys__contains=["respect"])
+    assert any(
+        f"/training/dilemmas/{pk}/" in section for pk in practised.values_list("pk", flat=True)
+    )
+    assert "Practise:" in section
+
+
+def test_unpublished_dilemmas_are_not_suggested(login, agent):
+    from training.models import Dilemma
+
+    Dilemma.objects.filter(criterion_keys__contains=["respect"]).update(published=False)
+    section = page(login(agent), self_score(agent, respect=2)).split("Words that help")[1]
+    assert "/training/dilemmas/" not in section

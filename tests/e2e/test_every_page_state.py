@@ -41,6 +41,11 @@ def states(w: dict) -> dict[str, list]:
         "/library/playbooks/",
         f"/library/playbooks/{playbook}/",
     ]
+    training = [
+        "/training/",
+        f"/training/dilemmas/{w['dilemma']}/",
+        f"/training/modules/{w['module']}/",
+    ]
     tools = [
         "/checklists/",
         "/checklists/interaction-ethics/run/",
@@ -85,6 +90,9 @@ def states(w: dict) -> dict[str, list]:
             "/proof-plan/",
             "/proof-plan/evidence/",
             ("/reviews/", 403),
+            "/training/practice/",
+            f"/training/certificates/{w['certificate']}/",
+            *training,
             *library,
             *tools,
         ],
@@ -118,10 +126,14 @@ def states(w: dict) -> dict[str, list]:
             f"/service-changes/{w['change']}/",
             f"/proof-plan/evidence/{w['people']['alice'].pk}/",
             ("/dashboard/organisation/", 403),
+            "/training/team/",
+            f"/training/modules/{w['module']}/assign/",
+            f"/training/certificates/{w['certificate']}/",
+            *training,
             *tools,
         ],
         # Leads a team with no agents: an empty queue and dashboard.
-        "sam": ["/", "/reviews/", "/dashboard/"],
+        "sam": ["/", "/reviews/", "/dashboard/", "/training/team/"],
         "ada": [
             "/",
             "/dashboard/",
@@ -140,6 +152,10 @@ def states(w: dict) -> dict[str, list]:
             "/audit/?q=qqqqzzzz",
             "/admin/",
             ("/reviews/", 403),
+            "/training/team/",
+            "/training/verify/",
+            f"/training/verify/?code={w['certificate']}",
+            "/training/verify/?code=FORGED0CODE",
         ],
     }
 
@@ -155,6 +171,11 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         "sue /dashboard/": "Under 70.0%",
         "sam /dashboard/": "No agents in this team yet.",
         "bea /my/reviews/": "No reviews",
+        "bea /training/": "To do",
+        "sam /training/team/": "No agents in these teams.",
+        "sue /training/team/": "Pressure and hard conversations (",
+        "/training/verify/?code=FORGED0CODE": "No certificate has this code",
+        f"/training/verify/?code={w['certificate']}": "Genuine",
     }
     for key in (path, f"{username} {path}"):
         if key in marks:

@@ -81,6 +81,45 @@ def reviewed(interaction, reviewer, ratings, comment=""):
     return interaction
 
 
+def training_world(*, alice, carl, sue, north) -> dict:
+    """North must pass "Honest and fair dealing" next week; Carl is overdue on "Pressure and hard
+    conversations" and got two dilemmas wrong; Alice passed "Data and privacy"."""
+    from training.models import Assignment, Dilemma, Module
+    from training.services import assignment_create, attempt_record, module_submit
+
+    due = timezone.localdate() + timedelta(days=7)
+    assignment_create(
+        assigned_by=sue,
+        module=Module.objects.get(slug="honest-and-fair-dealing"),
+        team=north,
+        due_on=due,
+    )
+    [overdue] = assignment_create(
+        assigned_by=sue,
+        module=Module.objects.get(slug="pressure-and-hard-conversations"),
+        agents=[carl],
+        due_on=timezone.localdate(),
+    )
+    Assignment.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - timedelta(days=2))
+    for dilemma in Dilemma.objects.published().order_by("title")[:2]:
+        attempt_record(
+            user=carl,
+            dilemma=dilemma,
+            option_id=dilemma.options.filter(verdict="harmful").first().pk,
+        )
+    privacy = Module.objects.get(slug="data-and-privacy")
+    _, certificate = module_submit(
+        user=alice,
+        module=privacy,
+        answers={d.pk: d.options.get(verdict="best").pk for d in privacy.dilemmas.all()},
+    )
+    return {
+        "dilemma": Dilemma.objects.published().order_by("title").first().pk,
+        "module": "honest-and-fair-dealing",
+        "certificate": certificate.code,
+    }
+
+
 def build() -> dict:
     """Make the world; returns the people and the records that pages need (by name)."""
     from checklists.models import Checklist, DecisionRecord, ProofPlanTask
@@ -223,7 +262,10 @@ def build() -> dict:
     script.save()
     script_acknowledge(script=script, user=carl, version=script.version)
 
+    training = training_world(alice=alice, carl=carl, sue=sue, north=north)
+
     return {
+        **training,
         "people": {"alice": alice, "carl": carl, "bea": bea, "sue": sue, "sam": sam, "ada": ada},
         "north": north.pk,
         "east": east.pk,

@@ -37,11 +37,21 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365)
         parser.add_argument("--library", type=int, default=10_000, help="Scripts + FAQ entries.")
         parser.add_argument("--password", default="bench-password-1")
+        parser.add_argument(
+            "--only-training",
+            action="store_true",
+            help="Add only the training data (attempts, assignments, certificates), if missing.",
+        )
 
-    def handle(self, *args, rows, teams, agents_per_team, days, library, password, **options):
+    def handle(
+        self, *args, rows, teams, agents_per_team, days, library, password, only_training, **options
+    ):
         if "bench" not in settings.DATABASES["default"]["NAME"]:
             raise CommandError("Refusing: the database name must contain 'bench'.")
         random.seed(7)
+        if only_training:
+            self.create_training()
+            return
         started = time.monotonic()
         rubric = Rubric.objects.current()
         with transaction.atomic():
@@ -59,6 +69,7 @@ class Command(BaseCommand):
             done += size
             seeder.progress(done, interactions, started)
         self.create_library(library)
+        self.create_training()
         self.stdout.write(f"Rollups: {rollups.rebuild()}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -66,6 +77,72 @@ class Command(BaseCommand):
             f"Benchmark data: {Evaluation.objects.count():,} evaluations, "
             f"{len(agents)} agents, in {time.monotonic() - started:.0f} s."
         )
+
+    def create_training(self, per_agent=80, days=180):
+        """Each agent's practice answers over half a year, every team's assignments (one due,
+        one overdue), and certificates for every other agent: the practice set and the team
+        training page at scale. Skipped when there are attempts already."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from training.models import Assignment, Attempt, Certificate, Dilemma, Module
+
+        if Attempt.objects.exists():
+            return
+        dilemmas = [
+            (dilemma.pk, [(option.pk, option.verdict) for option in dilemma.options.all()])
+            for dilemma in Dilemma.objects.published().prefetch_related("options")
+        ]
+        agents = list(
+            get_user_model()
+            .objects.filter(username__startswith="bench-agent")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        now, today = timezone.now(), timezone.localdate()
+        for chunk_start in range(0, len(agents), 100):
+            rows = []
+            for agent in agents[chunk_start : chunk_start + 100]:
+                for _ in range(per_agent):
+                    dilemma, options = random.choice(dilemmas)
+                    option, verdict = random.choice(options)
+                    when = now - timedelta(minutes=random.randint(0, days * 24 * 60))
+                    rows.append(
+                        Attempt(
+                            user_id=agent,
+                            dilemma_id=dilemma,
+                            option_id=option,
+                            verdict=verdict,
+                            answered_at=when,
+                        )
+                    )
+            with transaction.atomic():
+                Attempt.objects.bulk_create(rows)
+        due, overdue, passed = (
+            Module.objects.get(slug="honest-and-fair-dealing"),
+            Module.objects.get(slug="pressure-and-hard-conversations"),
+            Module.objects.get(slug="data-and-privacy"),
+        )
+        with transaction.atomic():
+            for team in Team.objects.all():
+                Assignment.objects.create(module=due, team=team, due_on=today + timedelta(days=14))
+                Assignment.objects.create(
+                    module=overdue, team=team, due_on=today - timedelta(days=3)
+                )
+            Certificate.objects.bulk_create(
+                Certificate(
+                    user_id=agent,
+                    module=passed,
+                    name=f"Agent {agent}",
+                    module_title=passed.title,
+                    passed_on=today - timedelta(days=random.randint(1, 90)),
+                    best_answers=6,
+                    out_of=6,
+                )
+                for agent in agents[::2]
+            )
+        self.stdout.write(f"Training: {Attempt.objects.count():,} practice answers.")
 
     def create_people(self, teams, agents_per_team, password):
         User = get_user_model()

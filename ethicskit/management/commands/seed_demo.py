@@ -98,6 +98,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             agents = self.create_people(password)
+            self.create_training(agents)
         existing = Interaction.objects.filter(
             agent_id__in=[agent.id for agent, _ in agents]
         ).count()
@@ -145,6 +146,45 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(user=agent, defaults={"team": team})
                 agents.append((agent, (team, supervisor, skill)))
         return agents
+
+    def create_training(self, agents):
+        """Team North must pass "Honest and fair dealing" within two weeks; agent3 has practised
+        and missed two dilemmas; agent4 passed "Data and privacy". agent2 is left untouched for
+        a first practice. Each step runs once, so seeding again adds nothing."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from training.models import Assignment, Attempt, Certificate, Dilemma, Module
+        from training.services import attempt_record, module_submit
+
+        by_name = {agent.username: (agent, team, lead) for agent, (team, lead, _) in agents}
+        if "agent3" not in by_name or "agent4" not in by_name:
+            return
+        _, north, lead = by_name["agent3"]
+        fair = Module.objects.filter(slug="honest-and-fair-dealing", published=True).first()
+        if fair and not Assignment.objects.filter(module=fair, team=north).exists():
+            Assignment.objects.create(
+                module=fair,
+                team=north,
+                due_on=timezone.localdate() + timedelta(days=14),
+                assigned_by=lead,
+            )
+        agent3, agent4 = by_name["agent3"][0], by_name["agent4"][0]
+        if not Attempt.objects.filter(user=agent3).exists():
+            for index, dilemma in enumerate(Dilemma.objects.published().order_by("title")[:3]):
+                verdict = "best" if index == 2 else "harmful"
+                option = dilemma.options.filter(verdict=verdict).first()
+                attempt_record(user=agent3, dilemma=dilemma, option_id=option.pk)
+        privacy = Module.objects.filter(slug="data-and-privacy", published=True).first()
+        if privacy and not Certificate.objects.filter(user=agent4, module=privacy).exists():
+            module_submit(
+                user=agent4,
+                module=privacy,
+                answers={
+                    d.pk: d.options.get(verdict="best").pk for d in privacy.dilemmas.published()
+                },
+            )
 
     def create_interactions(self, rubric, agents, size, review_share, offset, days=90):
         agent_ids = [agent.id for agent, _ in agents]

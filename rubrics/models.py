@@ -253,22 +253,6 @@ class Rating(models.Model):
         return is_low_rating(self.value)
 
 
-class ReviewSample(models.Model):
-    """An interaction picked at random for review; an interaction is never picked twice."""
-
-    interaction = models.OneToOneField(
-        Interaction, on_delete=models.CASCADE, related_name="review_sample"
-    )
-    sampled_at = models.DateTimeField(auto_now_add=True)
-    # Empty when the sampling command picked it rather than a person.
-    sampled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    def __str__(self):
-        return f"Sampled {self.interaction.reference}"
-
-
 class CoachingComment(models.Model):
     """A supervisor's coaching note on a reviewed interaction, shown to the agent."""
 

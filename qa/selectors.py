@@ -3,16 +3,18 @@
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qa.models import Assignment, AssignmentRule, Period, period_bounds
-from rubrics.models import Evaluation, Interaction
+from rubrics.models import Evaluation, Interaction, ScoreRollup
+from rubrics.rollups import Period as RollupPeriod
 from teams.access import teams_led_by
 from teams.models import Membership, Role, Team
 
 QUEUE_PART = 50
+ROLLUP_PERIODS = {Period.WEEK: RollupPeriod.WEEK, Period.MONTH: RollupPeriod.MONTH}
 
 
 def eligible_reviewers(team):
@@ -98,18 +100,24 @@ def my_assignments(user, *, today: date) -> dict:
     }
 
 
+QUEUE_ORDER = ("-review_requested", "-occurred_at", "-id")
+
+
 def review_queue(user, *, teams, today: date) -> dict:
     """The review queue in two bounded parts, each read through an index:
 
-    1. `assigned`: the user's open assignments they may still review, soonest due first;
-    2. `rest`: the other unreviewed interactions of `teams`, self-scored or not, newest first.
+    1. `assigned`: the user's open assignments they may still review, soonest due first
+       (`assignment_open_by_reviewer`);
+    2. `rest`: the other unreviewed interactions of `teams`, self-scored or not, those the
+       agent asked to have reviewed first, then newest first: the first few of each team by
+       `interaction_team_queue`, merged, so no team's interactions are ever sorted in full.
 
     Blind review: nothing here is read from the self-score.
     """
-    reviewable = Interaction.objects.reviewable_by(user).filter(team__in=teams)
+    reviewable = Interaction.objects.reviewable_by(user)
     assigned = list(
         Assignment.objects.open()
-        .filter(reviewer=user, interaction__in=reviewable)
+        .filter(reviewer=user, team__in=teams, interaction__in=reviewable)
         .select_related("interaction__agent", "interaction__team")
         .order_by("due_on", "id")[:QUEUE_PART]
     )
@@ -117,12 +125,15 @@ def review_queue(user, *, teams, today: date) -> dict:
     mine = Assignment.objects.filter(
         interaction=OuterRef("pk"), reviewer=user, status=Assignment.Status.OPEN
     )
-    rest = list(
-        reviewable.exclude(Exists(reviewed))
-        .exclude(Exists(mine))
-        .select_related("agent", "team")
-        .order_by("-occurred_at", "-id")[:QUEUE_PART]
-    )
+    waiting = reviewable.exclude(Exists(reviewed)).exclude(Exists(mine))
+    per_team = [
+        waiting.filter(team=team).order_by(*QUEUE_ORDER)[:QUEUE_PART] for team in teams
+    ]
+    if len(per_team) > 1:
+        rest = list(per_team[0].union(*per_team[1:], all=True).order_by(*QUEUE_ORDER)[:QUEUE_PART])
+    else:
+        rest = list(per_team[0]) if per_team else []
+    prefetch_related_objects(rest, "agent", "team")
     return {"assigned": assigned, "rest": rest, "part_size": QUEUE_PART}
 
 
@@ -134,7 +145,7 @@ def period_start_at(day: date) -> datetime:
 def coverage(teams, *, today: date) -> dict[int, dict]:
     """Per team: its period (the active rule's, or else the week), its agents, how many of
     them have an interaction of this period reviewed, and open assignments past due.
-    Three queries, whatever the number of teams or interactions."""
+    Four queries, whatever the number of teams or interactions."""
     rules = {
         rule.team_id: rule.period
         for rule in AssignmentRule.objects.filter(team__in=teams, active=True)
@@ -151,7 +162,7 @@ def coverage(teams, *, today: date) -> dict[int, dict]:
             "reviewed": 0,
             "overdue": 0,
         }
-        window |= Q(team_id=team.pk, occurred_at__gte=period_start_at(start))
+        window |= Q(team_id=team.pk, period=ROLLUP_PERIODS[period], starts_on=start)
     if not result:
         return result
     members = (
@@ -161,10 +172,10 @@ def coverage(teams, *, today: date) -> dict[int, dict]:
     )
     for row in members:
         result[row["team"]]["agents"] = row["count"]
-    reviewed = Evaluation.objects.filter(interaction=OuterRef("pk"), kind=Evaluation.Kind.REVIEW)
+    # The dashboards' rollups count the current reviews per agent and period (by when the
+    # interaction happened): one indexed row per agent, however many interactions.
     covered = (
-        Interaction.objects.filter(window)
-        .filter(Exists(reviewed))
+        ScoreRollup.objects.filter(window, kind="review", agent__isnull=False, n__gt=0)
         .values("team")
         .annotate(count=Count("agent", distinct=True))
     )

@@ -121,6 +121,11 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["agent", "-occurred_at"], name="interaction_agent_recent"),
             models.Index(fields=["team", "-occurred_at"], name="interaction_team_recent"),
+            # The review queue's second part: per team, "please review" first, then newest.
+            models.Index(
+                fields=["team", "-review_requested", "-occurred_at", "-id"],
+                name="interaction_team_queue",
+            ),
             # One ticket, one self-score per agent: the check looks the ticket up here.
             models.Index(F("agent"), Lower(Trim("reference")), name="interaction_agent_reference"),
         ]

@@ -38,6 +38,8 @@ from checklists.services import (
     service_change_review_create,
     triage_request_log,
 )
+from qa.models import Assignment
+from qa.services import assignment_rule_set
 from rubrics.disputes import dispute_raise
 from rubrics.models import Rubric
 from scripts_library.models import (
@@ -225,6 +227,27 @@ MATRIX = {
             label="north",
         ),
     ],
+    # Assignments: reviewers' own page; reassigning and skipping for the team's leaders.
+    "my_assignments": [get(SUPERVISORS, mark="ZD-WAITING", seen_by=("supervisor",))],
+    "assignment_reassign": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302),
+            kwargs={"pk": "alice_assignment"},
+            data={"reviewer": "sue"},
+        )
+    ],
+    "assignment_skip": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302),
+            kwargs={"pk": "alice_assignment"},
+            data={"reason": "A test call, not a customer."},
+        )
+    ],
+    "assignment_rules": [get(LEADERS, mark="2 per agent", seen_by=("supervisor", "admin"))],
+    "assignment_rule_edit": [
+        get(NORTHS_LEADERS, kwargs={"team_pk": "north"}),
+        post(NORTHS_LEADERS, kwargs={"team_pk": "north"}, data={}),
+    ],
     "review_create": [
         get(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}),
         post(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}, data={}),
@@ -293,6 +316,13 @@ MATRIX = {
             expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=403),
             kwargs={"pk": "alice_waiting"},
             data={},
+        )
+    ],
+    "api:assignments": [
+        get(
+            expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=200, admin=403),
+            mark="ZD-WAITING",
+            seen_by=("supervisor",),
         )
     ],
     "api:team_summary": [
@@ -525,6 +555,9 @@ ADMIN_MODELS = {
     "rubrics.interaction": SCORED_RECORD,
     "rubrics.evaluation": SCORED_RECORD,
     "rubrics.dispute": SCORED_RECORD,
+    # Assignments and rules change only through the app's pages; an admin may delete one.
+    "qa.assignmentrule": TOOL_RECORD,
+    "qa.assignment": TOOL_RECORD,
     "checklists.checklist": CONTENT,
     "checklists.triagerule": CONTENT,
     "checklists.decisionstep": CONTENT,
@@ -718,6 +751,16 @@ def build_world() -> dict:
         model.objects.order_by("pk").first().save()  # a history row for the revert page
     playbook.save()
 
+    rule = assignment_rule_set(team=north, per_agent=2, period="week")
+    assignment = Assignment.objects.create(
+        interaction=waiting,
+        reviewer=sue,
+        team=north,
+        agent=alice,
+        period_start=timezone.localdate(),
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+
     tokens = {}
     for persona, user in people.items():
         token, key = ApiToken.issue(user=user, name=f"Matrix token of {persona}")
@@ -734,6 +777,9 @@ def build_world() -> dict:
         "alice_interaction": reviewed.pk,
         "alice_waiting": waiting.pk,
         "alice_dispute": dispute.pk,
+        "alice_assignment": assignment.pk,
+        "north_rule": rule.pk,
+        "sue": sue.pk,
         "interaction_type": _content_type_id(reviewed),
         "alice_run": run.pk,
         "interaction_checklist": interaction_checklist.slug,
@@ -773,6 +819,8 @@ def build_world() -> dict:
     TOTPDevice.objects.create(user=people["admin"], name="Authenticator app", confirmed=True)
     recovery_codes_issue(people["admin"])
     for model in admin.site._registry:
+        if model._meta.app_label == "procrastinate":  # LOCAL-ONLY
+            continue
         name = f"{model._meta.app_label}_{model._meta.model_name}"
         obj = model._default_manager.order_by("pk").first()
         assert obj is not None, f"The world has no {name} to open in the admin; make one."

@@ -819,8 +819,6 @@ def build_world() -> dict:
     TOTPDevice.objects.create(user=people["admin"], name="Authenticator app", confirmed=True)
     recovery_codes_issue(people["admin"])
     for model in admin.site._registry:
-        if model._meta.app_label == "procrastinate":  # LOCAL-ONLY
-            continue
         name = f"{model._meta.app_label}_{model._meta.model_name}"
         obj = model._default_manager.order_by("pk").first()
         assert obj is not None, f"The world has no {name} to open in the admin; make one."

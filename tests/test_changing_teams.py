@@ -24,8 +24,8 @@ from rest_framework.test import APIClient
 
 from core import pagecache
 from ethicskit.apps import home_key
-from rubrics.disputes import dispute_raise
 from qa.models import Assignment
+from rubrics.disputes import dispute_raise
 from rubrics.models import Dispute, Interaction
 from rubrics.services import review_submit
 from teams.models import ApiToken, Membership, Role, Team

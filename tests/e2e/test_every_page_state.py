@@ -101,8 +101,10 @@ def states(w: dict) -> dict[str, list]:
         "sue": [
             "/",
             "/reviews/",
-            "/reviews/?page=2",
-            f"/reviews/?team={w['north']}&sort=newest&show=sampled",
+            f"/reviews/?team={w['north']}",
+            "/assignments/",
+            "/assignments/rules/",
+            f"/assignments/rules/{w['north']}/",
             f"/interactions/{w['requested']}/",
             f"/interactions/{w['requested']}/review/",
             f"/interactions/{w['critical']}/",
@@ -121,7 +123,7 @@ def states(w: dict) -> dict[str, list]:
             *tools,
         ],
         # Leads a team with no agents: an empty queue and dashboard.
-        "sam": ["/", "/reviews/", "/dashboard/"],
+        "sam": ["/", "/reviews/", "/assignments/", "/dashboard/"],
         "ada": [
             "/",
             "/dashboard/",
@@ -140,6 +142,9 @@ def states(w: dict) -> dict[str, list]:
             "/audit/?q=qqqqzzzz",
             "/admin/",
             ("/reviews/", 403),
+            ("/assignments/", 403),
+            "/assignments/rules/",
+            f"/assignments/rules/{w['east']}/",
         ],
     }
 
@@ -154,6 +159,8 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         f"/interactions/{w['settled']}/": "Partly accepted",
         "sue /dashboard/": "Under 70.0%",
         "sam /dashboard/": "No agents in this team yet.",
+        "sue /assignments/": "Overdue",
+        "sam /assignments/": "Nothing to do.",
         "bea /my/reviews/": "No reviews",
     }
     for key in (path, f"{username} {path}"):

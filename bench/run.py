@@ -433,9 +433,7 @@ def main():
                 f"/dashboard/organisation/?date_from={year_ago}",
             ),
             "review_queue": lambda: load.measure("review queue", supervisor, "/reviews/"),
-            "my_assignments": lambda: load.measure(
-                "my assignments", supervisor, "/assignments/"
-            ),
+            "my_assignments": lambda: load.measure("my assignments", supervisor, "/assignments/"),
             "search": lambda: load.measure(
                 "search", agent, "/library/search/", body_lua=load.search_lua()
             ),

@@ -126,9 +126,7 @@ def review_queue(user, *, teams, today: date) -> dict:
         interaction=OuterRef("pk"), reviewer=user, status=Assignment.Status.OPEN
     )
     waiting = reviewable.exclude(Exists(reviewed)).exclude(Exists(mine))
-    per_team = [
-        waiting.filter(team=team).order_by(*QUEUE_ORDER)[:QUEUE_PART] for team in teams
-    ]
+    per_team = [waiting.filter(team=team).order_by(*QUEUE_ORDER)[:QUEUE_PART] for team in teams]
     if len(per_team) > 1:
         rest = list(per_team[0].union(*per_team[1:], all=True).order_by(*QUEUE_ORDER)[:QUEUE_PART])
     else:

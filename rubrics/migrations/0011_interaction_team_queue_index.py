@@ -5,16 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rubrics', '0010_remove_reviewsample'),
-        ('teams', '0006_api_token_expiry_and_scope'),
+        ("rubrics", "0010_remove_reviewsample"),
+        ("teams", "0006_api_token_expiry_and_scope"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['team', '-review_requested', '-occurred_at', '-id'], name='interaction_team_queue'),
+            model_name="interaction",
+            index=models.Index(
+                fields=["team", "-review_requested", "-occurred_at", "-id"],
+                name="interaction_team_queue",
+            ),
         ),
     ]

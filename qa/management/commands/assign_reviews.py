@@ -1,7 +1,6 @@
 """Top up every active assignment rule now: what the worker's hourly job does.
 
-    python manage.py assign_reviews                 # top up
-    python manage.py assign_reviews --per-agent 3   # first set 3 a week on every team (or --team)
+`--per-agent 3` first sets a weekly rule of 3 on every team (or on each `--team`).
 """
 
 from django.core.exceptions import ValidationError

@@ -24,6 +24,11 @@ urlpatterns = [
         name="interaction_reviews",
     ),
     path("assignments/", qa_api.AssignmentListView.as_view(), name="assignments"),
+    path(
+        "teams/<int:pk>/assignment-rule/",
+        qa_api.AssignmentRuleView.as_view(),
+        name="assignment_rule",
+    ),
     path("teams/<int:pk>/summary/", reports_api.TeamSummaryView.as_view(), name="team_summary"),
     path("scripts/", library_api.ScriptListView.as_view(), name="scripts"),
     path("faq/", library_api.FaqListView.as_view(), name="faq"),

@@ -325,6 +325,18 @@ MATRIX = {
             seen_by=("supervisor",),
         )
     ],
+    # A team's assignment rule: its leaders read and set it; an empty PUT is bad input.
+    "api:assignment_rule": [
+        get(
+            expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200),
+            kwargs={"pk": "north"},
+        ),
+        Case(
+            "put",
+            expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400),
+            kwargs={"pk": "north"},
+        ),
+    ],
     "api:team_summary": [
         get(
             expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200),

@@ -467,3 +467,61 @@ def test_api_lists_the_callers_assignments_by_status(
     _, other_key = ApiToken.issue(user=other_supervisor, name="test")
     client.credentials(HTTP_AUTHORIZATION=f"Token {other_key}")
     assert client.get("/api/v1/assignments/").json()["count"] == 0
+
+
+def api_as(user):
+    client = APIClient()
+    _, key = ApiToken.issue(user=user, name="test")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_api_reads_and_sets_a_teams_rule(north, supervisor, second_supervisor, admin_user):
+    client = api_as(supervisor)
+    url = f"/api/v1/teams/{north.pk}/assignment-rule/"
+    assert client.get(url).json() == {
+        "per_agent": None,
+        "period": None,
+        "reviewers": [],
+        "active": False,
+    }
+    body = {"per_agent": 3, "period": "month", "reviewers": ["sid"]}
+    for _ in range(2):  # sent twice: one rule
+        response = client.put(url, body, format="json")
+        assert response.status_code == 200, response.json()
+    assert response.json() == {
+        "per_agent": 3,
+        "period": "month",
+        "reviewers": ["sid"],
+        "active": True,
+    }
+    assert AssignmentRule.objects.count() == 1
+    assert api_as(admin_user).get(url).json()["per_agent"] == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"per_agent": 0, "period": "week"}, "per_agent"),
+        ({"per_agent": 10_000, "period": "week"}, "per_agent"),
+        ({"per_agent": 2, "period": "fortnight"}, "period"),
+        ({"per_agent": 2, "period": "week", "reviewers": ["sam"]}, "reviewers"),
+        ({"per_agent": 2, "period": "week", "reviewers": ["nobody"]}, "reviewers"),
+    ],
+)
+def test_api_refuses_a_bad_rule(north, supervisor, other_supervisor, body, field):
+    response = api_as(supervisor).put(
+        f"/api/v1/teams/{north.pk}/assignment-rule/", body, format="json"
+    )
+    assert response.status_code == 400 and field in response.json()
+    assert not AssignmentRule.objects.exists()
+
+
+def test_api_rule_of_another_team_is_not_found(north, south, supervisor, agent):
+    url = f"/api/v1/teams/{south.pk}/assignment-rule/"
+    assert api_as(supervisor).get(url).status_code == 404
+    assert (
+        api_as(supervisor).put(url, {"per_agent": 2, "period": "week"}, format="json").status_code
+        == 404
+    )
+    assert api_as(agent).get(f"/api/v1/teams/{north.pk}/assignment-rule/").status_code == 403

@@ -44,6 +44,7 @@ PAGES = [
     "team_dashboard",
     "organisation_dashboard",
     "review_queue",
+    "my_assignments",
     "search",
     "practice_set",
     "team_training",
@@ -81,6 +82,12 @@ def manage(*args, env):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def assign_reviews(url: str, env: dict) -> None:
+    """Every team's rule (10 reviews per agent a week) and this week's assignments, so the
+    review queue and My assignments are measured with assignments in them. Idempotent."""
+    manage("assign_reviews", "--per-agent", "10", env={**env, "DATABASE_URL": url})
+
+
 def prepare_database(base_url: str, rows: int, env: dict) -> str:
     """Create and fill the benchmark database unless a complete one with `rows` exists."""
     name = f"ethicskit_bench_{rows}"
@@ -100,6 +107,7 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
             # training data when it was built before training existed.
             manage("migrate", "--noinput", "-v0", env={**env, "DATABASE_URL": url})
             manage("seed_benchmark", "--only-training", env={**env, "DATABASE_URL": url})
+            assign_reviews(url, env)
             return url
         print(f"Building the benchmark database {name} ({rows:,} evaluations)…")
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -108,6 +116,7 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
     seed_env = {**env, "DATABASE_URL": url}
     manage("migrate", "--noinput", "-v0", env=seed_env)
     manage("seed_benchmark", "--rows", str(rows), "--password", PASSWORD, env=seed_env)
+    assign_reviews(url, env)
     with admin.cursor() as cursor:
         cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [marker])
     admin.close()
@@ -428,6 +437,7 @@ def main():
                 f"/dashboard/organisation/?date_from={year_ago}",
             ),
             "review_queue": lambda: load.measure("review queue", supervisor, "/reviews/"),
+            "my_assignments": lambda: load.measure("my assignments", supervisor, "/assignments/"),
             "search": lambda: load.measure(
                 "search", agent, "/library/search/", body_lua=load.search_lua()
             ),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from checklists import api as checklists_api
+from qa import api as qa_api
 from reports import api as reports_api
 from rubrics import api as rubrics_api
 from scripts_library import api as library_api
@@ -22,6 +23,12 @@ urlpatterns = [
         "interactions/<int:pk>/reviews/",
         rubrics_api.ReviewCreateView.as_view(),
         name="interaction_reviews",
+    ),
+    path("assignments/", qa_api.AssignmentListView.as_view(), name="assignments"),
+    path(
+        "teams/<int:pk>/assignment-rule/",
+        qa_api.AssignmentRuleView.as_view(),
+        name="assignment_rule",
     ),
     path("teams/<int:pk>/summary/", reports_api.TeamSummaryView.as_view(), name="team_summary"),
     path("scripts/", library_api.ScriptListView.as_view(), name="scripts"),

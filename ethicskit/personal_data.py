@@ -14,6 +14,7 @@ from checklists.models import (
     ServiceChangeReview,
     TriageRequest,
 )
+from qa.models import Assignment
 from rubrics.models import CoachingComment, Dispute, Evaluation, Interaction, Rating
 from scripts_library.models import Acknowledgement
 from teams.access import user_roles
@@ -292,6 +293,11 @@ def _written_by(user) -> dict:
             Dispute.objects.filter(resolved_by=user)
             .order_by("resolved_at", "pk")
             .values("interaction_id", "status", "resolved_at", "resolution_reason")
+        ),
+        "review_assignments": list(
+            Assignment.objects.filter(reviewer=user)
+            .order_by("created_at", "pk")
+            .values("interaction_id", "due_on", "status", "skip_reason", "created_at", "done_at")
         ),
         "service_change_decisions": list(
             ServiceChangeReview.objects.filter(decided_by=user)

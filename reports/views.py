@@ -12,6 +12,7 @@ from core.csv import csv_cell, csv_response
 from core.dates import date_window, last_day
 from core.forms import DateRangeForm
 from core.views import int_or_none
+from qa import selectors as qa_selectors
 from reports import selectors
 from reports.forms import DashboardFilterForm
 from rubrics.models import Criterion, self_scores_blind_for
@@ -98,6 +99,8 @@ def _dashboard(request, *, organisation: bool):
     if agent_id is not None and agent is None:
         raise Http404("No such agent in your teams.")
     form.set_choices(teams=teams, agents=data["agents"] if len(chosen) == 1 else [])
+    covered = qa_selectors.coverage(chosen, today=timezone.localdate())
+    coverage = [{"team": team, **covered[team.pk]} for team in chosen]
     return render(
         request,
         "reports/dashboard.html",
@@ -113,6 +116,7 @@ def _dashboard(request, *, organisation: bool):
             "end": last_day(end),
             "export_query": request.GET.urlencode(),
             "overdue_training": overdue_by_agent(chosen),
+            "coverage": coverage,
         },
     )
 

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-RECORDS = ["interaction", "evaluation", "rating", "reviewsample", "coachingcomment"]
+RECORDS = ["interaction", "evaluation", "rating", "coachingcomment"]
 
 
 class RubricsConfig(AppConfig):

@@ -121,6 +121,11 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["agent", "-occurred_at"], name="interaction_agent_recent"),
             models.Index(fields=["team", "-occurred_at"], name="interaction_team_recent"),
+            # The review queue's second part: per team, "please review" first, then newest.
+            models.Index(
+                fields=["team", "-review_requested", "-occurred_at", "-id"],
+                name="interaction_team_queue",
+            ),
             # One ticket, one self-score per agent: the check looks the ticket up here.
             models.Index(F("agent"), Lower(Trim("reference")), name="interaction_agent_reference"),
         ]
@@ -251,22 +256,6 @@ class Rating(models.Model):
     @property
     def is_low(self) -> bool:
         return is_low_rating(self.value)
-
-
-class ReviewSample(models.Model):
-    """An interaction picked at random for review; an interaction is never picked twice."""
-
-    interaction = models.OneToOneField(
-        Interaction, on_delete=models.CASCADE, related_name="review_sample"
-    )
-    sampled_at = models.DateTimeField(auto_now_add=True)
-    # Empty when the sampling command picked it rather than a person.
-    sampled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    def __str__(self):
-        return f"Sampled {self.interaction.reference}"
 
 
 class CoachingComment(models.Model):

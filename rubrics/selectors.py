@@ -5,7 +5,7 @@ from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
 from django.db.models.functions import Lower, Trim
 from django.shortcuts import get_object_or_404
 
-from rubrics.models import Dispute, Evaluation, Interaction, ReviewSample
+from rubrics.models import Dispute, Evaluation, Interaction
 
 # Which interactions a person may reach, by what they want to do with one. Outside the scope
 # an interaction is not found (404), whoever it belongs to; the role is checked before.
@@ -77,32 +77,6 @@ def interactions_with_scores(queryset):
         review_percent=Subquery(review.values("percent")[:1]),
         review_critical=Subquery(review.values("critical_fail")[:1]),
     )
-
-
-QUEUE_SORTS = {
-    "requested": ("-review_requested", "occurred_at", "id"),
-    "oldest": ("occurred_at", "id"),
-    "newest": ("-occurred_at", "-id"),
-}
-
-
-def review_queue(user, *, teams=None, sort: str = "requested", sampled_only: bool = False):
-    """Self-scored interactions of the teams the user reviews that nobody has reviewed yet.
-
-    Blind review: nothing here is read from the self-score, so neither the order nor a badge
-    can give it away. What the agent chose to show (`review_requested`) may sort first.
-    """
-    queryset = (
-        Interaction.objects.self_score_hidden_from(user)
-        .filter(Exists(_current(Evaluation.Kind.SELF)))
-        .annotate(sampled=Exists(ReviewSample.objects.filter(interaction=OuterRef("pk"))))
-        .select_related("agent", "team")
-    )
-    if teams is not None:
-        queryset = queryset.filter(team__in=teams)
-    if sampled_only:
-        queryset = queryset.filter(sampled=True)
-    return queryset.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["requested"]))
 
 
 # My reviews' order: what needs the agent's attention first (see reviews_for_agent).

@@ -1,12 +1,9 @@
 """Writes that span several models: scoring, correcting, reviewing and disputing."""
 
 import uuid
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Window
-from django.db.models.functions import Random, RowNumber
 from django.utils import formats, timezone
 
 from rubrics import rollups, selectors
@@ -16,7 +13,6 @@ from rubrics.models import (
     Evaluation,
     Interaction,
     Rating,
-    ReviewSample,
     Rubric,
     is_low_rating,
     low_rating_comment_error,
@@ -292,47 +288,6 @@ def evaluation_revise(
             supersedes=current,
             revision_reason=reason.strip(),
         )
-
-
-REVIEW_SAMPLE_DAYS = 7
-
-
-def review_sample(*, teams, per_agent: int, sampled_by=None, now=None) -> int:
-    """Pick up to `per_agent` random unreviewed, self-scored interactions per agent from the
-    last 7 days for review. An interaction is never picked twice. A person who samples
-    (`sampled_by`) never picks their own work, which they may not review. Returns how many
-    were picked.
-    """
-    if type(per_agent) is not int or per_agent < 1:
-        raise ValidationError("Pick at least 1 interaction per agent.")
-    now = now or timezone.now()
-    self_scored = Evaluation.objects.filter(
-        interaction=OuterRef("pk"), kind=Evaluation.Kind.SELF, is_current=True
-    )
-    reviewed = Evaluation.objects.filter(interaction=OuterRef("pk"), kind=Evaluation.Kind.REVIEW)
-    candidates = Interaction.objects.filter(
-        team__in=teams,
-        occurred_at__gte=now - timedelta(days=REVIEW_SAMPLE_DAYS),
-        occurred_at__lte=now,
-        review_sample__isnull=True,
-    )
-    if sampled_by is not None:
-        candidates = candidates.exclude(agent=sampled_by)
-    picked = list(
-        candidates.filter(Exists(self_scored))
-        .exclude(Exists(reviewed))
-        .annotate(pick=Window(RowNumber(), partition_by=[F("agent_id")], order_by=Random()))
-        .filter(pick__lte=per_agent)
-        .values_list("pk", flat=True)
-    )
-    with transaction.atomic():
-        # A concurrent sampling may have picked some of these meanwhile; they stay picked once.
-        before = ReviewSample.objects.filter(interaction_id__in=picked).count()
-        ReviewSample.objects.bulk_create(
-            [ReviewSample(interaction_id=pk, sampled_by=sampled_by) for pk in picked],
-            ignore_conflicts=True,
-        )
-    return len(picked) - before
 
 
 def review_submit(

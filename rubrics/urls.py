@@ -8,8 +8,6 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<int:pk>/correct/", views.self_score_revise, name="self_score_revise"),
     path("my/reviews/", views.my_reviews, name="my_reviews"),
-    path("reviews/", views.review_queue, name="review_queue"),
-    path("reviews/sample/", views.review_sample_create, name="review_sample"),
     path("interactions/<int:pk>/review/", views.review_create, name="review_create"),
     path(
         "interactions/<int:pk>/coaching/",

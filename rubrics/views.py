@@ -17,10 +17,8 @@ from rubrics.forms import (
     DisputeResolveForm,
     InteractionForm,
     ReviewForm,
-    ReviewQueueForm,
     RevisionReasonForm,
     RubricRatingForm,
-    SampleForm,
 )
 from rubrics.models import (
     Evaluation,
@@ -35,10 +33,9 @@ from rubrics.services import (
     interaction_self_score,
     review_acknowledge,
     review_mark_seen,
-    review_sample,
     review_submit,
 )
-from teams.access import chosen_teams, role_required, teams_supervised_by
+from teams.access import role_required
 from teams.models import Role
 
 
@@ -260,60 +257,6 @@ def _initial_preview(evaluation: Evaluation) -> dict:
 
 
 # Reviews -----------------------------------------------------------------------------------
-
-
-@role_required(Role.SUPERVISOR)
-@require_GET
-def review_queue(request):
-    teams = list(teams_supervised_by(request.user).order_by("name"))
-    team_id = int_or_none(request.GET.get("team"))
-    chosen = chosen_teams(teams, team_id)
-    form = ReviewQueueForm(request.GET or None, teams=teams)
-    sort, show = "requested", "all"
-    if form.is_bound and form.is_valid():
-        sort = form.cleaned_data["sort"] or sort
-        show = form.cleaned_data["show"] or show
-    queue = selectors.review_queue(
-        request.user, teams=chosen, sort=sort, sampled_only=show == "sampled"
-    )
-    page = Paginator(queue, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "rubrics/review_queue.html",
-        {
-            "form": form,
-            "page": page,
-            "sort": sort,
-            "show": show,
-            "sample_form": SampleForm(teams=teams, initial={"team": team_id}),
-        },
-    )
-
-
-@role_required(Role.SUPERVISOR)
-@require_POST
-def review_sample_create(request):
-    teams = list(teams_supervised_by(request.user).order_by("name"))
-    chosen = chosen_teams(teams, int_or_none(request.POST.get("team")))
-    form = SampleForm(request.POST, teams=teams)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("review_queue")
-    picked = review_sample(
-        teams=chosen, per_agent=form.cleaned_data["per_agent"], sampled_by=request.user
-    )
-    if picked:
-        messages.success(
-            request,
-            f"Picked {picked} interaction{'s' if picked != 1 else ''} at random for review.",
-        )
-    else:
-        messages.info(
-            request,
-            "Nothing left to pick: every self-scored interaction of the last 7 days is already reviewed or sampled.",
-        )
-    return redirect(f"{reverse('review_queue')}?show=sampled")
 
 
 @role_required(Role.SUPERVISOR)

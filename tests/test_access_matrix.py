@@ -38,6 +38,8 @@ from checklists.services import (
     service_change_review_create,
     triage_request_log,
 )
+from qa.models import Assignment
+from qa.services import assignment_rule_set
 from rubrics.disputes import dispute_raise
 from rubrics.models import Rubric
 from scripts_library.models import (
@@ -227,6 +229,27 @@ MATRIX = {
             label="north",
         ),
     ],
+    # Assignments: reviewers' own page; reassigning and skipping for the team's leaders.
+    "my_assignments": [get(SUPERVISORS, mark="ZD-WAITING", seen_by=("supervisor",))],
+    "assignment_reassign": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302),
+            kwargs={"pk": "alice_assignment"},
+            data={"reviewer": "sue"},
+        )
+    ],
+    "assignment_skip": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302),
+            kwargs={"pk": "alice_assignment"},
+            data={"reason": "A test call, not a customer."},
+        )
+    ],
+    "assignment_rules": [get(LEADERS, mark="2 per agent", seen_by=("supervisor", "admin"))],
+    "assignment_rule_edit": [
+        get(NORTHS_LEADERS, kwargs={"team_pk": "north"}),
+        post(NORTHS_LEADERS, kwargs={"team_pk": "north"}, data={}),
+    ],
     "review_create": [
         get(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}),
         post(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}, data={}),
@@ -296,6 +319,25 @@ MATRIX = {
             kwargs={"pk": "alice_waiting"},
             data={},
         )
+    ],
+    "api:assignments": [
+        get(
+            expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=200, admin=403),
+            mark="ZD-WAITING",
+            seen_by=("supervisor",),
+        )
+    ],
+    # A team's assignment rule: its leaders read and set it; an empty PUT is bad input.
+    "api:assignment_rule": [
+        get(
+            expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200),
+            kwargs={"pk": "north"},
+        ),
+        Case(
+            "put",
+            expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400),
+            kwargs={"pk": "north"},
+        ),
     ],
     "api:team_summary": [
         get(
@@ -553,6 +595,9 @@ ADMIN_MODELS = {
     "rubrics.interaction": SCORED_RECORD,
     "rubrics.evaluation": SCORED_RECORD,
     "rubrics.dispute": SCORED_RECORD,
+    # Assignments and rules change only through the app's pages; an admin may delete one.
+    "qa.assignmentrule": TOOL_RECORD,
+    "qa.assignment": TOOL_RECORD,
     "checklists.checklist": CONTENT,
     "checklists.triagerule": CONTENT,
     "checklists.decisionstep": CONTENT,
@@ -767,6 +812,15 @@ def build_world() -> dict:
         module=module,
         answers={d.pk: d.options.get(verdict="best").pk for d in module.dilemmas.all()},
     )
+    rule = assignment_rule_set(team=north, per_agent=2, period="week")
+    assignment = Assignment.objects.create(
+        interaction=waiting,
+        reviewer=sue,
+        team=north,
+        agent=alice,
+        period_start=timezone.localdate(),
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
 
     tokens = {}
     for persona, user in people.items():
@@ -784,6 +838,9 @@ def build_world() -> dict:
         "alice_interaction": reviewed.pk,
         "alice_waiting": waiting.pk,
         "alice_dispute": dispute.pk,
+        "alice_assignment": assignment.pk,
+        "north_rule": rule.pk,
+        "sue": sue.pk,
         "interaction_type": _content_type_id(reviewed),
         "alice_run": run.pk,
         "interaction_checklist": interaction_checklist.slug,

@@ -317,7 +317,9 @@ def queue(agent):
 
 
 def queue_order(response) -> list[str]:
-    return [interaction.reference for interaction in response.context["page"].object_list]
+    """Assigned first, then the rest, as the page lists them."""
+    assigned = [assignment.interaction.reference for assignment in response.context["assigned"]]
+    return assigned + [interaction.reference for interaction in response.context["rest"]]
 
 
 def queue_rows(body) -> dict[str, str]:
@@ -331,16 +333,28 @@ def test_the_queue_order_never_follows_the_self_score(login, supervisor, queue, 
     url = "/reviews/" if sort is None else f"/reviews/?sort={sort}"
     response = login(supervisor).get(url)
     assert response.status_code == 200
-    # Asked for first, then oldest: ZD-LOW's low self-score does not bring it forward.
-    assert queue_order(response) == ["ZD-ASKED", "ZD-OLD", "ZD-LOW"]
+    # Asked for first, then newest: ZD-LOW's low self-score neither brings it forward nor back.
+    assert queue_order(response) == ["ZD-ASKED", "ZD-LOW", "ZD-OLD"]
 
 
-@pytest.mark.parametrize(
-    ("sort", "expected"),
-    [("oldest", ["ZD-OLD", "ZD-ASKED", "ZD-LOW"]), ("newest", ["ZD-LOW", "ZD-ASKED", "ZD-OLD"])],
-)
-def test_the_queue_sorts_by_date(login, supervisor, queue, sort, expected):
-    assert queue_order(login(supervisor).get(f"/reviews/?sort={sort}")) == expected
+def test_assignments_come_first_and_show_no_self_score(login, agent, supervisor, north, queue):
+    from qa.models import Assignment
+
+    low = Interaction.objects.get(reference="ZD-LOW")
+    Assignment.objects.create(
+        interaction=low,
+        reviewer=supervisor,
+        team=north,
+        agent=agent,
+        period_start=timezone.localdate(),
+        due_on=timezone.localdate(),
+    )
+    response = login(supervisor).get("/reviews/")
+    assert queue_order(response) == ["ZD-LOW", "ZD-ASKED", "ZD-OLD"]
+    body = page_body(response)
+    for text in ("1.35", "8.8%", "Flagged"):
+        assert text not in body
+    assert "1.35" not in login(supervisor).get("/assignments/").content.decode()
 
 
 def test_the_queue_has_no_badge_or_sort_from_the_self_score(login, supervisor, queue):
@@ -348,8 +362,7 @@ def test_the_queue_has_no_badge_or_sort_from_the_self_score(login, supervisor, q
     body = page_body(response)
     assert "Flagged" not in body  # ZD-LOW's self-score has low ratings: it would be flagged
     assert "Lowest self-score" not in body
-    sorts = {value for value, _ in response.context["form"].fields["sort"].choices}
-    assert sorts.isdisjoint({"lowest", "flagged"})
+    assert "sort" not in response.context["form"].fields
     assert 'value="lowest"' not in body and 'value="flagged"' not in body
     rows = queue_rows(body)
     assert set(rows) == {"ZD-OLD", "ZD-ASKED", "ZD-LOW"}
@@ -375,8 +388,8 @@ def test_ticking_please_review_this_one_puts_it_first(login, agent, supervisor, 
     assert login(agent).post("/score/", data).status_code == 302
     assert Interaction.objects.get(reference="ZD-TICKED").review_requested is True
     response = login(supervisor).get("/reviews/")
-    # Both asked-for ones first (the older of them first), then the rest, oldest first.
-    assert queue_order(response) == ["ZD-ASKED", "ZD-TICKED", "ZD-OLD", "ZD-LOW"]
+    # Both asked-for ones first, then the rest, each newest first.
+    assert queue_order(response) == ["ZD-TICKED", "ZD-ASKED", "ZD-LOW", "ZD-OLD"]
     assert "Agent asked for a review" in queue_rows(page_body(response)).get("ZD-ASKED", "")
 
 

@@ -272,8 +272,10 @@ def test_dashboard_query_count_is_constant(
         # Session, user, roles; whether blind review applies; the teams and their sums (the
         # comparison, and the totals added up), criteria, trend, agents and their figures,
         # gaps and their names, the waiting counts (of every date, from the yearly rollups),
-        # the waiting lists, checklist answers; overdue training (agents, assignments, passes).
-        with django_assert_max_num_queries(18):
+        # the waiting lists, checklist answers; overdue training (agents, assignments, passes);
+        # review coverage (rules, agents, the reviewed agents from the rollups, overdue
+        # assignments).
+        with django_assert_max_num_queries(22):
             response = client.get(url)
         assert response.status_code == 200
         assert response.context["totals"]["scored"] == count // 2

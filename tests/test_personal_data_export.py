@@ -253,8 +253,26 @@ def test_what_a_supervisor_wrote_is_in_their_download(
         answers={item.id: ("low", "Checked.") for item in service_change_items()},
     )
     service_change_decide(review=change, decided_by=supervisor, decision="revise", note="Say who.")
+    from qa.models import Assignment
+
+    Assignment.objects.create(
+        interaction=interaction,
+        reviewer=supervisor,
+        team=interaction.team,
+        agent=agent,
+        period_start=interaction.occurred_at.date(),
+        due_on=interaction.occurred_at.date(),
+        status="skipped",
+        skip_reason="Already discussed.",
+    )
 
     data = download(login(supervisor))
+    [assigned] = data["review_assignments"]
+    assert (assigned["interaction_id"], assigned["status"], assigned["skip_reason"]) == (
+        interaction.pk,
+        "skipped",
+        "Already discussed.",
+    )
     [written] = data["reviews_written"]
     assert written["interaction_id"] == interaction.pk and written["comment"] == "Check the policy."
     assert {r["criterion"]: r["value"] for r in written["ratings"]}["fairness"] == 2

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from rubrics.models import CoachingComment, Evaluation, Interaction, Rating, ReviewSample, Rubric
+from qa.models import Assignment
+from rubrics.models import CoachingComment, Evaluation, Interaction, Rating, Rubric
 from tests.conftest import RATINGS, review, self_score
 
 pytestmark = pytest.mark.django_db
@@ -51,24 +52,16 @@ def test_queue_never_shows_the_self_score(login, agent, supervisor):
     assert str(low.score) not in body and f"{low.percent}%" not in body
 
 
-@pytest.mark.parametrize(
-    ("sort", "expected"),
-    [
-        ("requested", ["ZD-MID", "ZD-OLD", "ZD-LOW"]),
-        ("oldest", ["ZD-OLD", "ZD-MID", "ZD-LOW"]),
-        ("newest", ["ZD-LOW", "ZD-MID", "ZD-OLD"]),
-        # Sorts by the self-score are gone: asking for them gives the default order.
-        ("lowest", ["ZD-MID", "ZD-OLD", "ZD-LOW"]),
-        ("flagged", ["ZD-MID", "ZD-OLD", "ZD-LOW"]),
-    ],
-)
-def test_queue_sorts(login, agent, supervisor, sort, expected):
+def test_queue_order_asked_for_first_then_newest(login, agent, supervisor):
     self_score(agent, {key: 5 for key in RATINGS}, days_ago=20, reference="ZD-OLD")
     mid = self_score(agent, {key: 4 for key in RATINGS}, days_ago=5, reference="ZD-MID")
     Interaction.objects.filter(pk=mid.interaction_id).update(review_requested=True)
     self_score(agent, {**RATINGS, "fairness": 2, "empathy": 2}, days_ago=1, reference="ZD-LOW")
-    body = login(supervisor).get(f"/reviews/?sort={sort}").content.decode()
-    assert sorted(expected, key=body.index) == expected
+    expected = ["ZD-MID", "ZD-LOW", "ZD-OLD"]
+    # Asking for another order, even one from the self-score, changes nothing.
+    for query in ("", "?sort=lowest", "?sort=oldest"):
+        body = login(supervisor).get(f"/reviews/{query}").content.decode()
+        assert sorted(expected, key=body.index) == expected
 
 
 def test_queue_rejects_another_teams_filter(login, supervisor, south):
@@ -76,16 +69,17 @@ def test_queue_rejects_another_teams_filter(login, supervisor, south):
 
 
 def test_queue_query_count_is_constant(login, agent, supervisor, django_assert_max_num_queries):
-    for number in range(30):
+    for number in range(60):
         self_score(agent, reference=f"ZD-{number}")
     client = login(supervisor)
-    with django_assert_max_num_queries(8):
-        response = client.get("/reviews/?sort=lowest")
+    with django_assert_max_num_queries(10):
+        response = client.get("/reviews/")
     assert response.status_code == 200
-    assert response.content.decode().count('data-testid="queue-row"') == 25
+    # Bounded: the newest 50, never all 60.
+    assert response.content.decode().count('data-testid="queue-row"') == 50
 
 
-# Sampling -------------------------------------------------------------------------------------
+# Sampling: ad-hoc assignments (tests/test_assignments.py covers assignments) --------------------
 
 
 def test_sampling_picks_n_per_agent_from_the_last_week_never_twice(agent, north, supervisor):
@@ -100,37 +94,39 @@ def test_sampling_picks_n_per_agent_from_the_last_week_never_twice(agent, north,
 
     out = StringIO()
     call_command("sample_reviews", "--per-agent", "2", stdout=out)
-    assert "4" in out.getvalue()
-    picked = ReviewSample.objects.select_related("interaction")
-    assert sorted(s.interaction.agent.username for s in picked) == ["alice", "alice", "bob", "bob"]
-    references = {s.interaction.reference for s in picked}
+    assert "Assigned 4 interactions" in out.getvalue()
+    picked = Assignment.objects.select_related("interaction", "agent")
+    assert sorted(a.agent.username for a in picked) == ["alice", "alice", "bob", "bob"]
+    assert {a.reviewer for a in picked} == {supervisor}
+    assert {a.source for a in picked} == {"sample"}
+    references = {a.interaction.reference for a in picked}
     assert "ZD-TOO-OLD" not in references and "ZD-REVIEWED" not in references
 
     call_command("sample_reviews", "--per-agent", "2", stdout=StringIO())
     call_command("sample_reviews", "--per-agent", "2", stdout=StringIO())
-    # Four recent unreviewed interactions each: all picked, none twice.
-    assert ReviewSample.objects.count() == 8
-    assert ReviewSample.objects.values("interaction").distinct().count() == 8
+    # Four recent unreviewed interactions each: all assigned, none twice.
+    assert Assignment.objects.count() == 8
+    assert Assignment.objects.values("interaction").distinct().count() == 8
 
 
 def test_sampling_command_rejects_bad_numbers():
-    with pytest.raises(CommandError, match="at least 1"):
+    with pytest.raises(CommandError, match="from 1 to 20"):
         call_command("sample_reviews", "--per-agent", "0")
 
 
-def test_sample_button_samples_only_the_supervisors_teams(
+def test_sample_button_assigns_to_the_sampler_only_in_their_teams(
     login, agent, other_agent, supervisor, south
 ):
     self_score(agent, reference="ZD-N")
     self_score(other_agent, reference="ZD-S")
     client = login(supervisor)
     response = client.post("/reviews/sample/", {"per_agent": "3"})
-    assert response.status_code == 302 and "show=sampled" in response.url
-    assert list(ReviewSample.objects.values_list("interaction__reference", flat=True)) == ["ZD-N"]
-    assert ReviewSample.objects.get().sampled_by == supervisor
+    assert response.status_code == 302 and response.url == "/assignments/"
+    assert list(Assignment.objects.values_list("interaction__reference", flat=True)) == ["ZD-N"]
+    assert Assignment.objects.get().reviewer == supervisor
     assert client.post("/reviews/sample/", {"per_agent": "1", "team": south.pk}).status_code == 404
-    body = client.get("/reviews/?show=sampled").content.decode()
-    assert "ZD-N" in body and "Sampled" in body
+    body = client.get("/assignments/").content.decode()
+    assert "ZD-N" in body
 
 
 @pytest.mark.parametrize("per_agent", ["0", "-3", "abc", "", "21"])
@@ -138,7 +134,7 @@ def test_sample_button_bad_input(login, agent, supervisor, per_agent):
     self_score(agent)
     response = login(supervisor).post("/reviews/sample/", {"per_agent": per_agent}, follow=True)
     assert response.status_code == 200
-    assert ReviewSample.objects.count() == 0
+    assert Assignment.objects.count() == 0
     assert "alert-danger" in response.content.decode()
 
 
@@ -457,14 +453,14 @@ def test_an_admin_who_also_supervises_reviews_only_their_own_team(login, agent, 
 
 
 def test_sample_window_is_seven_days(agent, supervisor, north):
-    from rubrics.services import review_sample
+    from qa.services import assignments_sample
 
     self_score(agent, days_ago=6, reference="ZD-IN")
     self_score(agent, days_ago=8, reference="ZD-OUT")
-    assert review_sample(teams=[north], per_agent=5) == 1
-    assert ReviewSample.objects.get().interaction.reference == "ZD-IN"
+    assert assignments_sample(teams=[north], per_agent=5) == 1
+    assert Assignment.objects.get().interaction.reference == "ZD-IN"
     later = timezone.now() + timedelta(days=3)
-    assert review_sample(teams=[north], per_agent=5, now=later) == 0
+    assert assignments_sample(teams=[north], per_agent=5, now=later) == 0
 
 
 # Every new page, every persona ----------------------------------------------------------------

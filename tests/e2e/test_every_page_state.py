@@ -109,8 +109,10 @@ def states(w: dict) -> dict[str, list]:
         "sue": [
             "/",
             "/reviews/",
-            "/reviews/?page=2",
-            f"/reviews/?team={w['north']}&sort=newest&show=sampled",
+            f"/reviews/?team={w['north']}",
+            "/assignments/",
+            "/assignments/rules/",
+            f"/assignments/rules/{w['north']}/",
             f"/interactions/{w['requested']}/",
             f"/interactions/{w['requested']}/review/",
             f"/interactions/{w['critical']}/",
@@ -133,7 +135,7 @@ def states(w: dict) -> dict[str, list]:
             *tools,
         ],
         # Leads a team with no agents: an empty queue and dashboard.
-        "sam": ["/", "/reviews/", "/dashboard/", "/training/team/"],
+        "sam": ["/", "/reviews/", "/assignments/", "/dashboard/", "/training/team/"],
         "ada": [
             "/",
             "/dashboard/",
@@ -156,6 +158,9 @@ def states(w: dict) -> dict[str, list]:
             "/training/verify/",
             f"/training/verify/?code={w['certificate']}",
             "/training/verify/?code=FORGED0CODE",
+            ("/assignments/", 403),
+            "/assignments/rules/",
+            f"/assignments/rules/{w['east']}/",
         ],
     }
 
@@ -170,6 +175,8 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         f"/interactions/{w['settled']}/": "Partly accepted",
         "sue /dashboard/": "Under 70.0%",
         "sam /dashboard/": "No agents in this team yet.",
+        "sue /assignments/": "Overdue",
+        "sam /assignments/": "Nothing to do.",
         "bea /my/reviews/": "No reviews",
         "bea /training/": "To do",
         "sam /training/team/": "No agents in these teams.",

@@ -131,6 +131,8 @@ def build() -> dict:
         service_change_review_create,
         triage_request_log,
     )
+    from qa.models import Assignment
+    from qa.services import assignment_rule_set, assignment_skip, assignments_sample
     from rubrics.disputes import dispute_raise, dispute_resolve
     from rubrics.models import Rubric
     from rubrics.services import coaching_comment_add, review_acknowledge
@@ -263,6 +265,15 @@ def build() -> dict:
     script_acknowledge(script=script, user=carl, version=script.version)
 
     training = training_world(alice=alice, carl=carl, sue=sue, north=north)
+    # North's weekly rule, and a sample of Alice's waiting work assigned to Sue: one overdue,
+    # one skipped, the rest due.
+    assignment_rule_set(team=north, per_agent=2, period="week")
+    assignments_sample(teams=[north], per_agent=4, reviewer=sue)
+    assigned = list(Assignment.objects.filter(reviewer=sue).order_by("id"))
+    Assignment.objects.filter(pk=assigned[0].pk).update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+    assignment_skip(assignment=assigned[-1], reason="A test call, not a customer.")
 
     return {
         **training,

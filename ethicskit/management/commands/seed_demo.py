@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from qa.models import AssignmentRule
+from qa.services import assignment_rule_set, assignments_top_up
 from rubrics import rollups
 from rubrics.models import LOW_RATING, Interaction, Rubric
 from teams.models import Membership, Role, Team
@@ -118,7 +120,17 @@ class Command(BaseCommand):
             # The generator writes evaluations in bulk, past the services that keep the
             # dashboards' rollups up to date, so they are rebuilt once at the end.
             rollups.rebuild()
+        self.assign_reviews()
         self.stdout.write(self.style.SUCCESS(self.summary(password)))
+
+    def assign_reviews(self):
+        """Each demo team reviews 2 interactions per agent a week (a rule set once, never
+        changed if someone edited it), and this week's assignments so far."""
+        for team in Team.objects.filter(name__in=list(TEAMS)):
+            if not AssignmentRule.objects.filter(team=team).exists():
+                assignment_rule_set(team=team, per_agent=2, period="week")
+        made = assignments_top_up()
+        self.stdout.write(f"Assignments for this week: {made} created.")
 
     def create_people(self, password):
         User = get_user_model()

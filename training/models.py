@@ -211,7 +211,11 @@ class Assignment(models.Model):
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="assignments")
     team = models.ForeignKey(
-        "teams.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+        "teams.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="training_assignments",
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,

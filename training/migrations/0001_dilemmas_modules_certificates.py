@@ -479,7 +479,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
-                        related_name="assignments",
+                        related_name="training_assignments",
                         to="teams.team",
                     ),
                 ),

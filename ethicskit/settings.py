@@ -190,6 +190,8 @@ PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_HOURS", 1) * 3600
 LOG_RETENTION_DAYS = env_int("ETHICSKIT_LOG_RETENTION_DAYS", 90)
 # API tokens expire this many days after they are issued (teams.models.ApiToken).
 API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
+# 1: admins review (and record interactions for) every team, as if they supervised each one.
+ETHICSKIT_ADMINS_REVIEW = env_bool("ETHICSKIT_ADMINS_REVIEW", default=False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

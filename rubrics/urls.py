@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rubrics import views
+from rubrics import recording_views, views
 
 urlpatterns = [
     path("score/", views.self_score, name="self_score"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("interactions/<int:pk>/correct/", views.self_score_revise, name="self_score_revise"),
     path("my/reviews/", views.my_reviews, name="my_reviews"),
     path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/record/", recording_views.interaction_record_view, name="interaction_record"),
     path("reviews/sample/", views.review_sample_create, name="review_sample"),
     path("interactions/<int:pk>/review/", views.review_create, name="review_create"),
     path(

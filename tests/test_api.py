@@ -251,7 +251,9 @@ def test_only_agents_self_score(personas):
     name the agent, and never sends a self-evaluation (tests/test_record_interaction_api.py)."""
     response = api_as(personas["admin"]).post("/api/v1/interactions/", payload(), format="json")
     assert response.status_code == 403
-    response = api_as(personas["supervisor"]).post("/api/v1/interactions/", payload(), format="json")
+    response = api_as(personas["supervisor"]).post(
+        "/api/v1/interactions/", payload(), format="json"
+    )
     assert response.status_code == 400
     assert "Name the agent" in response.json()["agent"][0]
     assert Interaction.objects.count() == 0

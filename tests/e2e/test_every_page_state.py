@@ -105,6 +105,8 @@ def states(w: dict) -> dict[str, list]:
             f"/reviews/?team={w['north']}&sort=newest&show=sampled",
             f"/interactions/{w['requested']}/",
             f"/interactions/{w['requested']}/review/",
+            "/reviews/record/",
+            f"/interactions/{w['recorded']}/",
             f"/interactions/{w['critical']}/",
             f"/interactions/{w['disputed']}/",
             f"/disputes/{w['open_dispute']}/resolve/",
@@ -121,7 +123,7 @@ def states(w: dict) -> dict[str, list]:
             *tools,
         ],
         # Leads a team with no agents: an empty queue and dashboard.
-        "sam": ["/", "/reviews/", "/dashboard/"],
+        "sam": ["/", "/reviews/", "/reviews/record/", "/dashboard/"],
         "ada": [
             "/",
             "/dashboard/",
@@ -152,8 +154,10 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         f"/interactions/{w['critical']}/": "Critical fail",
         f"/interactions/{w['disputed']}/": "Open",
         f"/interactions/{w['settled']}/": "Partly accepted",
+        f"/interactions/{w['recorded']}/": "Not self-scored",
         "sue /dashboard/": "Under 70.0%",
         "sam /dashboard/": "No agents in this team yet.",
+        "sam /reviews/record/": "There are no agents in the teams you review yet",
         "bea /my/reviews/": "No reviews",
     }
     for key in (path, f"{username} {path}"):
@@ -220,6 +224,7 @@ def test_forms_sent_back_with_errors_and_the_paused_sign_in_pass_axe(visit):
         ],
         "sue": [
             f"/interactions/{w['requested']}/review/",
+            "/reviews/record/",
             f"/disputes/{w['open_dispute']}/resolve/",
             "/service-changes/new/",
         ],

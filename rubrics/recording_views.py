@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +20,7 @@ from teams.access import reviewer_required
 @require_http_methods(["GET", "POST"])
 def interaction_record_view(request):
     agents = list(selectors.agents_recordable_by(request.user))
+    next_steps = []
     if request.method == "POST":
         form = RecordInteractionForm(request.POST, agents=agents)
         token = uuid_or_none(request.POST.get("submission_token"))
@@ -33,6 +35,7 @@ def interaction_record_view(request):
                 )
             except ValidationError as error:
                 apply_service_errors(error, [form])
+                next_steps = _open_the_earlier_one(error)
             else:
                 if getattr(interaction, "already_saved", False):
                     messages.info(
@@ -55,7 +58,21 @@ def interaction_record_view(request):
         {
             "form": form,
             "error_forms": [form] if form.is_bound and form.errors else [],
+            "next_steps": next_steps,
             "agents": agents,
             "submission_token": token or uuid.uuid4(),
         },
     )
+
+
+def _open_the_earlier_one(error: ValidationError) -> list[dict]:
+    """When the agent already has the ticket: a link to that interaction, to review it there."""
+    for each in getattr(error, "error_dict", {}).get("reference", []):
+        if each.code == "recorded":
+            return [
+                {
+                    "text": f"Open {each.params['reference']} of {each.params['date']}",
+                    "url": reverse("interaction_detail", args=[each.params["interaction"]]),
+                }
+            ]
+    return []

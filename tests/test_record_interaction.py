@@ -128,6 +128,7 @@ def test_a_ticket_the_agent_already_has_is_refused_with_a_link(login, agent, sup
     response = login(supervisor).post("/reviews/record/", record_form(reference=" zd-900 "))
     errors = " ".join(response.context["form"].errors["reference"])
     assert f"alice already has ZD-900 (interaction {earlier.pk}" in errors
+    assert response.context["next_steps"][0]["url"] == f"/interactions/{earlier.pk}/"
     assert Interaction.objects.count() == 1
 
 
@@ -344,3 +345,18 @@ def test_admins_do_not_review_when_the_setting_is_off(settings, agent, admin_use
         review_submit(interaction=scored, reviewer=admin_user, ratings=dict(RATINGS), comments={})
     with pytest.raises(ValidationError, match="not an agent of a team you supervise"):
         record(admin_user)
+
+
+def test_the_setting_is_decided_in_teams_access(settings, north, south, personas):
+    from teams.access import is_reviewer, teams_supervised_by
+
+    admin, supervisor = personas["admin"], personas["supervisor"]
+    settings.ETHICSKIT_ADMINS_REVIEW = False
+    assert not is_reviewer(admin) and not teams_supervised_by(admin).exists()
+    assert list(teams_supervised_by(supervisor)) == [north]
+    settings.ETHICSKIT_ADMINS_REVIEW = True
+    assert is_reviewer(admin)
+    assert set(teams_supervised_by(admin)) == {north, south}
+    # Only admins: supervisors and agents keep their own scope.
+    assert list(teams_supervised_by(supervisor)) == [north]
+    assert not is_reviewer(personas["agent"])

@@ -299,11 +299,23 @@ def date_filters(request) -> dict:
     return checked.validated_data
 
 
+class AgentOrReviewer(IsReviewer):
+    """Agents record their own interactions, reviewers those of their agents."""
+
+    message = (
+        "Only agents and supervisors record interactions: agents their own, supervisors "
+        "their agents'."
+    )
+
+    def has_permission(self, request, view):
+        return AGENTS().has_permission(request, view) or super().has_permission(request, view)
+
+
 class InteractionListCreateView(generics.ListCreateAPIView):
     pagination_class = Pagination
 
     def get_permissions(self):
-        return [(AGENTS | IsReviewer)()] if self.request.method == "POST" else [ANY_ROLE()]
+        return [AgentOrReviewer()] if self.request.method == "POST" else [ANY_ROLE()]
 
     def get_serializer_class(self):
         return (

@@ -85,7 +85,7 @@ def test_supervisor_records_then_reviews(agent, supervisor):
             "self_evaluation",
             "without a self-evaluation",
         ),
-        ("admin", {}, 403, "detail", "role"),
+        ("admin", {}, 403, "detail", "Only agents and supervisors record interactions"),
     ],
 )
 def test_bad_input_and_other_teams_get_a_clear_message_and_no_record(
@@ -152,12 +152,10 @@ def test_listing_costs_the_same_queries_with_recorded_interactions(
     agent, supervisor, django_assert_max_num_queries
 ):
     client = api_as(supervisor)
-    client.post("/api/v1/interactions/", record_body(reference="ZD-0"), format="json")
-    with django_assert_max_num_queries(20) as few:
-        client.get("/api/v1/interactions/")
-    for number in range(1, 12):
+    for number in range(12):
         client.post("/api/v1/interactions/", record_body(reference=f"ZD-{number}"), format="json")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # As many as a list of self-scored interactions (tests/test_api.py), whatever the count.
+    with django_assert_max_num_queries(9):
         body = client.get("/api/v1/interactions/").json()
     assert body["count"] == 12
     assert {row["recorded_by"] for row in body["results"]} == {"sue"}

@@ -186,11 +186,13 @@ def test_a_supervisor_records_and_reviews_an_interaction_never_self_scored(visit
     # The decision: once reviewed, the agent's own score of that ticket is refused.
     page = agent.go("/score/?reference=ZD-UNSCORED")
     assert page.input_value("#id_reference") == "ZD-UNSCORED"
+    page.select_option("#id_channel", "chat")
     page.fill("#id_topic", "Delivery delay")
     for key, value in RATINGS.items():
         page.check(f"input[name=rating_{key}][value='{value}']")
     with page.expect_navigation():
         page.get_by_role("button", name="Save my score").click()
-    assert "can no longer be self-scored" in page.content()
+    main = page.locator("main").inner_text()
+    assert "can no longer be self-scored" in main, main[:600]
     assert not Evaluation.objects.filter(kind="self").exists()
     agent.check()

@@ -202,6 +202,8 @@ if ETHICSKIT_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
     )
 # API tokens expire this many days after they are issued (teams.models.ApiToken).
 API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
+# 1: admins review (and record interactions for) every team, as if they supervised each one.
+ETHICSKIT_ADMINS_REVIEW = env_bool("ETHICSKIT_ADMINS_REVIEW", default=False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -15,11 +15,17 @@ from qa.services import (
     assignment_skip,
     assignments_sample,
 )
-from teams.access import chosen_teams, role_required, teams_led_by, teams_supervised_by
+from teams.access import (
+    chosen_teams,
+    reviewer_required,
+    role_required,
+    teams_led_by,
+    teams_supervised_by,
+)
 from teams.models import Role
 
 
-@role_required(Role.SUPERVISOR)
+@reviewer_required
 @require_GET
 def review_queue(request):
     teams = list(teams_supervised_by(request.user).order_by("name"))
@@ -38,7 +44,7 @@ def review_queue(request):
     )
 
 
-@role_required(Role.SUPERVISOR)
+@reviewer_required
 @require_POST
 def review_sample_create(request):
     teams = list(teams_supervised_by(request.user).order_by("name"))
@@ -71,7 +77,7 @@ def review_sample_create(request):
     return redirect("my_assignments")
 
 
-@role_required(Role.SUPERVISOR)
+@reviewer_required
 @require_GET
 def my_assignments(request):
     today = timezone.localdate()

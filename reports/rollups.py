@@ -4,11 +4,15 @@ The rollups are written by `rubrics.rollups`; everything here only reads them. S
 kind of evaluation: "self", "review", and "paired" (the self-scores of interactions that have
 a review). A viewer for whom unreviewed self-scores are hidden (`blind`, see
 `rubrics.models.self_scores_blind_for`) gets the paired sums as their self-score figures.
+Every viewer's counts use them too: a supervisor may review an interaction the agent never
+self-scored, so the interactions counted are the self-scored plus the reviewed, less those
+that are both (the paired).
 """
 
 import operator
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import reduce
 
 from django.db.models import Q, Sum
@@ -97,7 +101,8 @@ def rollup_window(
     model, start, end, *, teams=None, agent_id=None, per_agent=False, months=True, blind=False
 ):
     """Rollup rows of [start, end): the teams' own rows, or with `agent_id` or `per_agent`
-    the agents' rows. Score rows of the paired kind only for a `blind` viewer, who needs them."""
+    the agents' rows. (`blind` no longer changes which rows: every viewer's counts need the
+    paired kind; it is kept so that callers say whom the rows are for.)"""
     rows = model.objects.filter(rollup_buckets(start, end, months=months))
     if model is ScoreRollup:
         rows = rows.filter(kind__in=kinds_for(blind))
@@ -111,7 +116,9 @@ def rollup_window(
 
 
 def kinds_for(blind: bool) -> tuple[str, ...]:
-    return KINDS if blind else ("self", "review")
+    """Every kind, for every viewer: the paired sums give the self-score figures of a blind
+    viewer, and everyone's count of interactions (see `score_averages`)."""
+    return KINDS
 
 
 def score_aggregates(*, blind: bool = False) -> dict:
@@ -188,11 +195,20 @@ def self_kind(blind: bool) -> str:
 
 def score_averages(sums: dict, *, blind: bool = False) -> dict:
     """Turn sums (as `sums_by_kind` or `score_aggregates` give them) into averages. `scored`
-    counts every self-scored interaction: how many there are is not hidden, their scores are."""
+    counts every self-scored interaction: how many there are is not hidden, their scores are.
+    `interaction_count` counts those self-scored or reviewed (a review needs no self-score), and
+    `percent_reviewed` is the reviewed share of them. A missing self-score counts as nothing,
+    never as a zero."""
     figures = {}
     for kind, source in (("self", self_kind(blind)), ("review", "review")):
         n = sums[f"{source}_n"]
         figures[f"{kind}_avg"] = sums[f"{source}_score"] / n if n else None
         figures[f"{kind}_pct"] = sums[f"{source}_percent"] / n if n else None
     figures["scored"], figures["reviewed"] = sums["self_n"], sums["review_n"]
+    figures["interaction_count"] = sums["self_n"] + sums["review_n"] - sums[f"{PAIRED}_n"]
+    figures["percent_reviewed"] = (
+        Decimal(100 * figures["reviewed"]) / figures["interaction_count"]
+        if figures["interaction_count"]
+        else None
+    )
     return figures

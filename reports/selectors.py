@@ -85,9 +85,6 @@ def dashboard(
         **score_averages(sums, blind=blind),
         **waiting_counts(teams=teams, agent_id=agent_id),
     }
-    totals["percent_reviewed"] = (
-        Decimal(100 * totals["reviewed"]) / totals["scored"] if totals["scored"] else None
-    )
     criteria = criterion_averages(ratings, blind=blind)
     self_source = self_kind(blind)
     return {
@@ -253,7 +250,8 @@ NAME_FIELDS = ("username", "first_name", "last_name")
 
 def _largest_gaps(ratings, criterion_names: dict[str, str]) -> list[dict]:
     """Where agents rate themselves furthest from their reviews, per agent and criterion, over
-    the interactions that have both (positive: the agent rated themselves higher).
+    the interactions that have both (positive: the agent rated themselves higher): the paired
+    sums, so a review of an interaction never self-scored stays out of it.
 
     The average self-rating minus the average review rating, both over the reviewed
     interactions only. (With every criterion rated, that equals the average gap.) Grouped on
@@ -266,7 +264,7 @@ def _largest_gaps(ratings, criterion_names: dict[str, str]) -> list[dict]:
     numeric), none is off by a rounding in the third decimal, and zero is exactly zero.
     """
     self_sum, self_n = Sum("paired_self_sum"), Sum("paired_self_n")
-    review_sum, review_n = Sum("review_sum"), Sum("review_n")
+    review_sum, review_n = Sum("paired_review_sum"), Sum("paired_review_n")
     rows = list(
         ratings.values("agent_id", "criterion__key")
         .annotate(
@@ -334,7 +332,6 @@ def team_comparison(teams, start: datetime, end: datetime, *, blind: bool = Fals
         team.sums = sums[team.pk]
         for name, value in score_averages(team.sums, blind=blind).items():
             setattr(team, name, value)
-        team.percent_reviewed = Decimal(100 * team.reviewed) / team.scored if team.scored else None
         team.gap = (
             team.self_avg - team.review_avg
             if team.self_avg is not None and team.review_avg is not None
@@ -370,7 +367,7 @@ def team_summary(team: Team, start: datetime, end: datetime, *, blind: bool = Fa
     totals = score_averages(sums_by_kind(scores)[None], blind=blind)
     return {
         "team": team,
-        "count": totals["scored"],
+        "count": totals["interaction_count"],
         "reviewed": totals["reviewed"],
         "self_score": totals["self_avg"],
         "self_percent": totals["self_pct"],

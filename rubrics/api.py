@@ -30,15 +30,16 @@ from rubrics.models import (
     Rubric,
     validate_occurred_at,
 )
+from rubrics.recording import interaction_record
 from rubrics.selectors import get_interaction_for_user
 from rubrics.services import interaction_self_score, review_submit
-from teams.api import role_permission
+from teams.access import has_role, is_reviewer
+from teams.api import IsReviewer, role_permission
 from teams.models import Role
 
 ANY_ROLE = role_permission(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 AGENTS = role_permission(Role.AGENT)
 LEADERS = role_permission(Role.SUPERVISOR, Role.ADMIN)
-SUPERVISORS = role_permission(Role.SUPERVISOR)
 
 # Rubric --------------------------------------------------------------------------------------
 
@@ -155,6 +156,12 @@ class TeamRefSerializer(serializers.Serializer):
 
 class InteractionSerializer(serializers.ModelSerializer):
     agent = serializers.CharField(source="agent.get_username", read_only=True)
+    recorded_by = serializers.CharField(
+        source="recorded_by.get_username",
+        read_only=True,
+        allow_null=True,
+        help_text="The supervisor who recorded it for review; null when the agent recorded it.",
+    )
     team = TeamRefSerializer(read_only=True)
     self_evaluation = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
@@ -170,6 +177,7 @@ class InteractionSerializer(serializers.ModelSerializer):
             "summary",
             "review_requested",
             "agent",
+            "recorded_by",
             "team",
             "self_evaluation",
             "review",
@@ -197,7 +205,7 @@ def interactions_for_api(user):
     return (
         Interaction.objects.visible_to(user)
         .with_self_score_hidden(user)
-        .select_related("agent", "team")
+        .select_related("agent", "team", "recorded_by")
         .prefetch_related(
             Prefetch("evaluations", queryset=current, to_attr="current_evaluations"),
             Prefetch(
@@ -228,6 +236,36 @@ class InteractionCreateSerializer(serializers.ModelSerializer):
     def validate_occurred_at(self, value):
         validate_occurred_at(value)
         return value
+
+
+class InteractionRecordSerializer(serializers.ModelSerializer):
+    """A supervisor records an interaction of one of their agents, to review it next."""
+
+    agent = serializers.CharField(
+        max_length=150, help_text="The agent's username: an agent of a team you review."
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices)
+
+    class Meta:
+        model = Interaction
+        fields = ["agent", "occurred_at", "channel", "reference", "topic", "summary"]
+
+    def validate_occurred_at(self, value):
+        validate_occurred_at(value)
+        return value
+
+
+AGENT_FIELD_REFUSED = (
+    'Agents record only their own interactions: leave out "agent" and send your "self_evaluation".'
+)
+AGENT_FIELD_MISSING = (
+    "Name the agent (their username) whose interaction you record; to review it, then POST "
+    "to /api/v1/interactions/{id}/reviews/."
+)
+NO_SELF_EVALUATION = (
+    "A supervisor records an interaction without a self-evaluation: only the agent scores "
+    "themselves. Review it with POST /api/v1/interactions/{id}/reviews/."
+)
 
 
 class InteractionFilterSerializer(serializers.Serializer):
@@ -261,11 +299,23 @@ def date_filters(request) -> dict:
     return checked.validated_data
 
 
+class AgentOrReviewer(IsReviewer):
+    """Agents record their own interactions, reviewers those of their agents."""
+
+    message = (
+        "Only agents and supervisors record interactions: agents their own, supervisors "
+        "their agents'."
+    )
+
+    def has_permission(self, request, view):
+        return AGENTS().has_permission(request, view) or super().has_permission(request, view)
+
+
 class InteractionListCreateView(generics.ListCreateAPIView):
     pagination_class = Pagination
 
     def get_permissions(self):
-        return [AGENTS()] if self.request.method == "POST" else [ANY_ROLE()]
+        return [AgentOrReviewer()] if self.request.method == "POST" else [ANY_ROLE()]
 
     def get_serializer_class(self):
         return (
@@ -305,7 +355,11 @@ class InteractionListCreateView(generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        summary="Record an interaction with the agent's self-evaluation, atomically",
+        summary="Record an interaction: an agent's with their self-evaluation, atomically; or, "
+        "by a supervisor naming the `agent`, one to review (no self-evaluation)",
+        description="A supervisor sends `agent` (a username of an agent in a team they review) "
+        "and the interaction's fields, without `self_evaluation`, then reviews it with "
+        "`POST interactions/{id}/reviews/`. An agent never sends `agent`.",
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -318,18 +372,16 @@ class InteractionListCreateView(generics.ListCreateAPIView):
         responses={201: InteractionSerializer},
     )
     def post(self, request, *args, **kwargs):
+        token = _idempotency_key(request)
+        names_agent = isinstance(request.data, dict) and "agent" in request.data
+        if names_agent and not is_reviewer(request.user):
+            raise serializers.ValidationError({"agent": [AGENT_FIELD_REFUSED]})
+        if names_agent or not has_role(request.user, Role.AGENT):
+            return self._record(request, token)
         serializer = InteractionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         evaluation_input = data.pop("self_evaluation")
-        token = None
-        if "Idempotency-Key" in request.headers:
-            try:
-                token = uuid.UUID(request.headers["Idempotency-Key"])
-            except ValueError:
-                raise serializers.ValidationError(
-                    {"Idempotency-Key": ["Send a UUID, or leave the header out."]}
-                ) from None
         evaluation = interaction_self_score(
             agent=request.user,
             rubric=Rubric.objects.current(),
@@ -338,9 +390,40 @@ class InteractionListCreateView(generics.ListCreateAPIView):
             comments=evaluation_input["comments"],
             submission_token=token,
         )
-        interaction = interactions_for_api(request.user).get(pk=evaluation.interaction_id)
+        return self._created(request, evaluation.interaction_id)
+
+    def _record(self, request, token):
+        """A supervisor's interaction of one of their agents, with no evaluation."""
+        if not isinstance(request.data, dict) or "agent" not in request.data:
+            raise serializers.ValidationError({"agent": [AGENT_FIELD_MISSING]})
+        if "self_evaluation" in request.data:
+            raise serializers.ValidationError({"self_evaluation": [NO_SELF_EVALUATION]})
+        serializer = InteractionRecordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        interaction = interaction_record(
+            recorder=request.user,
+            agent_username=data.pop("agent"),
+            interaction_fields=data,
+            submission_token=token,
+        )
+        return self._created(request, interaction.pk)
+
+    def _created(self, request, pk):
+        interaction = interactions_for_api(request.user).get(pk=pk)
         body = InteractionSerializer(interaction, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _idempotency_key(request) -> uuid.UUID | None:
+    if "Idempotency-Key" not in request.headers:
+        return None
+    try:
+        return uuid.UUID(request.headers["Idempotency-Key"])
+    except ValueError:
+        raise serializers.ValidationError(
+            {"Idempotency-Key": ["Send a UUID, or leave the header out."]}
+        ) from None
 
 
 class InteractionDetailView(generics.RetrieveAPIView):
@@ -368,10 +451,11 @@ class ReviewCreateSerializer(RatingsInputSerializer):
 
 
 class ReviewCreateView(APIView):
-    permission_classes = [SUPERVISORS]
+    permission_classes = [IsReviewer]
 
     @extend_schema(
-        summary="A supervisor's review of a self-scored interaction of a team they lead",
+        summary="A supervisor's review of an interaction of a team they review, self-scored "
+        "or not (then on the current rubric version)",
         request=ReviewCreateSerializer,
         responses={201: EvaluationSerializer},
     )

@@ -64,6 +64,37 @@ class InteractionForm(forms.ModelForm):
         return occurred_at
 
 
+class RecordInteractionForm(InteractionForm):
+    """A supervisor records an interaction of one of their agents, to review it next."""
+
+    agent = forms.ChoiceField(
+        label="Agent",
+        error_messages={
+            "required": "Choose the agent who handled the interaction.",
+            "invalid_choice": "Choose one of the agents of the teams you review.",
+        },
+    )
+
+    # Not a model field here: the service looks the agent up among the recorder's own.
+    class Meta(InteractionForm.Meta):
+        fields = ["occurred_at", "channel", "reference", "topic", "summary"]
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].choices = [("", "Choose an agent")] + [
+            (
+                agent.get_username(),
+                f"{agent.get_full_name() or agent.get_username()} ({agent.membership.team.name})",
+            )
+            for agent in agents
+        ]
+        self.order_fields(["agent", *self.Meta.fields])
+        self.fields["summary"].help_text = (
+            "What happened, in a line or two, as you heard or read it. Leave out customers' "
+            f"personal details. Up to {self.fields['summary'].max_length} characters."
+        )
+
+
 class RubricRatingForm(forms.Form):
     """One radio group and one comment per criterion of a given rubric version."""
 

@@ -20,8 +20,7 @@ from rubrics.scoring import (  # noqa: F401 (the engine's names, at their usual 
     weighted_score,
 )
 from rubrics.versions import Criterion, Rubric  # noqa: F401 (defined beside their versioning)
-from teams.access import has_role, is_admin, owned_or_led, teams_led_by, teams_supervised_by
-from teams.models import Role
+from teams.access import is_admin, is_reviewer, owned_or_led, teams_led_by, teams_supervised_by
 
 # A few minutes of slack for clocks that disagree.
 FUTURE_SLACK = timedelta(minutes=5)
@@ -82,7 +81,7 @@ def self_scores_blind_for(user, teams) -> bool:
     out the self-scores of unreviewed interactions: so when `user` reviews any of those teams
     (see `InteractionQuerySet.self_score_hidden_from`). Their self-score figures then count
     reviewed interactions only, so no window or filter can isolate a hidden self-score."""
-    if not user.is_authenticated or not has_role(user, Role.SUPERVISOR):
+    if not user.is_authenticated or not is_reviewer(user):
         return False
     if isinstance(teams, models.QuerySet):
         team_ids = teams.values("pk")
@@ -110,6 +109,14 @@ class Interaction(models.Model):
     summary = models.TextField(max_length=1000, blank=True, validators=[validate_no_personal_data])
     # The agent's own request that a supervisor review this one; the review queue shows it.
     review_requested = models.BooleanField(default=False, db_default=False)
+    # The supervisor who recorded it for review; empty when the agent recorded it by self-scoring.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interactions_recorded",
+    )
     # Set by the scoring form so a double-clicked submit stores one interaction, not two.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

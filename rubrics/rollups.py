@@ -98,8 +98,10 @@ class CriterionRollup(Rollup):
     """Sums of one criterion's ratings for one agent in one team (or the whole team), for one
     period (a day, week, month, quarter or year).
 
-    `paired_self_*` count only self-ratings of interactions that have a current review, so the
-    self-versus-review gap compares the same interactions.
+    `paired_self_*` count only self-ratings of interactions that have a current review, and
+    `paired_review_*` only review ratings of interactions that have a current self-score, so
+    the self-versus-review gap compares the same interactions (a supervisor may review an
+    interaction the agent never self-scored).
     """
 
     criterion = models.ForeignKey("rubrics.Criterion", on_delete=models.CASCADE, related_name="+")
@@ -109,6 +111,8 @@ class CriterionRollup(Rollup):
     review_sum = models.IntegerField(default=0)
     paired_self_n = models.IntegerField(default=0)
     paired_self_sum = models.IntegerField(default=0)
+    paired_review_n = models.IntegerField(default=0)
+    paired_review_sum = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -186,6 +190,8 @@ CRITERION_SUMS = [
     "review_sum",
     "paired_self_n",
     "paired_self_sum",
+    "paired_review_n",
+    "paired_review_sum",
 ]
 CRITERION_SQL = f"""
     SELECT {", ".join(CRITERION_KEYS)},
@@ -194,15 +200,19 @@ CRITERION_SQL = f"""
            count(*) FILTER (WHERE kind = 'review'),
            coalesce(sum(value) FILTER (WHERE kind = 'review'), 0),
            count(*) FILTER (WHERE kind = 'self' AND reviewed),
-           coalesce(sum(value) FILTER (WHERE kind = 'self' AND reviewed), 0)
+           coalesce(sum(value) FILTER (WHERE kind = 'self' AND reviewed), 0),
+           count(*) FILTER (WHERE kind = 'review' AND self_scored),
+           coalesce(sum(value) FILTER (WHERE kind = 'review' AND self_scored), 0)
     FROM (
         SELECT p.period, {_STARTS_ON} AS starts_on, i.team_id, i.agent_id, r.criterion_id,
-               e.kind, r.value, rv.id IS NOT NULL AS reviewed
+               e.kind, r.value, rv.id IS NOT NULL AS reviewed, sv.id IS NOT NULL AS self_scored
         FROM rubrics_rating r
         JOIN rubrics_evaluation e ON e.id = r.evaluation_id
         JOIN rubrics_interaction i ON i.id = e.interaction_id
         LEFT JOIN rubrics_evaluation rv
             ON rv.interaction_id = i.id AND rv.kind = 'review' AND rv.is_current
+        LEFT JOIN rubrics_evaluation sv
+            ON sv.interaction_id = i.id AND sv.kind = 'self' AND sv.is_current
         {_BUCKET}
         WHERE e.is_current AND r.value IS NOT NULL {{where}}
     ) AS ratings

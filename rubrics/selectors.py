@@ -1,11 +1,14 @@
 """Reads for scoring and reviews that are more than a filter."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
 from django.db.models.functions import Lower, Trim
 from django.shortcuts import get_object_or_404
 
 from rubrics.models import Dispute, Evaluation, Interaction
+from teams.access import teams_supervised_by
+from teams.models import Role
 
 # Which interactions a person may reach, by what they want to do with one. Outside the scope
 # an interaction is not found (404), whoever it belongs to; the role is checked before.
@@ -28,6 +31,18 @@ def interactions_with_reference(interactions, reference: str):
     ignoring case and surrounding spaces: "ZD-9 " and "zd-9" are one ticket."""
     return interactions.alias(reference_key=Lower(Trim("reference"))).filter(
         reference_key=Lower(Value(reference.strip()))
+    )
+
+
+def agents_recordable_by(user):
+    """The agents whose interactions `user` may record for review: current members of the
+    teams they review (see `teams.access.teams_supervised_by`), never `user` themselves."""
+    return (
+        get_user_model()
+        .objects.filter(membership__team__in=teams_supervised_by(user), groups__name=Role.AGENT)
+        .exclude(pk=user.pk)
+        .select_related("membership__team")
+        .order_by("membership__team__name", "first_name", "last_name", "username")
     )
 
 
@@ -154,9 +169,15 @@ def interaction_overview(interaction: Interaction, viewer) -> dict:
 
 
 def _side_by_side(self_evaluation, review) -> list[dict]:
-    if self_evaluation is None or review is None:
+    """Per criterion of the review, the self-rating beside it. Without a self-score (an
+    interaction a supervisor recorded), the self and gap columns stay empty: never a 0."""
+    if review is None:
         return []
-    self_ratings = {r.criterion.key: r for r in self_evaluation.ratings.all()}
+    self_ratings = (
+        {}
+        if self_evaluation is None
+        else {r.criterion.key: r for r in self_evaluation.ratings.all()}
+    )
     rows = []
     for rating in review.ratings.all():
         mine = self_ratings.get(rating.criterion.key)

@@ -26,6 +26,11 @@ DUPLICATE_REFERENCE = (
     "You have already scored %(reference)s (interaction %(interaction)s, %(date)s). Scoring "
     "it again would count it twice: open that interaction and correct its score instead."
 )
+REVIEWED_BEFORE_SELF_SCORE = (
+    "Your supervisor recorded %(reference)s (interaction %(interaction)s, %(date)s) and has "
+    "already reviewed it, so it can no longer be self-scored: a score given after reading the "
+    "review would not be your own judgement. Open the interaction to read the review."
+)
 TOKEN_USED = (
     "This form has already been used to record another interaction. Nothing was saved: "
     "reload the page and score the interaction again."
@@ -141,7 +146,13 @@ def interaction_self_score(
                 existing = _self_evaluation_for_token(submission_token)
                 if existing is not None:
                     return _already_saved(existing, agent)
-            _check_not_scored_before(agent, interaction_fields.get("reference"), submission_token)
+            recorded = _check_not_scored_before(
+                agent, interaction_fields.get("reference"), submission_token
+            )
+            if recorded is not None:
+                return _self_score_recorded(
+                    recorded, agent, rubric, interaction_fields, ratings, comments
+                )
             interaction = Interaction(
                 agent=agent,
                 team_id=membership.team_id,
@@ -171,6 +182,25 @@ def interaction_self_score(
         return _already_saved(existing, agent)
 
 
+def _self_score_recorded(interaction, agent, rubric, interaction_fields, ratings, comments):
+    """The agent's self-score of an interaction a supervisor recorded and has not reviewed yet:
+    it joins that interaction, which keeps what the supervisor recorded; the agent's own
+    request for a review is kept too. Marked `joined_recorded` for the page's message."""
+    if interaction_fields.get("review_requested") and not interaction.review_requested:
+        interaction.review_requested = True
+        interaction.save(update_fields=["review_requested"])
+    evaluation = _evaluation_create(
+        interaction=interaction,
+        rubric=rubric,
+        kind=Evaluation.Kind.SELF,
+        author=agent,
+        ratings=ratings,
+        comments=comments,
+    )
+    evaluation.joined_recorded = True
+    return evaluation
+
+
 # Names the advisory locks below (two-key form, apart from the one-key rubric version lock).
 TICKET_LOCK_CLASS = 0x5449434B
 
@@ -192,40 +222,63 @@ def _already_saved(existing: Evaluation, agent) -> Evaluation:
     return existing
 
 
-def _check_not_scored_before(agent, reference, submission_token) -> None:
-    """One ticket, one self-score per agent: scoring it twice would count it twice in every
-    average. References match ignoring case and surrounding spaces. A change of mind is a
-    correction of the earlier score (a new revision), never a second interaction.
-
-    Without a unique index over (agent, lower(btrim(reference))) the database does not enforce
-    this; the ticket lock (`_lock_ticket`) makes the agent's submissions of one ticket take
-    turns, and the index `interaction_agent_reference` makes the look-up quick.
-    """
+def earlier_interaction(agent, reference, submission_token=None) -> Interaction | None:
+    """The agent's first interaction under this ticket reference (ignoring case and surrounding
+    spaces), other than the one this very form (`submission_token`) saved."""
     if not (reference or "").strip():
-        return  # the interaction's own validation names the missing reference
+        return None  # the interaction's own validation names the missing reference
     earlier = selectors.interactions_with_reference(
         Interaction.objects.filter(agent=agent), reference
     )
     if submission_token is not None:
         # This very form's interaction is the token's business: a twin still in flight.
         earlier = earlier.exclude(submission_token=submission_token)
-    earlier = earlier.order_by("occurred_at", "id").first()
-    if earlier is not None:
-        raise ValidationError(
-            {
-                "reference": ValidationError(
-                    DUPLICATE_REFERENCE,
-                    code="duplicate",
-                    params={
-                        "reference": earlier.reference,
-                        "interaction": earlier.pk,
-                        "date": formats.date_format(
-                            timezone.localtime(earlier.occurred_at), "j M Y"
-                        ),
-                    },
-                )
-            }
-        )
+    return earlier.order_by("occurred_at", "id").first()
+
+
+def reference_error(message: str, code: str, earlier: Interaction, **params) -> ValidationError:
+    """An error on the reference field naming the earlier interaction of the same ticket."""
+    return ValidationError(
+        {
+            "reference": ValidationError(
+                message,
+                code=code,
+                params={
+                    "reference": earlier.reference,
+                    "interaction": earlier.pk,
+                    "date": formats.date_format(timezone.localtime(earlier.occurred_at), "j M Y"),
+                    **params,
+                },
+            )
+        }
+    )
+
+
+def _check_not_scored_before(agent, reference, submission_token) -> Interaction | None:
+    """One ticket, one self-score per agent: scoring it twice would count it twice in every
+    average. References match ignoring case and surrounding spaces. A change of mind is a
+    correction of the earlier score (a new revision), never a second interaction.
+
+    A ticket a supervisor recorded for review and the agent has not self-scored is returned
+    (locked): the self-score joins it. Once a supervisor has reviewed it, it is refused: a
+    self-score written after reading the review would not be the agent's own judgement.
+
+    Without a unique index over (agent, lower(btrim(reference))) the database does not enforce
+    this; the ticket lock (`_lock_ticket`) makes the agent's submissions of one ticket take
+    turns, and the index `interaction_agent_reference` makes the look-up quick.
+    """
+    earlier = earlier_interaction(agent, reference, submission_token)
+    if earlier is None:
+        return None
+    self_scored = earlier.evaluations.filter(kind=Evaluation.Kind.SELF).exists()
+    if earlier.recorded_by_id is not None and not self_scored:
+        # The interaction row is the lock a review takes: a review and this self-score cannot
+        # cross, whichever comes second sees the first.
+        earlier = Interaction.objects.select_for_update().get(pk=earlier.pk)
+        if not earlier.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
+            return earlier
+        raise reference_error(REVIEWED_BEFORE_SELF_SCORE, "reviewed_first", earlier)
+    raise reference_error(DUPLICATE_REFERENCE, "duplicate", earlier)
 
 
 def _is_token_clash(error: IntegrityError) -> bool:
@@ -298,7 +351,9 @@ def review_submit(
     comments: dict[str, str],
     comment: str = "",
 ) -> Evaluation:
-    """A supervisor's blind review, on the rubric version the agent scored themselves on."""
+    """A supervisor's blind review, on the rubric version the agent scored themselves on, or
+    the current version when the agent has not self-scored the interaction. Submitted twice
+    (a double click, two supervisors at once), it is stored once: the second is refused."""
     with transaction.atomic():
         # Two supervisors of one team reviewing at once: the second waits, then is refused.
         locked = Interaction.objects.select_for_update().get(pk=interaction.pk)
@@ -309,21 +364,25 @@ def review_submit(
             .select_related("rubric")
             .first()
         )
-        if self_evaluation is None:
-            raise ValidationError(
-                "This interaction has no self-score yet, so it cannot be reviewed."
-            )
         if locked.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
             raise ValidationError("This interaction has already been reviewed.")
         return _evaluation_create(
             interaction=locked,
-            rubric=self_evaluation.rubric,
+            rubric=review_rubric(self_evaluation),
             kind=Evaluation.Kind.REVIEW,
             author=reviewer,
             ratings=ratings,
             comments=comments,
             comment=comment.strip(),
         )
+
+
+def review_rubric(self_evaluation: Evaluation | None) -> Rubric:
+    """The version a review is scored on: the self-score's, so both compare criterion by
+    criterion, or the current version for an interaction the agent has not self-scored."""
+    if self_evaluation is not None:
+        return self_evaluation.rubric
+    return Rubric.objects.prefetch_related("criteria").current()
 
 
 def coaching_comment_add(*, interaction: Interaction, author, body: str) -> CoachingComment:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rubrics import views
+from rubrics import recording_views, views
 
 urlpatterns = [
     path("score/", views.self_score, name="self_score"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction_detail"),
     path("interactions/<int:pk>/correct/", views.self_score_revise, name="self_score_revise"),
     path("my/reviews/", views.my_reviews, name="my_reviews"),
+    path("reviews/record/", recording_views.interaction_record_view, name="interaction_record"),
     path("interactions/<int:pk>/review/", views.review_create, name="review_create"),
     path(
         "interactions/<int:pk>/coaching/",

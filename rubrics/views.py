@@ -33,9 +33,10 @@ from rubrics.services import (
     interaction_self_score,
     review_acknowledge,
     review_mark_seen,
+    review_rubric,
     review_submit,
 )
-from teams.access import role_required
+from teams.access import reviewer_required, role_required
 from teams.models import Role
 
 
@@ -65,7 +66,9 @@ def self_score(request):
                 _say_saved(request, evaluation)
                 return redirect("interaction_detail", pk=evaluation.interaction_id)
     else:
-        interaction_form = InteractionForm(initial={"occurred_at": _now_minute()})
+        interaction_form = InteractionForm(
+            initial={"occurred_at": _now_minute(), "reference": request.GET.get("reference", "")}
+        )
         rating_form = RubricRatingForm(rubric=rubric)
         token = uuid.uuid4()
     return render(
@@ -92,6 +95,11 @@ def _say_saved(request, evaluation: Evaluation) -> None:
             f"You already saved this interaction ({reference}) with that form, so nothing new "
             "was recorded. Here it is; to change its score, correct it from this page.",
         )
+    elif getattr(evaluation, "joined_recorded", False):
+        messages.success(
+            request,
+            f"Saved: you scored {reference}, which your supervisor had recorded for review.",
+        )
     else:
         messages.success(request, f"Saved: you scored {reference}.")
 
@@ -103,7 +111,7 @@ def _instead_of_scoring_twice(user, error: ValidationError) -> list[dict]:
         (
             each
             for each in getattr(error, "error_dict", {}).get("reference", [])
-            if each.code == "duplicate"
+            if each.code in ("duplicate", "reviewed_first")
         ),
         None,
     )
@@ -113,10 +121,13 @@ def _instead_of_scoring_twice(user, error: ValidationError) -> list[dict]:
     steps = [
         {
             "text": f"Open {earlier.reference} of "
-            f"{formats.date_format(timezone.localtime(earlier.occurred_at), 'j M Y')}",
+            f"{formats.date_format(timezone.localtime(earlier.occurred_at), 'j M Y')}"
+            + (" and read the review" if duplicate.code == "reviewed_first" else ""),
             "url": reverse("interaction_detail", args=[earlier.pk]),
         }
     ]
+    if duplicate.code == "reviewed_first":
+        return steps  # the error says why; the review is on that page
     if earlier.reviewed:
         steps.append(
             {
@@ -169,7 +180,9 @@ def _preview(rating_form: RubricRatingForm) -> dict:
 @require_GET
 def interaction_detail(request, pk):
     interaction = selectors.get_interaction_for_user(
-        request.user, pk, queryset=Interaction.objects.select_related("agent", "team")
+        request.user,
+        pk,
+        queryset=Interaction.objects.select_related("agent", "team", "recorded_by"),
     )
     is_owner = interaction.agent_id == request.user.id
     overview = selectors.interaction_overview(interaction, request.user)
@@ -259,7 +272,7 @@ def _initial_preview(evaluation: Evaluation) -> dict:
 # Reviews -----------------------------------------------------------------------------------
 
 
-@role_required(Role.SUPERVISOR)
+@reviewer_required
 @require_http_methods(["GET", "POST"])
 def review_create(request, pk):
     interaction = selectors.get_interaction_for_user(
@@ -271,10 +284,12 @@ def review_create(request, pk):
     if interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
         messages.info(request, "This interaction has already been reviewed.")
         return redirect("interaction_detail", pk=pk)
-    self_evaluation = get_object_or_404(
-        interaction.evaluations.select_related("rubric"), kind=Evaluation.Kind.SELF, is_current=True
+    self_evaluation = (
+        interaction.evaluations.select_related("rubric")
+        .filter(kind=Evaluation.Kind.SELF, is_current=True)
+        .first()
     )
-    rubric = self_evaluation.rubric
+    rubric = review_rubric(self_evaluation)
     if request.method == "POST":
         form = ReviewForm(request.POST, rubric=rubric)
         if form.is_valid():
@@ -304,6 +319,7 @@ def review_create(request, pk):
             "rating_form": form,
             "error_forms": _with_errors(form),
             "rubric": rubric,
+            "self_scored": self_evaluation is not None,
             "preview": _preview(form),
         },
     )

@@ -7,6 +7,7 @@ outsiders get 404, a missing role gets 403.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -46,8 +47,23 @@ def teams_led_by(user):
     return Team.objects.none()
 
 
+def admins_review(user) -> bool:
+    """Whether `user` is an admin who reviews every team (setting ETHICSKIT_ADMINS_REVIEW, for
+    small companies where the lead is the admin). Off, admins oversee and do not review."""
+    return settings.ETHICSKIT_ADMINS_REVIEW and is_admin(user)
+
+
+def is_reviewer(user) -> bool:
+    """Whether `user` reviews at all: supervisors, and admins when `admins_review`."""
+    return has_role(user, Role.SUPERVISOR) or admins_review(user)
+
+
 def teams_supervised_by(user):
-    """Teams the user supervises in person: where they review and sample, even as an admin."""
+    """Teams the user reviews: those they supervise in person (even as an admin), or every
+    team for an admin when `admins_review`. Reviewing, recording interactions for review,
+    sampling and the blind rule all start from here."""
+    if admins_review(user):
+        return Team.objects.all()
     if has_role(user, Role.SUPERVISOR):
         return Team.objects.filter(supervisors=user)
     return Team.objects.none()
@@ -89,6 +105,21 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def reviewer_required(view):
+    """Decorator: anonymous users go to the login page, people who do not review
+    (see `is_reviewer`) get 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_reviewer(request.user):
+            raise PermissionDenied("Only supervisors review interactions.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 # The Django admin permissions each role's group holds: admins manage the toolkit's content,

@@ -8,7 +8,7 @@ from rest_framework import exceptions, permissions
 from rest_framework.permissions import SAFE_METHODS
 
 from core.api import KeyAuthentication
-from teams.access import has_role
+from teams.access import has_role, is_reviewer
 from teams.models import ApiToken
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -71,3 +71,12 @@ def role_permission(*roles: str):
 
     HasRole.__name__ = f"Has{'Or'.join(roles)}Role"
     return HasRole
+
+
+class IsReviewer(permissions.BasePermission):
+    """Lets in the people who review (`teams.access.is_reviewer`)."""
+
+    message = "Only supervisors review interactions."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated) and is_reviewer(request.user)

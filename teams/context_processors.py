@@ -1,4 +1,4 @@
-from teams.access import user_roles
+from teams.access import is_reviewer, user_roles
 from teams.models import Role
 
 
@@ -10,4 +10,5 @@ def roles(request):
         "is_agent": Role.AGENT in held,
         "is_supervisor": Role.SUPERVISOR in held,
         "is_admin": Role.ADMIN in held,
+        "is_reviewer": hasattr(request, "user") and is_reviewer(request.user),
     }

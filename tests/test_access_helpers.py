@@ -11,10 +11,12 @@ from django.test import RequestFactory
 
 from rubrics.models import Interaction
 from teams.access import (
+    admins_review,
     chosen_teams,
     get_agent_for_user,
     has_role,
     is_admin,
+    is_reviewer,
     owned_or_led,
     role_required,
     teams_led_by,
@@ -97,6 +99,27 @@ def test_an_admin_who_supervises_one_team_supervises_that_one_only(supervisor, n
     supervisor = fresh(supervisor)
     assert set(teams_led_by(supervisor)) == {north, south}
     assert list(teams_supervised_by(supervisor)) == [north]
+
+
+def test_with_admins_review_an_admin_supervises_every_team(settings, admin_user, north, south):
+    settings.ETHICSKIT_ADMINS_REVIEW = True
+    assert set(teams_supervised_by(admin_user)) == {north, south}
+    assert is_reviewer(admin_user) and admins_review(admin_user)
+
+
+def test_admins_review_changes_nobody_else(settings, supervisor, agent, north, south):
+    settings.ETHICSKIT_ADMINS_REVIEW = True
+    assert list(teams_supervised_by(supervisor)) == [north]
+    assert is_reviewer(supervisor) and not admins_review(supervisor)
+    assert list(teams_supervised_by(agent)) == []
+    assert not is_reviewer(agent) and not admins_review(agent)
+    assert not is_reviewer(AnonymousUser())
+
+
+def test_without_admins_review_an_admin_is_no_reviewer(settings, admin_user, north):
+    settings.ETHICSKIT_ADMINS_REVIEW = False
+    assert not is_reviewer(admin_user) and not admins_review(admin_user)
+    assert list(teams_supervised_by(admin_user)) == []
 
 
 def test_an_agent_leads_and_supervises_no_team(agent, north):

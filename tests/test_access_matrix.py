@@ -42,6 +42,7 @@ from qa.models import Assignment
 from qa.services import assignment_rule_set
 from rubrics.disputes import dispute_raise
 from rubrics.models import Rubric
+from rubrics.recording import interaction_record
 from scripts_library.models import (
     CommonMistake,
     FaqEntry,
@@ -206,6 +207,8 @@ MATRIX = {
         get(ALICES, kwargs={"pk": "alice_interaction"}, label="reviewed"),
         get(ALICES, kwargs={"pk": "alice_waiting"}, label="unreviewed"),
         get(OSCARS, kwargs={"pk": "oscar_interaction"}, label="south"),
+        # Recorded by Sue for review, never self-scored.
+        get(ALICES, kwargs={"pk": "alice_recorded"}, label="recorded"),
     ],
     "self_score_revise": [
         get(ALICE_ONLY, kwargs={"pk": "alice_waiting"}),
@@ -218,6 +221,18 @@ MATRIX = {
         get(SUPERVISORS, mark="ZD-WAITING", seen_by=("supervisor",)),
         # Another team's id in the query is someone else's: 404.
         get(NORTHS_REVIEWER, query="team={north}", label="north"),
+    ],
+    # Recording an interaction to review: supervisors, for the agents of the teams they review.
+    "interaction_record": [
+        get(SUPERVISORS),
+        post(SUPERVISORS, data={}),
+        # Alice is Sue's agent: recorded, then on to the review (302); Sam is refused (200, the
+        # form with its error).
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=200, admin=403),
+            data={"agent": "alice_username", "occurred_at": "record_when", "channel": "phone", "reference": "ZD-MATRIX-REC", "topic": "Refund request"},
+            label="alice",
+        ),
     ],
     "review_sample": [
         post(
@@ -253,6 +268,8 @@ MATRIX = {
     "review_create": [
         get(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}),
         post(NORTHS_REVIEWER, kwargs={"pk": "alice_waiting"}, data={}),
+        get(NORTHS_REVIEWER, kwargs={"pk": "alice_recorded"}, label="recorded"),
+        post(NORTHS_REVIEWER, kwargs={"pk": "alice_recorded"}, data={}, label="recorded"),
     ],
     "coaching_comment_create": [
         post(
@@ -303,10 +320,17 @@ MATRIX = {
             seen_by=("other_agent", "other_supervisor", "admin"),
             label="south",
         ),
-        # Only agents record interactions; an empty body is bad input.
+        # Agents record their own with a self-score, supervisors one of their agents' to
+        # review; an empty body is bad input. Admins do not record (ETHICSKIT_ADMINS_REVIEW off).
         post(
-            expect(anon=401, agent=400, other_agent=400, supervisor=403, other_supervisor=403, admin=403),
+            expect(anon=401, agent=400, other_agent=400, supervisor=400, other_supervisor=400, admin=403),
             data={},
+        ),
+        # Naming Alice: Sue records it (201); Sam, not her supervisor, and agents are refused.
+        post(
+            expect(anon=401, agent=400, other_agent=400, supervisor=201, other_supervisor=400, admin=403),
+            data={"agent": "alice_username", "occurred_at": "record_when", "channel": "chat", "reference": "ZD-MATRIX-API", "topic": "Refund request"},
+            label="record",
         ),
     ],
     "api:interaction": [
@@ -318,7 +342,13 @@ MATRIX = {
             expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=403),
             kwargs={"pk": "alice_waiting"},
             data={},
-        )
+        ),
+        post(
+            expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=403),
+            kwargs={"pk": "alice_recorded"},
+            data={},
+            label="recorded",
+        ),
     ],
     "api:assignments": [
         get(
@@ -717,6 +747,16 @@ def build_world() -> dict:
         interaction=reviewed, agent=alice, reason="The offer was fair.", proposed={"fairness": 4}
     )
     waiting = self_score(alice, reference="ZD-WAITING").interaction
+    recorded = interaction_record(
+        recorder=sue,
+        agent_username="alice",
+        interaction_fields={
+            "occurred_at": timezone.now() - timedelta(days=1),
+            "channel": "email",
+            "reference": "ZD-RECORDED",
+            "topic": "Late delivery",
+        },
+    )
     oscars = self_score(oscar, reference="ZD-SOUTH").interaction
 
     interaction_checklist = Checklist.objects.get(kind=Checklist.Kind.INTERACTION)
@@ -837,6 +877,9 @@ def build_world() -> dict:
         "rubric_version": Rubric.objects.current().version,
         "alice_interaction": reviewed.pk,
         "alice_waiting": waiting.pk,
+        "alice_recorded": recorded.pk,
+        "alice_username": alice.get_username(),
+        "record_when": (timezone.now() - timedelta(hours=2)).isoformat(timespec="seconds"),
         "alice_dispute": dispute.pk,
         "alice_assignment": assignment.pk,
         "north_rule": rule.pk,

@@ -246,10 +246,16 @@ def test_create_needs_fields_and_json(agent):
     assert response.status_code == 415
 
 
-@pytest.mark.parametrize("persona", ["supervisor", "admin"])
-def test_only_agents_create(personas, persona):
-    response = api_as(personas[persona]).post("/api/v1/interactions/", payload(), format="json")
+def test_only_agents_self_score(personas):
+    """An admin does not record interactions (ETHICSKIT_ADMINS_REVIEW off); a supervisor must
+    name the agent, and never sends a self-evaluation (tests/test_record_interaction_api.py)."""
+    response = api_as(personas["admin"]).post("/api/v1/interactions/", payload(), format="json")
     assert response.status_code == 403
+    response = api_as(personas["supervisor"]).post(
+        "/api/v1/interactions/", payload(), format="json"
+    )
+    assert response.status_code == 400
+    assert "Name the agent" in response.json()["agent"][0]
     assert Interaction.objects.count() == 0
 
 

@@ -495,7 +495,9 @@ def test_an_agent_made_supervisor_stops_scoring_and_starts_reviewing_at_once(age
 
     for url in ("/score/", "/my/scores/", "/my/reviews/", "/proof-plan/evidence/"):
         assert client.get(url).status_code == 403, url
-    assert api.post("/api/v1/interactions/", {}, format="json").status_code == 403
+    # No self-score any more: as a supervisor they must name one of their agents.
+    recording = api.post("/api/v1/interactions/", {"self_evaluation": {}}, format="json")
+    assert recording.status_code == 400 and "Name the agent" in recording.json()["agent"][0]
     assert queue(client) == {"ZD-S2"}
     dashboard = client.get("/dashboard/")
     assert [team.name for team in dashboard.context["chosen"]] == ["South"]

@@ -179,6 +179,54 @@ def test_a_double_clicked_self_score_sent_to_both_servers_stores_one_interaction
     assert Rating.objects.count() == 5
 
 
+def test_one_interaction_recorded_and_reviewed_at_once_over_both_servers_lands_once(servers):
+    """A supervisor records an interaction the agent never self-scored, sending the same
+    Idempotency-Key four times at once, then four reviews of it go out at once: one
+    interaction, one review, and every other review refused with a message."""
+    north = Team.objects.create(name="North")
+    make_user("alice", Role.AGENT, team=north)
+    sue = make_user("sue", Role.SUPERVISOR, leads=[north])
+    _, key = ApiToken.issue(user=sue, name="concurrency")
+    headers = {"Authorization": f"Token {key}", "Idempotency-Key": str(uuid.uuid4())}
+    body = {
+        "agent": "alice",
+        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "channel": "phone",
+        "reference": "ZD-7000",
+        "topic": "Delivery question",
+    }
+
+    def record(base_url):
+        return lambda: requests.post(
+            f"{base_url}/api/v1/interactions/", json=body, headers=headers, timeout=30
+        )
+
+    recorded = in_parallel([record(servers[index % 2]) for index in range(4)])
+    assert [response.status_code for response in recorded] == [201] * 4
+    assert len({response.json()["id"] for response in recorded}) == 1
+    interaction_id = recorded[0].json()["id"]
+    ratings = _ratings(3)
+
+    def review(base_url):
+        return lambda: requests.post(
+            f"{base_url}/api/v1/interactions/{interaction_id}/reviews/",
+            json={"ratings": ratings, "comments": _comments(ratings)},
+            headers={"Authorization": f"Token {key}"},
+            timeout=30,
+        )
+
+    reviews = in_parallel([review(servers[index % 2]) for index in range(4)])
+    assert sorted(response.status_code for response in reviews) == [201, 400, 400, 400]
+    assert all(
+        "already been reviewed" in response.text
+        for response in reviews
+        if response.status_code == 400
+    )
+    assert Interaction.objects.count() == 1
+    assert Evaluation.objects.filter(interaction_id=interaction_id).count() == 1
+    assert Rating.objects.count() == 5
+
+
 # Two admins editing one script ---------------------------------------------------------------
 
 

@@ -429,6 +429,8 @@ def gap_rows(north, rows):
             criterion=empathy,
             review_n=n,
             review_sum=review_sum,
+            paired_review_n=n,
+            paired_review_sum=review_sum,
             paired_self_n=n,
             paired_self_sum=self_sum,
         )

@@ -1,5 +1,6 @@
 """Independent oracles for the rollups: after seeded random writes (self-scores, reviews,
-corrections, acknowledgements and disputes, by agents of two teams, on two rubric versions),
+corrections, acknowledgements and disputes, by agents of two teams, on two rubric versions,
+and interactions a supervisor recorded and reviewed that the agent never self-scored),
 every stored rollup row must equal what plain Python computes from the inputs the test wrote.
 
 Nothing here shares SQL with the app: the scores come from the weights and ratings, the days
@@ -24,6 +25,7 @@ import time_machine
 from rubrics import rollups
 from rubrics.disputes import dispute_raise, dispute_resolve
 from rubrics.models import Criterion, CriterionRollup, Dispute, Rubric, ScoreRollup
+from rubrics.recording import interaction_record
 from rubrics.services import (
     evaluation_revise,
     interaction_self_score,
@@ -133,7 +135,7 @@ class Contact:
     team_id: int
     occurred: datetime
     version: int
-    self: Scored
+    self: Scored | None  # None: recorded and reviewed by a supervisor, never self-scored
     review: Scored | None = None
     dispute: object = None  # the Dispute, open or settled
 
@@ -272,7 +274,29 @@ def _writer(world: World, rng: random.Random):
                 contact.review = scored(contact.dispute.corrected_review, contact.version, ratings)
             world.done.add(f"dispute {decision}")
 
-    return self_score, review, act
+    def record_and_review(agent, occurred):
+        """A supervisor records an interaction the agent never self-scores, and reviews it on
+        the current version."""
+        team_id = agent.membership.team_id
+        interaction = interaction_record(
+            recorder=world.leaders[team_id],
+            agent_username=agent.username,
+            interaction_fields={
+                "occurred_at": occurred,
+                "channel": "phone",
+                "reference": f"REC-{len(world.contacts)}",
+                "topic": "Billing question",
+                "summary": "",
+            },
+        )
+        contact = Contact(
+            interaction, agent.pk, team_id, occurred, Rubric.objects.current().version, None
+        )
+        world.contacts.append(contact)
+        review(contact)
+        world.done.add("review only")
+
+    return self_score, review, act, record_and_review
 
 
 def _local_moment(world, rng) -> datetime:
@@ -320,7 +344,7 @@ def build_world(case: Case) -> World:
         {1: {c.key: c.weight for c in v1.criteria.all()}, 2: V2_WEIGHTS},
         {},
     )
-    self_score, review, act = _writer(world, rng)
+    self_score, review, act, record_and_review = _writer(world, rng)
     # Either side of now, within the clock slack the app allows: next to midnight in most cases.
     for moment in (world.now - timedelta(minutes=5), world.now + timedelta(minutes=4)):
         self_score(rng.choice(agents), moment)
@@ -355,6 +379,15 @@ def build_world(case: Case) -> World:
             if c.review is None or c.disputed or not (c.dispute or c.review.acknowledged)
         ]
         act(rng.choice(waiting))
+    # Reviews of interactions never self-scored (their own random numbers, so the writes above
+    # stay as they were), each then acknowledged, corrected or disputed like any review; Dora's
+    # contact stays the last.
+    dora_contact = world.contacts.pop()
+    extra = random.Random(case.seed + 1)
+    for number in range(6):
+        record_and_review(agents[number % 8], _local_moment(world, extra))
+        act(world.contacts[-1])
+    world.contacts.append(dora_contact)
     world.criteria = {
         (c.rubric.version, c.key): c for c in Criterion.objects.select_related("rubric")
     }
@@ -402,9 +435,11 @@ def _buckets(world, contact):
 def expected_score_rollups(world) -> dict:
     rows = defaultdict(lambda: [0, Decimal(0), Decimal(0)] + [0] * 12)
     for contact in world.contacts:
-        kinds = [("self", contact.self)]
+        kinds = [("self", contact.self)] if contact.self else []
         if contact.review:
-            kinds += [("review", contact.review), (rollups.PAIRED, contact.self)]
+            kinds.append(("review", contact.review))
+            if contact.self:
+                kinds.append((rollups.PAIRED, contact.self))
         for bucket in _buckets(world, contact):
             for kind, scored in kinds:
                 row = rows[(*bucket, kind)]
@@ -419,7 +454,7 @@ def expected_score_rollups(world) -> dict:
 
 
 def expected_criterion_rollups(world) -> dict:
-    rows = defaultdict(lambda: [0] * 6)
+    rows = defaultdict(lambda: [0] * 8)
     for contact in world.contacts:
         for bucket in _buckets(world, contact):
             for key, criterion in ((k, world.criteria[contact.version, k]) for k in V2_WEIGHTS):
@@ -429,10 +464,14 @@ def expected_criterion_rollups(world) -> dict:
                     if value is not None:
                         row[offset] += 1
                         row[offset + 1] += value
-                mine = contact.self.ratings[key]
+                mine = contact.self.ratings[key] if contact.self else None
                 if contact.review and mine is not None:
                     row[4] += 1
                     row[5] += mine
+                theirs = contact.review.ratings[key] if contact.review else None
+                if contact.self and theirs is not None:
+                    row[6] += 1
+                    row[7] += theirs
     return {key: tuple(value) for key, value in rows.items() if value[0] or value[2]}
 
 
@@ -471,12 +510,15 @@ def test_rollups_equal_the_oracle(world):
         "revise review",
         "acknowledge",
         "dispute",
+        "review only",
         f"dispute {Dispute.Status.ACCEPTED}",
         f"dispute {Dispute.Status.REJECTED}",
     }
     assert any(contact.disputed for contact in world.contacts)
     assert {c.version for c in world.contacts if c.review} == {1, 2}
-    assert any(c.self.ratings["transparency"] is None for c in world.contacts)
+    assert any(c.self and c.self.ratings["transparency"] is None for c in world.contacts)
+    review_only = [c for c in world.contacts if c.self is None]
+    assert review_only and all(c.review for c in review_only)
     utc_days = {c.occurred.astimezone(ZoneInfo("UTC")).date() for c in world.contacts}
     local_days = {world.day(c) for c in world.contacts}
     assert (utc_days != local_days) == (world.case.tz != "UTC")

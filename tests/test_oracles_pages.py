@@ -42,9 +42,11 @@ def in_window(world, dates, teams, agent_id=None) -> list:
 
 
 def sources(contacts, blind) -> tuple[list, list]:
-    """The self-scores a viewer's figures count (reviewed ones only when blind), the reviews."""
+    """The self-scores a viewer's figures count (reviewed ones only when blind), the reviews.
+    An interaction reviewed but never self-scored adds a review and no self-score."""
     reviewed = [contact for contact in contacts if contact.review]
-    return [c.self for c in (reviewed if blind else contacts)], [c.review for c in reviewed]
+    selfs = [c.self for c in (reviewed if blind else contacts) if c.self]
+    return selfs, [c.review for c in reviewed]
 
 
 def averages(contacts, blind) -> dict:
@@ -54,13 +56,15 @@ def averages(contacts, blind) -> dict:
         "self_pct": mean(s.percent for s in selfs),
         "review_avg": mean(r.score for r in reviews),
         "review_pct": mean(r.percent for r in reviews),
-        "scored": len(contacts),
+        "scored": sum(1 for c in contacts if c.self),
         "reviewed": len(reviews),
+        "interaction_count": len(contacts),
+        "percent_reviewed": reviewed_share(len(reviews), len(contacts)),
     }
 
 
-def reviewed_share(figures) -> Decimal | None:
-    return Decimal(100 * figures["reviewed"]) / figures["scored"] if figures["scored"] else None
+def reviewed_share(reviewed, interactions) -> Decimal | None:
+    return Decimal(100 * reviewed) / interactions if interactions else None
 
 
 def criteria(world, contacts, blind) -> list[dict]:
@@ -69,7 +73,7 @@ def criteria(world, contacts, blind) -> list[dict]:
     newest, sums = {}, defaultdict(lambda: [0, 0, 0, 0])
     for contact in contacts:
         for key in V2_WEIGHTS:
-            mine = contact.self.ratings[key]
+            mine = contact.self.ratings[key] if contact.self else None
             theirs = contact.review.ratings[key] if contact.review else None
             if mine is not None or theirs is not None:
                 newest[key] = max(newest.get(key, 0), contact.version)
@@ -150,6 +154,7 @@ def agent_rows(world, contacts, teams, blind, threshold, under_only=False) -> li
 
 def shown_agents(people) -> list[tuple]:
     names = ["self_avg", "self_pct", "review_avg", "review_pct", "scored", "reviewed"]
+    names += ["interaction_count", "percent_reviewed"]
     return [
         (p.username, {name: getattr(p, name) for name in names}, p.below_threshold) for p in people
     ]
@@ -158,7 +163,7 @@ def shown_agents(people) -> list[tuple]:
 def gaps(contacts) -> list[tuple]:
     sums = defaultdict(lambda: [0, 0, 0, 0])
     for contact in contacts:
-        if contact.review is None:
+        if contact.review is None or contact.self is None:
             continue
         for key in V2_WEIGHTS:
             entry = sums[contact.agent_id, key]
@@ -200,7 +205,6 @@ def query(dates, **extra) -> str:
 def check_dashboard(world, context, dates, teams, *, blind, threshold, agent_id=None, org=False):
     contacts = in_window(world, dates, teams, agent_id)
     totals = averages(contacts, blind)
-    totals["percent_reviewed"] = reviewed_share(totals)
     shown = {name: context["totals"][name] for name in totals}
     assert shown == totals
     queue = waiting(world, teams, agent_id)
@@ -228,7 +232,6 @@ def check_dashboard(world, context, dates, teams, *, blind, threshold, agent_id=
 def check_comparison(world, teams_shown, dates, blind):
     for team in teams_shown:
         figures = averages(in_window(world, dates, {team.pk}), blind)
-        figures["percent_reviewed"] = reviewed_share(figures)
         figures["gap"] = (
             figures["self_avg"] - figures["review_avg"]
             if figures["self_avg"] is not None and figures["review_avg"] is not None
@@ -248,7 +251,7 @@ def check_summary(world, client, team, dates, blind):
     body = client.get(f"/api/v1/teams/{team.pk}/summary/?from={first}&to={last}").json()
     contacts = in_window(world, dates, {team.pk})
     figures = averages(contacts, blind)
-    assert body["count"] == figures["scored"] and body["reviewed"] == figures["reviewed"]
+    assert body["count"] == figures["interaction_count"] and body["reviewed"] == figures["reviewed"]
     assert (body["date_from"], body["date_to"]) == (first.isoformat(), last.isoformat())
     for field, name, places in [
         ("self_score", "self_avg", "0.01"),
@@ -281,7 +284,7 @@ def check_export(world, client, dates, teams, *, blind):
     expected = []
     order = sorted(in_window(world, dates, teams), key=lambda c: (c.occurred, c.interaction.pk))
     for contact in order:
-        kinds = [("self", contact.self)] if contact.review or not blind else []
+        kinds = [("self", contact.self)] if contact.self and (contact.review or not blind) else []
         for kind, scored in kinds + ([("review", contact.review)] if contact.review else []):
             ratings = ["" if scored.ratings[k] is None else str(scored.ratings[k]) for k in keys]
             expected.append(
@@ -308,7 +311,8 @@ def check_my_scores(world, client, person, dates):
     newest = sorted(mine, key=lambda c: (c.occurred, c.interaction.pk), reverse=True)[:25]
     shown = [(i.pk, i.self_score, i.review_score) for i in context["page"].object_list]
     expected = [
-        (c.interaction.pk, c.self.score, c.review.score if c.review else None) for c in newest
+        (c.interaction.pk, c.self and c.self.score, c.review.score if c.review else None)
+        for c in newest
     ]
     assert shown == expected
 

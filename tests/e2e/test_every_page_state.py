@@ -115,6 +115,8 @@ def states(w: dict) -> dict[str, list]:
             f"/assignments/rules/{w['north']}/",
             f"/interactions/{w['requested']}/",
             f"/interactions/{w['requested']}/review/",
+            "/reviews/record/",
+            f"/interactions/{w['recorded']}/",
             f"/interactions/{w['critical']}/",
             f"/interactions/{w['disputed']}/",
             f"/disputes/{w['open_dispute']}/resolve/",
@@ -135,7 +137,7 @@ def states(w: dict) -> dict[str, list]:
             *tools,
         ],
         # Leads a team with no agents: an empty queue and dashboard.
-        "sam": ["/", "/reviews/", "/assignments/", "/dashboard/", "/training/team/"],
+        "sam": ["/", "/reviews/", "/reviews/record/", "/assignments/", "/dashboard/", "/training/team/"],
         "ada": [
             "/",
             "/dashboard/",
@@ -173,10 +175,12 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         f"/interactions/{w['critical']}/": "Critical fail",
         f"/interactions/{w['disputed']}/": "Open",
         f"/interactions/{w['settled']}/": "Partly accepted",
+        f"/interactions/{w['recorded']}/": "Not self-scored",
         "sue /dashboard/": "Under 70.0%",
         "sam /dashboard/": "No agents in this team yet.",
         "sue /assignments/": "Overdue",
         "sam /assignments/": "Nothing to do.",
+        "sam /reviews/record/": "There are no agents in the teams you review yet",
         "bea /my/reviews/": "No reviews",
         "bea /training/": "To do",
         "sam /training/team/": "No agents in these teams.",
@@ -248,6 +252,7 @@ def test_forms_sent_back_with_errors_and_the_paused_sign_in_pass_axe(visit):
         ],
         "sue": [
             f"/interactions/{w['requested']}/review/",
+            "/reviews/record/",
             f"/disputes/{w['open_dispute']}/resolve/",
             "/service-changes/new/",
         ],

@@ -132,3 +132,67 @@ def test_a_supervisor_filters_the_dashboard_and_downloads_the_csv(visit):
     # The reviewed interaction's self-score and review; the unreviewed self-score stays hidden.
     assert len(lines) == 1 + 2
     assert all(",alice," in line for line in lines[1:])
+
+
+def test_a_supervisor_records_and_reviews_an_interaction_never_self_scored(visit):
+    """supervisor1 records an interaction agent3 never self-scored, reviews it, and agent3
+    reads the review in My reviews; the ticket can no longer be self-scored."""
+    from rubrics.models import Evaluation
+    from teams.models import Team
+
+    north = Team.objects.create(name="Team North")
+    agent3 = make_user("agent3", "Agent", team=north, first_name="Agnes", last_name="Third")
+    supervisor1 = make_user(
+        "supervisor1", "Supervisor", leads=[north], first_name="Sue", last_name="Lead"
+    )
+    lead = visit(supervisor1)
+    page = lead.go("/reviews/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record an interaction to review").click()
+    lead.check()
+    page.select_option("#id_agent", "agent3")
+    page.select_option("#id_channel", "chat")
+    page.fill("#id_reference", "ZD-UNSCORED")
+    page.fill("#id_topic", "Delivery delay")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record and review").click()
+    assert "Recorded ZD-UNSCORED. Now review it." in page.content()
+    assert "the current version" in page.content()
+    lead.check()
+    for key, value in {**RATINGS, "fairness": 2}.items():
+        page.check(f"input[name=rating_{key}][value='{value}']")
+    page.fill("#id_comment_fairness", "Offered the credit only when asked.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my review").click()
+    main = page.locator("main").inner_text()
+    assert "Not self-scored" in main and "Sue Lead, for review" in main
+    review = Evaluation.objects.get(interaction__reference="ZD-UNSCORED")
+    assert page.locator("[data-testid=review-score]").inner_text().startswith(f"{review.score}")
+    assert page.locator("[data-testid=gap-fairness]").inner_text() == "—"
+    lead.check()
+
+    agent = visit(agent3)
+    page = agent.go("/my/reviews/")
+    row = page.locator("[data-testid=review-row]", has_text="ZD-UNSCORED")
+    assert "New" in row.inner_text() and f"{review.score} · {review.percent}%" in row.inner_text()
+    with page.expect_navigation():
+        row.get_by_role("link", name="ZD-UNSCORED").click()
+    agent.check()
+    assert "Offered the credit only when asked." in page.content()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Acknowledge the review").click()
+    assert "the review is acknowledged" in page.content()
+
+    # The decision: once reviewed, the agent's own score of that ticket is refused.
+    page = agent.go("/score/?reference=ZD-UNSCORED")
+    assert page.input_value("#id_reference") == "ZD-UNSCORED"
+    page.select_option("#id_channel", "chat")
+    page.fill("#id_topic", "Delivery delay")
+    for key, value in RATINGS.items():
+        page.check(f"input[name=rating_{key}][value='{value}']")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my score").click()
+    main = page.locator("main").inner_text()
+    assert "can no longer be self-scored" in main, main[:600]
+    assert not Evaluation.objects.filter(kind="self").exists()
+    agent.check()

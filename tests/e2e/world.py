@@ -135,6 +135,7 @@ def build() -> dict:
     from qa.services import assignment_rule_set, assignment_skip, assignments_sample
     from rubrics.disputes import dispute_raise, dispute_resolve
     from rubrics.models import Rubric
+    from rubrics.recording import interaction_record
     from rubrics.services import coaching_comment_add, review_acknowledge
     from scripts_library.models import Script
     from scripts_library.services import script_acknowledge
@@ -192,6 +193,22 @@ def build() -> dict:
         reviewed(
             scored(carl, rubric, f"ZD-CARL-{n}", CARL_RATINGS, days_ago=3 + n), sue, CARL_RATINGS
         )
+
+    # Recorded by Sue and reviewed, never self-scored: the review stands alone.
+    recorded = reviewed(
+        interaction_record(
+            recorder=sue,
+            agent_username="carl",
+            interaction_fields={
+                "occurred_at": timezone.now() - timedelta(days=2, hours=3),
+                "channel": "chat",
+                "reference": "ZD-RECORDED",
+                "topic": "Delivery delay",
+            },
+        ),
+        sue,
+        CARL_RATINGS,
+    )
 
     interaction_checklist = Checklist.objects.get(kind=Checklist.Kind.INTERACTION)
     items = list(interaction_checklist.items.filter(is_active=True))
@@ -289,6 +306,7 @@ def build() -> dict:
         "open_dispute": open_dispute.pk,
         "settled": settled.pk,
         "undisputed": undisputed.pk,
+        "recorded": recorded.pk,
         "run": runs[0].pk,
         "change": change.pk,
         "triage": triage.pk,

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from checklists import api as checklists_api
+from notifications import api as notifications_api
 from reports import api as reports_api
 from rubrics import api as rubrics_api
 from scripts_library import api as library_api
@@ -26,4 +27,10 @@ urlpatterns = [
     path("scripts/", library_api.ScriptListView.as_view(), name="scripts"),
     path("faq/", library_api.FaqListView.as_view(), name="faq"),
     path("checklists/", checklists_api.ChecklistListView.as_view(), name="checklists"),
+    path("notifications/", notifications_api.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications_api.NotificationReadView.as_view(),
+        name="notification_read",
+    ),
 ]

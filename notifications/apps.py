@@ -5,3 +5,18 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self):
+        from teams import access
+
+        # The job queue's tables (Procrastinate's read-only admin pages): admins only, since a
+        # job's arguments name people's records.
+        access.register_content(
+            "procrastinate",
+            records=[
+                "procrastinatejob",
+                "procrastinateevent",
+                "procrastinateperiodicdefer",
+                "procrastinateworker",
+            ],
+        )

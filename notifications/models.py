@@ -25,6 +25,23 @@ class Delivery(models.TextChoices):
     DIGEST = "digest", "Inbox and the daily digest e-mail"
 
 
+# How each kind reaches people who chose nothing. Rare events about one's own work, which may
+# call for a reply (a dispute to settle, a review to read while it is fresh), leave at once;
+# reminders and announcements to many people wait for the morning's digest.
+DEFAULT_DELIVERY = {
+    Kind.REVIEW_SUBMITTED: Delivery.EMAIL,
+    Kind.DISPUTE_RAISED: Delivery.EMAIL,
+    Kind.DISPUTE_SETTLED: Delivery.EMAIL,
+    Kind.ASSIGNMENT_DUE: Delivery.DIGEST,
+    Kind.ASSIGNMENT_OVERDUE: Delivery.DIGEST,
+    Kind.SCRIPT_TO_CONFIRM: Delivery.DIGEST,
+    Kind.CONCERN_STATUS: Delivery.EMAIL,
+    Kind.CALIBRATION_WAITING: Delivery.DIGEST,
+    Kind.TRAINING_DUE: Delivery.DIGEST,
+    Kind.CASE_ASSIGNED: Delivery.EMAIL,
+}
+
+
 class Notification(models.Model):
     """One event for one person: shown in their inbox, and e-mailed as they chose."""
 
@@ -54,8 +71,21 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} for {self.recipient}"
 
 
+class PreferenceQuerySet(models.QuerySet):
+    def deliveries(self, user_ids) -> dict[int, dict[str, str]]:
+        """Each person's delivery per kind: their choice, or the kind's default."""
+        chosen = {pk: dict(DEFAULT_DELIVERY) for pk in user_ids}
+        for user_id, kind, delivery in self.filter(user_id__in=chosen).values_list(
+            "user_id", "kind", "delivery"
+        ):
+            chosen[user_id][kind] = delivery
+        return chosen
+
+
 class Preference(models.Model):
     """How one person wants one kind of event delivered; no row means the kind's default."""
+
+    objects = PreferenceQuerySet.as_manager()
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"

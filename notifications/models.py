@@ -85,13 +85,13 @@ class PreferenceQuerySet(models.QuerySet):
 class Preference(models.Model):
     """How one person wants one kind of event delivered; no row means the kind's default."""
 
-    objects = PreferenceQuerySet.as_manager()
-
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    objects = PreferenceQuerySet.as_manager()
 
     class Meta:
         constraints = [

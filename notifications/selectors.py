@@ -21,6 +21,4 @@ def get_notification_for_user(user, pk) -> Notification:
 def preferences_for(user) -> list[tuple[str, str, str]]:
     """(kind, label, delivery) for every kind, with the person's choice or the default."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
-    return [
-        (kind, label, chosen.get(kind, DEFAULT_DELIVERY[kind])) for kind, label in Kind.choices
-    ]
+    return [(kind, label, chosen.get(kind, DEFAULT_DELIVERY[kind])) for kind, label in Kind.choices]

@@ -133,7 +133,12 @@ def send_digest(user_id: int) -> int:
     return len(locked)
 
 
-@app.periodic(cron="* * * * *", periodic_id="retry_stalled_jobs")
+def _every(seconds: int) -> str:
+    """A cron line for "every `seconds` seconds" (croniter's sixth field counts seconds)."""
+    return "* * * * *" if seconds >= 60 else f"* * * * * */{seconds}"
+
+
+@app.periodic(cron=_every(settings.ETHICSKIT_STALLED_CHECK_SECONDS), periodic_id="retry_stalled_jobs")
 @app.task(queue="upkeep", queueing_lock="retry_stalled_jobs", pass_context=True)
 async def retry_stalled_jobs(context, timestamp: int) -> int:
     """Put back in the queue the jobs of workers whose heartbeat stopped (a killed process, a
@@ -155,4 +160,3 @@ async def remove_old_jobs(context, timestamp: int) -> None:
     await context.app.job_manager.delete_old_jobs(
         nb_hours=settings.ETHICSKIT_JOBS_KEEP_DAYS * 24, include_cancelled=True
     )
-

@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import Random, RowNumber
 from django.utils import formats, timezone
 
-from rubrics import rollups, selectors
+from rubrics import notices, rollups, selectors
 from rubrics.models import (
     CoachingComment,
     Dispute,
@@ -360,7 +360,7 @@ def review_submit(
             )
         if locked.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
             raise ValidationError("This interaction has already been reviewed.")
-        return _evaluation_create(
+        review = _evaluation_create(
             interaction=locked,
             rubric=self_evaluation.rubric,
             kind=Evaluation.Kind.REVIEW,
@@ -369,6 +369,8 @@ def review_submit(
             comments=comments,
             comment=comment.strip(),
         )
+        notices.review_submitted(review)
+        return review
 
 
 def coaching_comment_add(*, interaction: Interaction, author, body: str) -> CoachingComment:

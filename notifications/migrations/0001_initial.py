@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,32 +14,111 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('review_submitted', 'A review of your interaction was submitted'), ('dispute_raised', 'A dispute was raised on your review'), ('dispute_settled', 'Your dispute was settled'), ('assignment_due', 'A review assigned to you is due tomorrow'), ('assignment_overdue', 'A review assigned to you is overdue'), ('script_to_confirm', 'A script you must confirm was published'), ('concern_status', 'A concern you raised changed status'), ('calibration_waiting', 'A calibration session awaits your score'), ('training_due', 'A training module assigned to you is due or overdue'), ('case_assigned', 'A case was routed to you')], max_length=32)),
-                ('text', models.CharField(max_length=300)),
-                ('url', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("review_submitted", "A review of your interaction was submitted"),
+                            ("dispute_raised", "A dispute was raised on your review"),
+                            ("dispute_settled", "Your dispute was settled"),
+                            ("assignment_due", "A review assigned to you is due tomorrow"),
+                            ("assignment_overdue", "A review assigned to you is overdue"),
+                            ("script_to_confirm", "A script you must confirm was published"),
+                            ("concern_status", "A concern you raised changed status"),
+                            ("calibration_waiting", "A calibration session awaits your score"),
+                            ("training_due", "A training module assigned to you is due or overdue"),
+                            ("case_assigned", "A case was routed to you"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("url", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['recipient', '-created_at', '-id'], name='notification_inbox'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "-created_at", "-id"], name="notification_inbox"
+                    ),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["recipient"],
+                        name="notification_unread",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('review_submitted', 'A review of your interaction was submitted'), ('dispute_raised', 'A dispute was raised on your review'), ('dispute_settled', 'Your dispute was settled'), ('assignment_due', 'A review assigned to you is due tomorrow'), ('assignment_overdue', 'A review assigned to you is overdue'), ('script_to_confirm', 'A script you must confirm was published'), ('concern_status', 'A concern you raised changed status'), ('calibration_waiting', 'A calibration session awaits your score'), ('training_due', 'A training module assigned to you is due or overdue'), ('case_assigned', 'A case was routed to you')], max_length=32)),
-                ('delivery', models.CharField(choices=[('inbox', 'Inbox only'), ('email', 'Inbox and an e-mail at once'), ('digest', 'Inbox and the daily digest e-mail')], max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("review_submitted", "A review of your interaction was submitted"),
+                            ("dispute_raised", "A dispute was raised on your review"),
+                            ("dispute_settled", "Your dispute was settled"),
+                            ("assignment_due", "A review assigned to you is due tomorrow"),
+                            ("assignment_overdue", "A review assigned to you is overdue"),
+                            ("script_to_confirm", "A script you must confirm was published"),
+                            ("concern_status", "A concern you raised changed status"),
+                            ("calibration_waiting", "A calibration session awaits your score"),
+                            ("training_due", "A training module assigned to you is due or overdue"),
+                            ("case_assigned", "A case was routed to you"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("inbox", "Inbox only"),
+                            ("email", "Inbox and an e-mail at once"),
+                            ("digest", "Inbox and the daily digest e-mail"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='one_preference_per_kind')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind"), name="one_preference_per_kind")
+                ],
             },
         ),
     ]

@@ -5,18 +5,14 @@ the job of a worker killed mid-run is retried by another, once.
 The tasks are tests/worker_tasks.py's; each run leaves rows in `test_job_runs`.
 """
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from tests.servers import PROJECT, database_url
+from tests.servers import workers
 from tests.worker_tasks import record_run
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -43,40 +39,6 @@ def runs() -> list[tuple[int, int, str]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT job_id, pid, event FROM test_job_runs ORDER BY at")
         return cursor.fetchall()
-
-
-@contextmanager
-def workers(count: int, **environment):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_DEBUG": "1",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "ETHICSKIT_TASK_MODULES": "tests.worker_tasks",
-        **environment,
-    }
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "procrastinate", "worker", "--concurrency=2"],
-            cwd=PROJECT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(count)
-    ]
-    try:
-        yield processes
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def wait_for(condition, what: str):

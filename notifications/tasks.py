@@ -138,7 +138,9 @@ def _every(seconds: int) -> str:
     return "* * * * *" if seconds >= 60 else f"* * * * * */{seconds}"
 
 
-@app.periodic(cron=_every(settings.ETHICSKIT_STALLED_CHECK_SECONDS), periodic_id="retry_stalled_jobs")
+@app.periodic(
+    cron=_every(settings.ETHICSKIT_STALLED_CHECK_SECONDS), periodic_id="retry_stalled_jobs"
+)
 @app.task(queue="upkeep", queueing_lock="retry_stalled_jobs", pass_context=True)
 async def retry_stalled_jobs(context, timestamp: int) -> int:
     """Put back in the queue the jobs of workers whose heartbeat stopped (a killed process, a

@@ -388,6 +388,8 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 ETHICSKIT_WORKER_STALLED_SECONDS = PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
 # How often a worker looks for jobs of stalled workers to retry (every minute by default).
 ETHICSKIT_STALLED_CHECK_SECONDS = env_int("ETHICSKIT_STALLED_CHECK_SECONDS", 60)
+# Each failed attempt's error is kept for admins (notifications.jobs).
+PROCRASTINATE_ON_APP_READY = "notifications.jobs.on_app_ready"
 # Modules of tasks beyond each app's tasks.py, comma-separated (the tests add their own).
 PROCRASTINATE_IMPORT_PATHS = env_list("ETHICSKIT_TASK_MODULES")
 # The daily digest e-mail leaves at this hour (TIME_ZONE).

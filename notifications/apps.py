@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
 
         # The job queue's tables (Procrastinate's read-only admin pages): admins only, since a
         # job's arguments name people's records.
+        access.register_content(self.label, records=["joberror", "notification", "preference"])
         access.register_content(
             "procrastinate",
             records=[

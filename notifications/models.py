@@ -100,3 +100,21 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} by {self.delivery}"
+
+
+class JobError(models.Model):
+    """Why one attempt of a background job failed, kept for admins: Procrastinate records that
+    a job failed but not its error. Written by `notifications.jobs.record_errors`."""
+
+    job_id = models.BigIntegerField(db_index=True)
+    task_name = models.CharField(max_length=200)
+    attempt = models.PositiveIntegerField()
+    error = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "background job error"
+
+    def __str__(self):
+        return f"{self.task_name} #{self.job_id}, attempt {self.attempt}"

@@ -9,6 +9,7 @@ attempt the job stays failed, with its error, for admins to read in the admin's 
 import logging
 from datetime import timedelta
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,8 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from notifications.models import Delivery, Notification, Preference
+from notifications.models import Delivery, JobError, Notification, Preference
 
 logger = logging.getLogger(__name__)
 
@@ -162,3 +164,8 @@ async def remove_old_jobs(context, timestamp: int) -> None:
     await context.app.job_manager.delete_old_jobs(
         nb_hours=settings.ETHICSKIT_JOBS_KEEP_DAYS * 24, include_cancelled=True
     )
+    await sync_to_async(errors_of_removed_jobs_delete)()
+
+
+def errors_of_removed_jobs_delete() -> int:
+    return JobError.objects.exclude(job_id__in=ProcrastinateJob.objects.values("id")).delete()[0]

@@ -577,6 +577,7 @@ ADMIN_MODELS = {
     "axes.accessfailurelog": SIGN_IN_RECORD,
     # Background jobs (Procrastinate's admin): read-only, with each attempt's error.
     "procrastinate.procrastinatejob": admin_model(add=403, delete=403),
+    "notifications.joberror": admin_model(add=403, delete=403),
     # Second factors (signin.admin): read-only, keys never shown; deleting one resets it.
     "otp_totp.totpdevice": admin_model(add=403),
     "otp_static.staticdevice": admin_model(add=403),
@@ -798,6 +799,10 @@ def build_world() -> dict:
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=2)
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
+    # A failed attempt of a background job, for the job errors' admin pages.
+    from notifications.models import JobError
+
+    JobError.objects.create(job_id=1, task_name="matrix.task", attempt=1, error="Boom")
     # Ada's second factors, so their admin pages have something to open.
     from signin.two_factor import recovery_codes_issue
 

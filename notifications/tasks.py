@@ -1,7 +1,7 @@
 """The worker's side of notifications: e-mails at once and the daily digest, and the queue's
 own upkeep (retrying the jobs of a dead worker, deleting old finished jobs).
 
-Every task that talks to the mail server retries with a growing wait (5, 25, 125, 625 s), so a
+Every task that talks to the mail server retries 5 times with a growing wait (5 s to 52 min), so a
 mail server that is down for a while delays e-mails instead of losing them; after the last
 attempt the job stays failed, with its error, for admins to read in the admin's job list.
 """

@@ -54,6 +54,8 @@ def states(w: dict) -> dict[str, list]:
         "/concerns/",
         "/concerns/new/",
         "/profile/",
+        "/inbox/",
+        "/inbox/preferences/",
         "/accounts/password/change/",
         ("/no-such-page/", 404),
     ]
@@ -97,6 +99,7 @@ def states(w: dict) -> dict[str, list]:
             "/concerns/",
             "/proof-plan/",
             "/proof-plan/evidence/",
+            "/inbox/",
         ],
         "sue": [
             "/",

@@ -7,7 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from teams import access
+        from teams import access, audit
+
+        # A person's choices are theirs to change; the log shows who changed them and when.
+        audit.register("notifications.Preference")
 
         # The job queue's tables (Procrastinate's read-only admin pages): admins only, since a
         # job's arguments name people's records.

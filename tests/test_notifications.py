@@ -305,3 +305,12 @@ def test_the_api_marks_ones_own_read_and_not_anyone_elses(login, agent, other_ag
     assert client.get(f"/api/v1/notifications/{alices.pk}/read/").status_code == 405
     oscars.refresh_from_db()
     assert oscars.read_at is None
+
+
+def test_the_personal_download_holds_ones_notifications_and_choices(login, agent):
+    notify([agent], Kind.REVIEW_SUBMITTED, "Sue reviewed your phone interaction.", "/x/")
+    preferences_set(user=agent, choices={Kind.DISPUTE_SETTLED: Delivery.DIGEST})
+    data = login(agent).get(reverse("profile_export")).json()
+    assert [(n["kind"], n["url"]) for n in data["notifications"]] == [("review_submitted", "/x/")]
+    assert "text" not in data["notifications"][0]  # it names other people
+    assert data["notification_preferences"] == {"dispute_settled": "digest"}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import int_or_none
@@ -58,7 +59,8 @@ def notification_mark_all_read(request):
 
 def _back_to_page(request) -> str:
     page = int_or_none(request.POST.get("page"))
-    return f"/inbox/?page={page}" if page and page > 1 else "/inbox/"
+    inbox_url = reverse("inbox")
+    return f"{inbox_url}?page={page}" if page and page > 1 else inbox_url
 
 
 @login_required

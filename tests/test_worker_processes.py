@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from notifications.models import JobError
 from tests.servers import workers
-from tests.worker_tasks import record_run
+from tests.worker_tasks import always_fails, record_run
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -97,3 +98,16 @@ def test_the_job_of_a_killed_worker_is_retried_once_by_another(job_runs):
     for other in others:
         assert [event for _, event in by_job[other]] == ["started", "finished"]
     assert ProcrastinateJob.objects.get(pk=job).attempts >= 1
+
+
+def test_a_failing_job_is_retried_then_left_failed_with_its_error_for_admins(job_runs):
+    job = always_fails.defer(number=7)
+    with workers(1):
+        wait_for(
+            lambda: ProcrastinateJob.objects.get(pk=job).status == "failed",
+            "the job to fail for good",
+        )
+    errors = list(JobError.objects.filter(job_id=job).order_by("attempt"))
+    assert [error.attempt for error in errors] == [1, 2]  # tried, retried, then given up
+    assert all("ConnectionRefusedError: mail server down (7)" in e.error for e in errors)
+    JobError.objects.filter(job_id=job).delete()

@@ -8,6 +8,7 @@ import os
 import time
 
 from django.db import connection
+from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 
@@ -27,3 +28,8 @@ def record_run(context, number: int, seconds: float = 0.0, first_try_only: bool 
         time.sleep(seconds)
     _record(context.job.id, "finished")
     return number
+
+
+@app.task(queue="tests", retry=RetryStrategy(max_attempts=1))
+def always_fails(number: int) -> None:
+    raise ConnectionRefusedError(f"mail server down ({number})")

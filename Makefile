@@ -1,4 +1,4 @@
-# EthicsKit: `make run` to try it, `make test` to check it. Both set everything up first.
+# EthicsKit: `make run` to try it (the web server and a background worker), `make test` to check it. Both set everything up first.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -30,7 +30,7 @@ install: $(VENV)/.installed node_modules/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	ETHICSKIT_BASE_URL=$${ETHICSKIT_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py serve $(HOST):$(PORT)
 
 test: install
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser tests (tests/e2e) are skipped. Install it with: apt-get install chromium"

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from checklists.models import (
@@ -21,6 +22,8 @@ from checklists.models import (
     TriageRequest,
     TriageRule,
 )
+from notifications.models import Kind
+from notifications.services import notify
 from rubrics.models import Interaction
 from teams import audit
 from teams.access import has_role
@@ -294,11 +297,21 @@ def concern_update(*, concern: Concern, status: str, outcome: str = "") -> Conce
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
         if locked.status == Concern.Status.CLOSED:
             raise ValidationError("This concern is closed; it can no longer be changed.")
+        changed = locked.status != status
         locked.status = status
         locked.outcome = (outcome or "").strip()
         locked.closed_on = timezone.localdate() if status == Concern.Status.CLOSED else None
         locked.full_clean(exclude=["reporter"])
         locked.save(update_fields=["status", "outcome", "closed_on"])
+        if changed and locked.reporter_id is not None:
+            # Named reporters only: an anonymous concern has nobody to tell.
+            notify(
+                [locked.reporter_id],
+                Kind.CONCERN_STATUS,
+                f"Your concern ({locked.get_category_display().lower()}, reported "
+                f"{locked.reported_on:%-d %b %Y}) is now {locked.get_status_display().lower()}.",
+                reverse("concern_detail", args=[locked.pk]),
+            )
     return locked
 
 

@@ -80,15 +80,24 @@ def _sync() -> bool:
                 with connection.cursor() as cursor:
                     cursor.execute(f"LISTEN {CHANNEL}")
                 _listening.on = raw
-            raw.poll()
+            keys = _received(raw)
     except DatabaseError:
         _listening.on = None
         return False
-    if raw.notifies:
-        keys = {notification.payload for notification in raw.notifies}
-        raw.notifies.clear()
+    if keys:
         _drop(keys)
     return True
+
+
+def _received(raw) -> set[str]:
+    """The payloads that arrived on the connection, taken without waiting."""
+    if hasattr(raw, "poll"):  # psycopg2 keeps them in a list, filled by poll()
+        raw.poll()
+        keys = {notification.payload for notification in raw.notifies}
+        raw.notifies.clear()
+        return keys
+    # psycopg 3 keeps those that came with query results; timeout=0 reads what else is there.
+    return {notification.payload for notification in raw.notifies(timeout=0)}
 
 
 def serve(request, key: str, render) -> HttpResponse:

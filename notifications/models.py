@@ -25,6 +25,23 @@ class Delivery(models.TextChoices):
     DIGEST = "digest", "Inbox and the daily digest e-mail"
 
 
+# How each kind reaches people who chose nothing. Rare events about one's own work, which may
+# call for a reply (a dispute to settle, a review to read while it is fresh), leave at once;
+# reminders and announcements to many people wait for the morning's digest.
+DEFAULT_DELIVERY = {
+    Kind.REVIEW_SUBMITTED: Delivery.EMAIL,
+    Kind.DISPUTE_RAISED: Delivery.EMAIL,
+    Kind.DISPUTE_SETTLED: Delivery.EMAIL,
+    Kind.ASSIGNMENT_DUE: Delivery.DIGEST,
+    Kind.ASSIGNMENT_OVERDUE: Delivery.DIGEST,
+    Kind.SCRIPT_TO_CONFIRM: Delivery.DIGEST,
+    Kind.CONCERN_STATUS: Delivery.EMAIL,
+    Kind.CALIBRATION_WAITING: Delivery.DIGEST,
+    Kind.TRAINING_DUE: Delivery.DIGEST,
+    Kind.CASE_ASSIGNED: Delivery.EMAIL,
+}
+
+
 class Notification(models.Model):
     """One event for one person: shown in their inbox, and e-mailed as they chose."""
 
@@ -54,6 +71,17 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} for {self.recipient}"
 
 
+class PreferenceQuerySet(models.QuerySet):
+    def deliveries(self, user_ids) -> dict[int, dict[str, str]]:
+        """Each person's delivery per kind: their choice, or the kind's default."""
+        chosen = {pk: dict(DEFAULT_DELIVERY) for pk in user_ids}
+        for user_id, kind, delivery in self.filter(user_id__in=chosen).values_list(
+            "user_id", "kind", "delivery"
+        ):
+            chosen[user_id][kind] = delivery
+        return chosen
+
+
 class Preference(models.Model):
     """How one person wants one kind of event delivered; no row means the kind's default."""
 
@@ -63,6 +91,8 @@ class Preference(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
 
+    objects = PreferenceQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
@@ -70,3 +100,21 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} by {self.delivery}"
+
+
+class JobError(models.Model):
+    """Why one attempt of a background job failed, kept for admins: Procrastinate records that
+    a job failed but not its error. Written by `notifications.jobs.record_errors`."""
+
+    job_id = models.BigIntegerField(db_index=True)
+    task_name = models.CharField(max_length=200)
+    attempt = models.PositiveIntegerField()
+    error = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "background job error"
+
+    def __str__(self):
+        return f"{self.task_name} #{self.job_id}, attempt {self.attempt}"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from rubrics import rollups
+from rubrics import notices, rollups
 from rubrics.models import RATING_MAX, RATING_MIN, Dispute, DisputeItem, Interaction
 from rubrics.services import COMMENT_MAX_LENGTH, current_review, evaluation_revise
 from teams import audit
@@ -67,6 +67,7 @@ def dispute_raise(
                 for key, value in proposed.items()
             )
             audit.log_created(items)
+            notices.dispute_raised(dispute)
             return dispute
     except IntegrityError:
         # The same dispute sent twice at once: the first one stands.
@@ -128,6 +129,7 @@ def _dispute_settle(locked: Dispute, resolver, decision, reason, ratings) -> Dis
         exclude=["interaction", "review", "raised_by", "resolved_by", "corrected_review"]
     )
     locked.save()
+    notices.dispute_settled(locked)
     return locked
 
 

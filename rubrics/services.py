@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 
-from rubrics import rollups, selectors
+from rubrics import notices, rollups, selectors
 from rubrics.models import (
     CoachingComment,
     Dispute,
@@ -366,7 +366,7 @@ def review_submit(
         )
         if locked.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
             raise ValidationError("This interaction has already been reviewed.")
-        return _evaluation_create(
+        review = _evaluation_create(
             interaction=locked,
             rubric=review_rubric(self_evaluation),
             kind=Evaluation.Kind.REVIEW,
@@ -375,6 +375,8 @@ def review_submit(
             comments=comments,
             comment=comment.strip(),
         )
+        notices.review_submitted(review)
+        return review
 
 
 def review_rubric(self_evaluation: Evaluation | None) -> Rubric:

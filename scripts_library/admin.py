@@ -19,6 +19,7 @@ from scripts_library.models import (
     Script,
     ScriptCategory,
 )
+from scripts_library.services import script_confirmation_requested
 
 # Fields that change on every save and say nothing about what an editor changed.
 NOT_COMPARED = ["version", "updated_at", "acknowledgement_version"]
@@ -215,6 +216,9 @@ class ScriptAdmin(LockedHistoryAdmin):
             # save() counts the version up for an existing row; ask for the one being written.
             obj.acknowledgement_version = obj.version + 1 if change else obj.version
         super().save_model(request, obj, form, change)
+        asked = form.cleaned_data.get("require_acknowledgement") or "status" in form.changed_data
+        if asked:
+            script_confirmation_requested(script=obj)
 
 
 @admin.register(FaqCategory)

@@ -2,12 +2,17 @@
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
+from notifications.models import Kind
+from notifications.services import notify
 from scripts_library.models import Acknowledgement, Script, SearchEntry, SearchWord
+from teams.models import Role
 
 WORD = re.compile(r"[^\W\d_]{3,40}")
 KIND_BY_MODEL = {
@@ -114,3 +119,34 @@ def script_acknowledge(*, script: Script, user, version: int | None) -> Acknowle
         # A double-click raced us to the same confirmation; the first one stands.
         acknowledgement = Acknowledgement.objects.get(script=script, user=user, version=version)
     return acknowledgement
+
+
+def script_confirmation_requested(*, script: Script) -> int:
+    """Tell every active agent who has not confirmed it that a published script asks them to
+    confirm they read its latest version; how many were told (none while it is a draft)."""
+    if not script.is_published or script.acknowledgement_version is None:
+        return 0
+    agents = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.AGENT)
+        .exclude(
+            Exists(
+                Acknowledgement.objects.filter(
+                    user=OuterRef("pk"),
+                    script=script,
+                    version__gte=script.acknowledgement_version,
+                )
+            )
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return len(
+        notify(
+            agents,
+            Kind.SCRIPT_TO_CONFIRM,
+            f"Please read and confirm the script '{script.title}' "
+            f"(version {script.acknowledgement_version}).",
+            reverse("library_script", args=[script.slug]),
+        )
+    )

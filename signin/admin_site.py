@@ -18,3 +18,12 @@ class TwoFactorAdminSite(admin.AdminSite):
             next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
             return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': next_url})}")
         return super().login(request, extra_context)
+
+    def index(self, request, extra_context=None):
+        """The admin's home, with the count of background jobs that failed for good."""
+        from procrastinate.contrib.django.models import ProcrastinateJob
+
+        extra_context = extra_context or {}
+        if request.user.has_perm("procrastinate.view_procrastinatejob"):
+            extra_context["failed_jobs"] = ProcrastinateJob.objects.filter(status="failed").count()
+        return super().index(request, extra_context)

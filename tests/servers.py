@@ -6,6 +6,7 @@ The test data must be committed for the servers to see it: use
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -201,3 +202,41 @@ def form_fields(html: str, containing: str) -> dict:
     parser.feed(html)
     form = next(form for form in parser.forms if containing in form)
     return {name: values if len(values) > 1 else values[0] for name, values in form.items()}
+
+
+@contextmanager
+def workers(count: int, **environment):
+    """`count` Procrastinate workers (`manage.py procrastinate worker`) on the test database,
+    with the tests' own tasks (tests/worker_tasks.py) loaded beside the app's."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_DEBUG": "1",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "ETHICSKIT_TASK_MODULES": "tests.worker_tasks",
+        # No connection may outlive the test: the test database is dropped at the end.
+        "DJANGO_CONN_MAX_AGE": "0",
+        **environment,
+    }
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "procrastinate", "worker", "--concurrency=2"],
+            cwd=PROJECT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(count)
+    ]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

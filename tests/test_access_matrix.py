@@ -38,6 +38,7 @@ from checklists.services import (
     service_change_review_create,
     triage_request_log,
 )
+from notifications.models import Notification
 from qa.models import Assignment
 from qa.services import assignment_rule_set
 from rubrics.disputes import dispute_raise
@@ -387,6 +388,14 @@ MATRIX = {
         post(expect(anon=401, agent=404, other_agent=404, supervisor=403, other_supervisor=403, admin=403), kwargs={"pk": "draft_dilemma"}, data={"option": "draft_option"}, label="unpublished"),
     ],
     "api:training_progress": [get(API_EVERYONE, mark="alice_certificate", seen_by=("agent",))],
+    # Each caller's own notifications; someone else's is not found.
+    "api:notifications": [get(API_EVERYONE, mark="alice_notification_text", seen_by=("agent",))],
+    "api:notification_read": [
+        post(
+            expect(anon=401, agent=200, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
+            kwargs={"pk": "alice_notification"},
+        )
+    ],
     # The schema and its docs are public: they describe the API, not anyone's data.
     "api_schema": [get(EVERYONE)],
     "api_docs": [
@@ -548,6 +557,24 @@ MATRIX = {
     "library_playbook": [get(SIGNED_IN, kwargs={"slug": "playbook"}, mark="draft_script_link", seen_by=("admin",))],
     "library_acknowledgements": [get(ADMINS)],
     "library_acknowledgement_detail": [get(ADMINS, kwargs={"slug": "published_script"})],
+    # --- The inbox: everyone's own; someone else's notification does not exist for them ---
+    "inbox": [get(SIGNED_IN, mark="alice_notification_text", seen_by=("agent",))],
+    "notification_preferences": [get(SIGNED_IN), post(SIGNED_IN, data={})],
+    "notification_mark_all_read": [
+        post(expect(anon=LOGIN, agent=302, other_agent=302, supervisor=302, other_supervisor=302, admin=302))
+    ],
+    "notification_open": [
+        get(
+            expect(anon=LOGIN, agent=302, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
+            kwargs={"pk": "alice_notification"},
+        )
+    ],
+    "notification_mark_read": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
+            kwargs={"pk": "alice_notification"},
+        )
+    ],
     # --- The Django admin's own pages (the per-model pages are generated below) ---
     "admin:index": [get(STAFF)],
     # Signed-in people who are not staff see the form with a note; staff go on to the index.
@@ -656,6 +683,9 @@ ADMIN_MODELS = {
     "axes.accessattempt": SIGN_IN_RECORD,
     "axes.accesslog": SIGN_IN_RECORD,
     "axes.accessfailurelog": SIGN_IN_RECORD,
+    # Background jobs (Procrastinate's admin): read-only, with each attempt's error.
+    "procrastinate.procrastinatejob": admin_model(add=403, delete=403),
+    "notifications.joberror": admin_model(add=403, delete=403),
     # Second factors (signin.admin): read-only, keys never shown; deleting one resets it.
     "otp_totp.totpdevice": admin_model(add=403),
     "otp_static.staticdevice": admin_model(add=403),
@@ -876,6 +906,8 @@ def build_world() -> dict:
         "alice_token": ApiToken.objects.get(user=alice).pk,
         "rubric_version": Rubric.objects.current().version,
         "alice_interaction": reviewed.pk,
+        "alice_notification": Notification.objects.filter(recipient=alice).first().pk,
+        "alice_notification_text": Notification.objects.filter(recipient=alice).first().text,
         "alice_waiting": waiting.pk,
         "alice_recorded": recorded.pk,
         "alice_username": alice.get_username(),
@@ -923,6 +955,10 @@ def build_world() -> dict:
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=2)
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
+    # A failed attempt of a background job, for the job errors' admin pages.
+    from notifications.models import JobError
+
+    JobError.objects.create(job_id=1, task_name="matrix.task", attempt=1, error="Boom")
     # Ada's second factors, so their admin pages have something to open.
     from signin.two_factor import recovery_codes_issue
 

@@ -59,6 +59,8 @@ def states(w: dict) -> dict[str, list]:
         "/concerns/",
         "/concerns/new/",
         "/profile/",
+        "/inbox/",
+        "/inbox/preferences/",
         "/accounts/password/change/",
         ("/no-such-page/", 404),
     ]
@@ -105,6 +107,7 @@ def states(w: dict) -> dict[str, list]:
             "/concerns/",
             "/proof-plan/",
             "/proof-plan/evidence/",
+            "/inbox/",
         ],
         "sue": [
             "/",
@@ -137,7 +140,14 @@ def states(w: dict) -> dict[str, list]:
             *tools,
         ],
         # Leads a team with no agents: an empty queue and dashboard.
-        "sam": ["/", "/reviews/", "/reviews/record/", "/assignments/", "/dashboard/", "/training/team/"],
+        "sam": [
+            "/",
+            "/reviews/",
+            "/reviews/record/",
+            "/assignments/",
+            "/dashboard/",
+            "/training/team/",
+        ],
         "ada": [
             "/",
             "/dashboard/",

@@ -1,0 +1,121 @@
+"""The events that reach people today, each to the right person with a text that carries no
+customer's words and no rating: a review, a dispute raised and settled, a must-read script,
+a concern's new status."""
+
+import pytest
+
+from checklists.services import concern_report, concern_update
+from notifications.models import Kind, Notification
+from rubrics.disputes import dispute_raise, dispute_resolve
+from scripts_library.models import Script
+from scripts_library.services import script_confirmation_requested
+from tests.conftest import review, self_score
+from tests.test_script_acknowledgements import publish_change, staff_admin  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE = ("ZD-SECRET", "Refund request")  # the interaction's reference and topic
+
+
+def inbox(person) -> list[tuple[str, str, str]]:
+    return list(
+        Notification.objects.filter(recipient=person)
+        .order_by("id")
+        .values_list("kind", "text", "url")
+    )
+
+
+@pytest.fixture
+def reviewed(agent, supervisor):
+    interaction = self_score(agent, reference="ZD-SECRET").interaction
+    review(interaction, supervisor)
+    return interaction
+
+
+def test_a_submitted_review_tells_the_agent_only(reviewed, agent, supervisor, other_agent):
+    ((kind, text, url),) = inbox(agent)
+    assert kind == Kind.REVIEW_SUBMITTED
+    assert url == f"/interactions/{reviewed.pk}/"
+    assert "reviewed your phone interaction of" in text
+    assert not any(private in text for private in PRIVATE)
+    assert "score" not in text.lower() and "%" not in text
+    assert inbox(supervisor) == [] and inbox(other_agent) == []
+
+
+def test_a_refused_review_tells_nobody(agent, other_supervisor):
+    from django.core.exceptions import ValidationError
+
+    interaction = self_score(agent).interaction
+    with pytest.raises(ValidationError):
+        review(interaction, other_supervisor)  # not their team
+    assert inbox(agent) == []
+
+
+def test_a_dispute_tells_the_reviewer_and_its_outcome_tells_the_agent(reviewed, agent, supervisor):
+    dispute = dispute_raise(
+        interaction=reviewed, agent=agent, reason="Fair enough?", proposed={"empathy": 5}
+    )
+    ((kind, text, url),) = inbox(supervisor)
+    assert kind == Kind.DISPUTE_RAISED
+    assert "disputed your review of their phone interaction" in text
+    assert "Fair enough?" not in text and "ZD-SECRET" not in text
+    assert url == f"/interactions/{reviewed.pk}/"
+
+    dispute_resolve(dispute=dispute, resolver=supervisor, decision="rejected", reason="Kept.")
+    kinds = [kind for kind, _, _ in inbox(agent)]
+    assert kinds == [Kind.REVIEW_SUBMITTED, Kind.DISPUTE_SETTLED]
+    settled = inbox(agent)[1][1]
+    assert "was rejected by" in settled and "Kept." not in settled
+
+
+def test_a_refused_dispute_tells_nobody(reviewed, agent, supervisor):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        dispute_raise(interaction=reviewed, agent=agent, reason="", proposed={"empathy": 5})
+    assert inbox(supervisor) == []
+
+
+def test_a_concerns_new_status_tells_its_named_reporter(agent, other_agent):
+    named = concern_report(
+        reporter=agent, category="breach", description="A laptop left unlocked.", anonymous=False
+    )
+    anonymous = concern_report(
+        reporter=other_agent, category="gift", description="Tickets offered.", anonymous=True
+    )
+    concern_update(concern=named, status="investigating")
+    concern_update(concern=named, status="investigating")  # no change: nothing new to say
+    concern_update(concern=anonymous, status="closed", outcome="Declined.")
+    ((kind, text, url),) = inbox(agent)
+    assert kind == Kind.CONCERN_STATUS
+    assert "is now investigating" in text and "possible data breach" in text
+    assert "laptop" not in text
+    assert url == f"/concerns/{named.pk}/"
+    assert inbox(other_agent) == []  # an anonymous report has nobody to tell
+
+
+def test_publishing_a_must_read_script_asks_each_agent_who_has_not_confirmed(
+    staff_admin,  # noqa: F811
+    personas,
+):
+    script = Script.objects.get(slug="data-breach-report")
+    publish_change(staff_admin, script, must_read=True)
+    for persona in ("agent", "other_agent"):
+        ((kind, text, url),) = inbox(personas[persona])
+        assert kind == Kind.SCRIPT_TO_CONFIRM and script.title in text
+        assert url == f"/library/scripts/{script.slug}/"
+    for persona in ("supervisor", "other_supervisor", "admin"):
+        assert inbox(personas[persona]) == []
+    # A save without the tick asks nobody again.
+    publish_change(staff_admin, script, must_read=False)
+    assert len(inbox(personas["agent"])) == 1
+
+
+def test_a_draft_asks_nobody_until_it_is_published(agent):
+    script = Script.objects.get(slug="data-breach-report")
+    script.status = Script.Status.DRAFT
+    script.acknowledgement_version = script.version
+    assert script_confirmation_requested(script=script) == 0
+    script.status = Script.Status.PUBLISHED
+    assert script_confirmation_requested(script=script) == 1
+    assert inbox(agent)[0][0] == Kind.SCRIPT_TO_CONFIRM

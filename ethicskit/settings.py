@@ -341,6 +341,8 @@ LOGGING = {
         # Procrastinate announces every task it registers, in every process, at INFO.
         "procrastinate.blueprints": {"level": "WARNING"},
         "procrastinate.periodic": {"level": "WARNING"},
+        # ... and every job deferred.
+        "procrastinate.manager": {"level": "WARNING"},
     },
 }
 

@@ -45,6 +45,7 @@ PAGES = [
     "organisation_dashboard",
     "review_queue",
     "my_assignments",
+    "inbox",
     "search",
     "practice_set",
     "team_training",
@@ -88,6 +89,25 @@ def assign_reviews(url: str, env: dict) -> None:
     manage("assign_reviews", "--per-agent", "10", env={**env, "DATABASE_URL": url})
 
 
+NOTIFICATIONS_SQL = """
+INSERT INTO notifications_notification (recipient_id, kind, text, url, created_at, read_at)
+SELECT i.agent_id, 'review_submitted', 'A supervisor reviewed one of your interactions.',
+       '/interactions/' || i.id || '/', e.created_at, e.seen_at
+FROM rubrics_evaluation e JOIN rubrics_interaction i ON i.id = e.interaction_id
+WHERE e.kind = 'review' AND e.is_current
+"""
+
+
+def fill_notifications(url: str) -> None:
+    """One inbox notification per review, read when the agent saw the review (the most
+    common kind by far); once per database."""
+    with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM notifications_notification)")
+        if not cursor.fetchone()[0]:
+            cursor.execute(NOTIFICATIONS_SQL)
+            cursor.execute("ANALYZE notifications_notification")
+
+
 def prepare_database(base_url: str, rows: int, env: dict) -> str:
     """Create and fill the benchmark database unless a complete one with `rows` exists."""
     name = f"ethicskit_bench_{rows}"
@@ -108,6 +128,7 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
             manage("migrate", "--noinput", "-v0", env={**env, "DATABASE_URL": url})
             manage("seed_benchmark", "--only-training", env={**env, "DATABASE_URL": url})
             assign_reviews(url, env)
+            fill_notifications(url)
             return url
         print(f"Building the benchmark database {name} ({rows:,} evaluations)…")
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -117,6 +138,7 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
     manage("migrate", "--noinput", "-v0", env=seed_env)
     manage("seed_benchmark", "--rows", str(rows), "--password", PASSWORD, env=seed_env)
     assign_reviews(url, env)
+    fill_notifications(url)
     with admin.cursor() as cursor:
         cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [marker])
     admin.close()
@@ -438,6 +460,7 @@ def main():
             ),
             "review_queue": lambda: load.measure("review queue", supervisor, "/reviews/"),
             "my_assignments": lambda: load.measure("my assignments", supervisor, "/assignments/"),
+            "inbox": lambda: load.measure("inbox", agent, "/inbox/"),
             "search": lambda: load.measure(
                 "search", agent, "/library/search/", body_lua=load.search_lua()
             ),

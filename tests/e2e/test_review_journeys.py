@@ -145,6 +145,10 @@ def test_a_supervisor_records_and_reviews_an_interaction_never_self_scored(visit
     supervisor1 = make_user(
         "supervisor1", "Supervisor", leads=[north], first_name="Sue", last_name="Lead"
     )
+    agent = visit(agent3)
+    page = agent.go("/")
+    assert page.locator("#bell [data-testid=bell-count]").count() == 0
+
     lead = visit(supervisor1)
     page = lead.go("/reviews/")
     with page.expect_navigation():
@@ -171,7 +175,18 @@ def test_a_supervisor_records_and_reviews_an_interaction_never_self_scored(visit
     assert page.locator("[data-testid=gap-fairness]").inner_text() == "—"
     lead.check()
 
-    agent = visit(agent3)
+    # agent3's bell counts the new review; the inbox leads to it.
+    page = agent.go("/")
+    assert page.locator("#bell [data-testid=bell-count]").inner_text() == "1"
+    with page.expect_navigation():
+        page.locator("#bell").click()
+    agent.check()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("reviewed")).first.click()
+    assert page.url.endswith(f"/interactions/{review.interaction_id}/")
+    assert "Offered the credit only when asked." in page.content()
+    assert page.locator("#bell [data-testid=bell-count]").count() == 0
+
     page = agent.go("/my/reviews/")
     row = page.locator("[data-testid=review-row]", has_text="ZD-UNSCORED")
     assert "New" in row.inner_text() and f"{review.score} · {review.percent}%" in row.inner_text()

@@ -216,10 +216,10 @@ class Evaluation(models.Model):
                 condition=Q(kind="review", is_current=True, acknowledged_at__isnull=True),
                 name="evaluation_awaiting_ack",
             ),
-            # The agent's unread-reviews badge on every page they open.
+            # The agent's unread-reviews badge on every page they open: current reviews only.
             models.Index(
                 fields=["interaction"],
-                condition=Q(kind="review", seen_at__isnull=True),
+                condition=Q(kind="review", is_current=True, seen_at__isnull=True),
                 name="evaluation_unseen_review",
             ),
         ]

@@ -127,8 +127,10 @@ def reviews_for_agent(agent):
 
 
 def unread_review_count(agent) -> int:
+    """The agent's current reviews not yet read. A superseded revision never counts; the
+    corrected revision a settled dispute adds is new to the agent, so it counts until read."""
     return Evaluation.objects.filter(
-        interaction__agent=agent, kind=Evaluation.Kind.REVIEW, seen_at__isnull=True
+        interaction__agent=agent, kind=Evaluation.Kind.REVIEW, is_current=True, seen_at__isnull=True
     ).count()
 
 

@@ -405,7 +405,11 @@ def review_mark_seen(*, interaction: Interaction, agent) -> int:
     """The agent marked the interaction's reviews read: they no longer count as unread."""
     if interaction.agent_id != agent.id:
         return 0
-    unseen = list(interaction.evaluations.filter(kind=Evaluation.Kind.REVIEW, seen_at__isnull=True))
+    unseen = list(
+        interaction.evaluations.filter(
+            kind=Evaluation.Kind.REVIEW, is_current=True, seen_at__isnull=True
+        )
+    )
     if not unseen:
         return 0
     before = {review.pk: audit.snapshot(review, ["seen_at"]) for review in unseen}

@@ -427,3 +427,14 @@ def test_a_missing_settlement_rating_names_each_end_of_its_range(
         in response.content.decode()
     )
     assert counts() == before
+
+
+def test_a_superseded_review_never_counts_as_unread(login, agent, supervisor, reviewed):
+    """The corrected revision is new to the agent until read; the one it replaced never counts."""
+    dispute = raise_dispute(reviewed, agent, fairness=4)
+    dispute_resolve(dispute=dispute, resolver=supervisor, decision="accepted", reason="Agreed.")
+    client = login(agent)
+    assert "<strong>1</strong> unread review." in client.get("/").content.decode()
+    client.post(f"/interactions/{reviewed.pk}/read/")
+    assert "unread review" not in client.get("/").content.decode()
+    assert Evaluation.objects.get(kind="review", is_current=True).seen_at is not None

@@ -20,11 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, **options):
         manage = [sys.executable, "manage.py"]
+        env = child_environment(addrport, os.environ)
         # Each in its own process group, so stopping one stops its children too (runserver's
         # autoreloader runs the server in a child process).
         children = [
-            subprocess.Popen([*manage, "procrastinate", "worker"], start_new_session=True),
-            subprocess.Popen([*manage, "runserver", addrport], start_new_session=True),
+            subprocess.Popen([*manage, "procrastinate", "worker"], start_new_session=True, env=env),
+            subprocess.Popen([*manage, "runserver", addrport], start_new_session=True, env=env),
         ]
         stopping = []
 
@@ -42,6 +43,16 @@ class Command(BaseCommand):
         failed = [child for child in children if child.returncode not in (0, -2, -15)]
         if failed and not stopping:
             sys.exit(1)
+
+
+def child_environment(addrport: str, environ) -> dict[str, str]:
+    """The children's environment: links in e-mails point at the address served, unless
+    ETHICSKIT_BASE_URL is set. A bare port serves 127.0.0.1, as runserver does."""
+    env = dict(environ)
+    if not env.get("ETHICSKIT_BASE_URL"):
+        host, _, port = addrport.rpartition(":")
+        env["ETHICSKIT_BASE_URL"] = f"http://{host or '127.0.0.1'}:{port}"
+    return env
 
 
 def _stop(child: subprocess.Popen) -> None:

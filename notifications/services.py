@@ -51,6 +51,17 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
     return notification
 
 
+def notifications_mark_read_for_url(*, user, url: str) -> int:
+    """Mark `user`'s unread notifications that lead to `url` read: what they told of is read."""
+    with transaction.atomic():
+        marked = Notification.objects.filter(recipient=user, url=url, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if marked:
+            inbox_changed.send(sender=Notification, user_ids=[user.pk])
+    return marked
+
+
 def notification_mark_all_read(*, user) -> int:
     with transaction.atomic():
         marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(

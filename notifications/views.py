@@ -10,6 +10,7 @@ from core.views import int_or_none
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Delivery, Notification
+from notifications.signals import notification_opened
 
 
 @login_required
@@ -31,6 +32,7 @@ def _own(request, pk) -> Notification:
 def notification_open(request, pk):
     """Follow a notification's link; opening it reads it."""
     notification = _own(request, pk)
+    notification_opened.send(sender=Notification, notification=notification, user=request.user)
     # Only paths inside EthicsKit are followed, never another site.
     inside = notification.url.startswith("/") and not notification.url.startswith("//")
     return redirect(notification.url if inside else "inbox")

@@ -9,7 +9,13 @@ class RubricsConfig(AppConfig):
     verbose_name = "Rubrics"
 
     def ready(self):
+        from notifications.signals import notification_opened
+        from rubrics.receivers import review_notification_opened
         from teams import access, audit
+
+        notification_opened.connect(
+            review_notification_opened, dispatch_uid="rubrics.review_notification_opened"
+        )
 
         access.register_content(self.label, records=[*RECORDS, "dispute", "disputeitem"])
         for name in ("Rubric", "Criterion", "Evaluation", "Rating", "CoachingComment"):

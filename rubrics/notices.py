@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notifications_mark_read_for_url, notify
 
 
 def _name(person) -> str:
@@ -54,3 +54,8 @@ def dispute_settled(dispute) -> None:
         f"{dispute.get_status_display().lower()} by {_name(dispute.resolved_by)}.",
         _url(interaction),
     )
+
+
+def reviews_read(interaction, agent) -> None:
+    """The agent read the interaction's review: the notifications that told of it are read too."""
+    notifications_mark_read_for_url(user=agent, url=_url(interaction))

@@ -421,6 +421,7 @@ def review_mark_seen(*, interaction: Interaction, agent) -> int:
             review.seen_at = now
             review.interaction = interaction
         audit.log_updated(unseen, before)
+        notices.reviews_read(interaction, agent)
     return len(unseen)
 
 
@@ -447,8 +448,12 @@ def review_acknowledge(*, interaction: Interaction, agent) -> Evaluation:
         if Dispute.objects.open().filter(interaction=interaction).exists():
             raise ValidationError("You have disputed this review; wait for the outcome first.")
         now = timezone.now()
+        unseen = review.seen_at is None
         review.acknowledged_at = now
         review.seen_at = review.seen_at or now
         with rollups.tracking(interaction.pk):
             review.save(update_fields=["acknowledged_at", "seen_at"])
+        if unseen:
+            reviews_seen.send(sender=Evaluation, agent=agent)
+        notices.reviews_read(interaction, agent)
         return review

@@ -119,3 +119,42 @@ def test_a_draft_asks_nobody_until_it_is_published(agent):
     script.status = Script.Status.PUBLISHED
     assert script_confirmation_requested(script=script) == 1
     assert inbox(agent)[0][0] == Kind.SCRIPT_TO_CONFIRM
+
+
+# The bell and the review's unread state move together ------------------------------------------
+
+
+def unread_review_notifications(agent) -> int:
+    return Notification.objects.filter(recipient=agent, read_at__isnull=True).count()
+
+
+def test_marking_a_review_read_reads_its_notification(login, reviewed, agent):
+    assert unread_review_notifications(agent) == 1
+    login(agent).post(f"/interactions/{reviewed.pk}/read/")
+    assert unread_review_notifications(agent) == 0
+
+
+def test_acknowledging_a_review_reads_its_notification(login, reviewed, agent):
+    client = login(agent)
+    client.post(f"/interactions/{reviewed.pk}/acknowledge/")
+    assert unread_review_notifications(agent) == 0
+    assert "unread review" not in client.get("/").content.decode()
+
+
+def test_opening_the_notification_from_the_inbox_reads_the_review(login, reviewed, agent):
+    client = login(agent)
+    assert "unread review" in client.get("/").content.decode()
+    notification = Notification.objects.get(recipient=agent)
+    response = client.get(f"/inbox/{notification.pk}/")
+    assert response.url == f"/interactions/{reviewed.pk}/"
+    assert reviewed.evaluations.get(kind="review").seen_at is not None
+    assert "unread review" not in client.get("/").content.decode()
+
+
+def test_other_notifications_leave_the_review_unread(login, reviewed, agent, supervisor):
+    from notifications.services import notify
+
+    other = notify([agent], Kind.SCRIPT_TO_CONFIRM, "Confirm a script.", "/scripts/")[0]
+    login(agent).get(f"/inbox/{other.pk}/")
+    assert reviewed.evaluations.get(kind="review").seen_at is None
+    assert unread_review_notifications(agent) == 1

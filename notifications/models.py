@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     REVIEW_SUBMITTED = "review_submitted", "A review of your interaction was submitted"
     DISPUTE_RAISED = "dispute_raised", "A dispute was raised on your review"
     DISPUTE_SETTLED = "dispute_settled", "Your dispute was settled"
+    ASSIGNMENT_GIVEN = "assignment_given", "A review was assigned to you"
     ASSIGNMENT_DUE = "assignment_due", "A review assigned to you is due tomorrow"
     ASSIGNMENT_OVERDUE = "assignment_overdue", "A review assigned to you is overdue"
     SCRIPT_TO_CONFIRM = "script_to_confirm", "A script you must confirm was published"
@@ -32,6 +33,7 @@ DEFAULT_DELIVERY = {
     Kind.REVIEW_SUBMITTED: Delivery.EMAIL,
     Kind.DISPUTE_RAISED: Delivery.EMAIL,
     Kind.DISPUTE_SETTLED: Delivery.EMAIL,
+    Kind.ASSIGNMENT_GIVEN: Delivery.DIGEST,
     Kind.ASSIGNMENT_DUE: Delivery.DIGEST,
     Kind.ASSIGNMENT_OVERDUE: Delivery.DIGEST,
     Kind.SCRIPT_TO_CONFIRM: Delivery.DIGEST,

@@ -132,6 +132,13 @@ def review_queue(user, *, teams, today: date) -> dict:
     else:
         rest = list(per_team[0]) if per_team else []
     prefetch_related_objects(rest, "agent", "team")
+    # Those someone else must review say who: anyone may still review them.
+    holders = {}
+    if rest:
+        held = Assignment.objects.open().filter(interaction__in=[i.pk for i in rest])
+        holders = {a.interaction_id: a.reviewer for a in held.select_related("reviewer")}
+    for interaction in rest:
+        interaction.assigned_to = holders.get(interaction.pk)
     return {"assigned": assigned, "rest": rest, "part_size": QUEUE_PART}
 
 

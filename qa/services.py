@@ -216,8 +216,10 @@ def assignments_sample(
     return made
 
 
-def assignment_reassign(*, assignment: Assignment, reviewer) -> Assignment:
-    """Give an open assignment to another person able to review its team (audited)."""
+def assignment_reassign(*, assignment: Assignment, reviewer, by=None) -> Assignment:
+    """Give an open assignment to another person able to review its team (audited); the new
+    reviewer is told, unless they gave it to themselves. (Assignments the periodic top-up
+    creates tell nobody: the due and overdue reminders do.)"""
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.status != Assignment.Status.OPEN:
@@ -231,9 +233,34 @@ def assignment_reassign(*, assignment: Assignment, reviewer) -> Assignment:
             )
         if reviewer.pk == locked.agent_id:
             raise ValidationError({"reviewer": "Nobody reviews their own interactions."})
+        given = locked.reviewer_id != reviewer.pk
         locked.reviewer = reviewer
         locked.save(update_fields=["reviewer"])
+        if given and (by is None or by.pk != reviewer.pk):
+            _tell_new_reviewer(locked)
     return locked
+
+
+def _interaction_named(assignment: Assignment) -> str:
+    """An interaction in a notification: its agent, channel and day; never its reference,
+    which may come from a customer's words."""
+    interaction = assignment.interaction
+    agent = interaction.agent
+    day = timezone.localtime(interaction.occurred_at)
+    return (
+        f"{agent.get_full_name() or agent.get_username()}'s "
+        f"{interaction.get_channel_display().lower()} interaction of {day:%-d %b %Y}"
+    )
+
+
+def _tell_new_reviewer(assignment: Assignment) -> None:
+    notify(
+        [assignment.reviewer_id],
+        Kind.ASSIGNMENT_GIVEN,
+        f"You were assigned the review of {_interaction_named(assignment)} "
+        f"({assignment.team}), due by {assignment.due_on:%a %d %b}.",
+        f"/interactions/{assignment.interaction_id}/review/",
+    )
 
 
 def assignment_skip(*, assignment: Assignment, reason: str) -> Assignment:
@@ -266,7 +293,7 @@ def assignment_reminders_send(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = {}
-    pending = Assignment.objects.open().select_related("team")
+    pending = Assignment.objects.open().select_related("team", "interaction__agent")
     for name, rows, field, kind, wording in (
         (
             "due",
@@ -290,7 +317,7 @@ def assignment_reminders_send(*, now=None) -> dict[str, int]:
                 notify(
                     [assignment.reviewer_id],
                     kind,
-                    f"Your review of interaction {assignment.interaction_id} "
+                    f"Your review of {_interaction_named(assignment)} "
                     f"({assignment.team}) {wording.format(day=day)}.",
                     f"/interactions/{assignment.interaction_id}/review/",
                 )

@@ -112,14 +112,16 @@ def assignment_reassign_view(request, pk):
             messages.error(request, " ".join(errors))
         return _back(request)
     try:
-        assignment_reassign(assignment=assignment, reviewer=form.cleaned_data["reviewer"])
+        assignment_reassign(
+            assignment=assignment, reviewer=form.cleaned_data["reviewer"], by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request)
     person = form.cleaned_data["reviewer"]
     messages.success(
         request,
-        f"Interaction {assignment.interaction_id} now goes to "
+        f"Interaction {assignment.interaction.reference} now goes to "
         f"{person.get_full_name() or person.get_username()}.",
     )
     return _back(request)
@@ -139,7 +141,7 @@ def assignment_skip_view(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(request)
-    messages.success(request, f"Skipped interaction {assignment.interaction_id}.")
+    messages.success(request, f"Skipped interaction {assignment.interaction.reference}.")
     return _back(request)
 
 

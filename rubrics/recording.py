@@ -15,7 +15,7 @@ NOT_YOUR_AGENT = (
     "the agents in the teams you review."
 )
 ALREADY_RECORDED = (
-    "%(agent)s already has %(reference)s (interaction %(interaction)s, %(date)s). One ticket is "
+    "%(agent)s already has %(reference)s (of %(date)s). One ticket is "
     "one interaction: open that one and review it there."
 )
 FORM_USED = (

@@ -23,11 +23,11 @@ from teams.models import Membership
 
 COMMENT_MAX_LENGTH = 1000
 DUPLICATE_REFERENCE = (
-    "You have already scored %(reference)s (interaction %(interaction)s, %(date)s). Scoring "
+    "You have already scored %(reference)s (of %(date)s). Scoring "
     "it again would count it twice: open that interaction and correct its score instead."
 )
 REVIEWED_BEFORE_SELF_SCORE = (
-    "Your supervisor recorded %(reference)s (interaction %(interaction)s, %(date)s) and has "
+    "Your supervisor recorded %(reference)s (of %(date)s) and has "
     "already reviewed it, so it can no longer be self-scored: a score given after reading the "
     "review would not be your own judgement. Open the interaction to read the review."
 )

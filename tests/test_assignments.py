@@ -274,11 +274,25 @@ def test_reassigning_is_recorded(login, assignment, second_supervisor):
     response = login(assignment.reviewer).post(
         f"/assignments/{assignment.pk}/reassign/", {"reviewer": second_supervisor.pk}, follow=True
     )
-    assert "now goes to Sid" in response.content.decode()
+    assert "Interaction ZD-1 now goes to Sid" in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.reviewer == second_supervisor
     entry = AuditEntry.objects.filter(object_id=str(assignment.pk), action="update").get()
     assert "reviewer" in str(entry.changes)
+
+
+def test_reassigning_tells_the_new_reviewer(login, assignment, second_supervisor, supervisor):
+    login(supervisor).post(
+        f"/assignments/{assignment.pk}/reassign/", {"reviewer": second_supervisor.pk}
+    )
+    (note,) = Notification.objects.all()
+    assert (note.recipient, note.kind) == (second_supervisor, Kind.ASSIGNMENT_GIVEN)
+    assert note.url == f"/interactions/{assignment.interaction_id}/review/"
+    assert "You were assigned the review of" in note.text and "interaction of" in note.text
+    assert "ZD-1" not in note.text
+    # Taking it back for oneself tells nobody.
+    assignment_reassign(assignment=assignment, reviewer=supervisor, by=supervisor)
+    assert Notification.objects.count() == 1
 
 
 def test_skipping_needs_a_reason_and_is_recorded(login, assignment):
@@ -292,7 +306,12 @@ def test_skipping_needs_a_reason_and_is_recorded(login, assignment):
         assignment_skip(assignment=assignment, reason=" ")
     assignment.refresh_from_db()
     assert assignment.status == "open"
-    client.post(f"/assignments/{assignment.pk}/skip/", {"reason": "A test call, not a customer."})
+    response = client.post(
+        f"/assignments/{assignment.pk}/skip/",
+        {"reason": "A test call, not a customer."},
+        follow=True,
+    )
+    assert "Skipped interaction ZD-1." in response.content.decode()
     assignment.refresh_from_db()
     assert (assignment.status, assignment.skip_reason) == (
         "skipped",
@@ -346,6 +365,9 @@ def test_reminders_go_once_each(north, agent, supervisor):
     interaction = Interaction.objects.get(reference="ZD-1")
     assert notes[0].url == f"/interactions/{interaction.pk}/review/"
     assert "due tomorrow" in notes[0].text and "overdue" in notes[1].text
+    for note in notes:
+        assert "phone interaction of 7 Dec 2026" in note.text
+        assert "ZD-1" not in note.text and f"interaction {interaction.pk}" not in note.text
 
 
 def test_a_done_assignment_gets_no_reminder(clock, north, agent, supervisor):
@@ -525,3 +547,10 @@ def test_api_rule_of_another_team_is_not_found(north, south, supervisor, agent):
         == 404
     )
     assert api_as(agent).get(f"/api/v1/teams/{north.pk}/assignment-rule/").status_code == 403
+
+
+def test_the_queue_says_who_holds_an_interaction_assigned_to_someone_else(
+    login, assignment, second_supervisor
+):
+    body = login(second_supervisor).get("/reviews/").content.decode()
+    assert 'data-testid="assigned-to"' in body and "assigned to Sue" in body

@@ -127,7 +127,7 @@ def test_a_ticket_the_agent_already_has_is_refused_with_a_link(login, agent, sup
     earlier = self_score(agent, reference="ZD-900").interaction
     response = login(supervisor).post("/reviews/record/", record_form(reference=" zd-900 "))
     errors = " ".join(response.context["form"].errors["reference"])
-    assert f"alice already has ZD-900 (interaction {earlier.pk}" in errors
+    assert "alice already has ZD-900 (of " in errors and str(earlier.pk) not in errors
     assert response.context["next_steps"][0]["url"] == f"/interactions/{earlier.pk}/"
     assert Interaction.objects.count() == 1
 

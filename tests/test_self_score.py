@@ -362,7 +362,7 @@ def test_the_api_refuses_a_ticket_already_scored_with_a_400_on_reference(agent):
 
     from teams.models import ApiToken
 
-    first = self_score(agent, reference="ZD-90009")
+    self_score(agent, reference="ZD-90009")
     _, key = ApiToken.issue(user=agent, name="tests")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -213,7 +213,10 @@ class ReviewForm(RubricRatingForm):
         max_length=2000,
         validators=[validate_no_personal_data],
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="You can add coaching after you see the self-score beside yours.",
+        help_text=(
+            "You can add coaching once your review is saved, beside the agent's own score "
+            "if they gave one."
+        ),
     )
 
 

@@ -306,7 +306,10 @@ def review_create(request, pk):
             else:
                 messages.success(
                     request,
-                    "Review saved. Here it is beside the agent's own score; add coaching below.",
+                    "Review saved. Here it is beside the agent's own score; add coaching below."
+                    if self_evaluation is not None
+                    else "Review saved. The agent has not scored this interaction themselves; "
+                    "add coaching below.",
                 )
                 return redirect("interaction_detail", pk=pk)
     else:

@@ -69,8 +69,12 @@ def test_supervisor_records_and_goes_straight_to_the_review(login, agent, superv
     # The review of an interaction nobody self-scored is on the current rubric version.
     form = client.get(response["Location"])
     assert "the current version" in form.content.decode()
+    assert "after you see the self-score" not in form.content.decode()
     saved = client.post(response["Location"], review_form())
     assert saved.status_code == 302
+    said = client.get(saved["Location"]).content.decode()
+    assert "The agent has not scored this interaction themselves" in said
+    assert "beside the agent&#x27;s own score" not in said
     review_row = Evaluation.objects.get()
     assert (review_row.kind, review_row.author, review_row.rubric) == (
         "review",

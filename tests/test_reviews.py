@@ -713,3 +713,11 @@ def test_my_reviews_put_what_needs_the_agent_first(login, agent, supervisor):
         "ZD-SETTLED",
         "ZD-ACK-OLD",
     ]
+
+
+def test_saving_a_review_of_a_self_scored_interaction_shows_both(login, agent, supervisor):
+    interaction = self_score(agent).interaction
+    client = login(supervisor)
+    saved = client.post(f"/interactions/{interaction.pk}/review/", review_form())
+    said = client.get(saved["Location"]).content.decode()
+    assert "beside the agent&#x27;s own score" in said

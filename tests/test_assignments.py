@@ -554,3 +554,13 @@ def test_the_queue_says_who_holds_an_interaction_assigned_to_someone_else(
 ):
     body = login(second_supervisor).get("/reviews/").content.decode()
     assert 'data-testid="assigned-to"' in body and "assigned to Sue" in body
+
+
+def test_with_one_supervisor_my_assignments_says_why_there_is_no_reassigning(login, assignment):
+    body = login(assignment.reviewer).get("/assignments/").content.decode()
+    assert 'data-testid="no-reassign"' in body and "Nobody else supervises North" in body
+
+
+def test_the_rules_page_names_the_week_in_capitals(login, assignment):
+    body = login(assignment.reviewer).get("/assignments/rules/").content.decode()
+    assert "each week (Monday to Sunday)" in body and "monday" not in body

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from teams.models import Role
+
 
 class Kind(models.TextChoices):
     """Every event that reaches people. Texts never carry customers' personal data, and never
@@ -42,6 +44,37 @@ DEFAULT_DELIVERY = {
     Kind.TRAINING_DUE: Delivery.DIGEST,
     Kind.CASE_ASSIGNED: Delivery.EMAIL,
 }
+
+
+# The one place that says which kinds can reach a person of each role; preferences offer a
+# person the kinds of every role they hold. Reviewing (and so disputes raised, assignments)
+# is a supervisor's work, and an admin's where admins review.
+_REVIEWER_KINDS = [
+    Kind.DISPUTE_RAISED,
+    Kind.ASSIGNMENT_GIVEN,
+    Kind.ASSIGNMENT_DUE,
+    Kind.ASSIGNMENT_OVERDUE,
+    Kind.CALIBRATION_WAITING,
+    Kind.CASE_ASSIGNED,
+    Kind.CONCERN_STATUS,
+]
+KINDS_BY_ROLE = {
+    Role.AGENT: [
+        Kind.REVIEW_SUBMITTED,
+        Kind.DISPUTE_SETTLED,
+        Kind.SCRIPT_TO_CONFIRM,
+        Kind.CONCERN_STATUS,
+        Kind.TRAINING_DUE,
+    ],
+    Role.SUPERVISOR: _REVIEWER_KINDS,
+    Role.ADMIN: _REVIEWER_KINDS,
+}
+
+
+def kinds_for_roles(roles) -> list[str]:
+    """The kinds that can reach someone holding `roles`, in the order of `Kind`."""
+    wanted = {kind for role in roles for kind in KINDS_BY_ROLE.get(role, [])}
+    return [kind for kind in Kind.values if kind in wanted]
 
 
 class Notification(models.Model):

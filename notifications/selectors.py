@@ -1,6 +1,7 @@
 """Reads of the inbox."""
 
-from notifications.models import DEFAULT_DELIVERY, Kind, Notification, Preference
+from notifications.models import DEFAULT_DELIVERY, Kind, Notification, Preference, kinds_for_roles
+from teams.access import user_roles
 
 
 def inbox_for(user):
@@ -19,6 +20,11 @@ def get_notification_for_user(user, pk) -> Notification:
 
 
 def preferences_for(user) -> list[tuple[str, str, str]]:
-    """(kind, label, delivery) for every kind, with the person's choice or the default."""
+    """(kind, label, delivery) for each kind that can reach the person (by their roles), with
+    their choice or the default."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
-    return [(kind, label, chosen.get(kind, DEFAULT_DELIVERY[kind])) for kind, label in Kind.choices]
+    labels = dict(Kind.choices)
+    return [
+        (kind, labels[kind], chosen.get(kind, DEFAULT_DELIVERY[kind]))
+        for kind in kinds_for_roles(user_roles(user))
+    ]

@@ -140,6 +140,21 @@ def test_the_preferences_page_shows_the_defaults_and_saves_choices(login, agent)
     assert Preference.objects.get(user=agent, kind=Kind.REVIEW_SUBMITTED).delivery == "inbox"
 
 
+def test_preferences_offer_only_the_kinds_that_can_reach_each_role(login, agent, supervisor):
+    def offered(person):
+        return set(login(person).get(reverse("notification_preferences")).context["form"].fields)
+
+    for_agent, for_supervisor = offered(agent), offered(supervisor)
+    assert Kind.REVIEW_SUBMITTED in for_agent and Kind.DISPUTE_RAISED not in for_agent
+    assert Kind.ASSIGNMENT_DUE in for_supervisor and Kind.REVIEW_SUBMITTED not in for_supervisor
+    # Someone with both roles is offered both.
+    from django.contrib.auth.models import Group
+
+    supervisor.groups.add(Group.objects.get(name="Agent"))
+    both = offered(supervisor)
+    assert both == for_agent | for_supervisor
+
+
 def test_a_made_up_delivery_is_refused_and_nothing_is_saved(login, agent):
     data = {kind: DEFAULT_DELIVERY[kind] for kind in Kind.values}
     data[Kind.REVIEW_SUBMITTED] = "carrier-pigeon"

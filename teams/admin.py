@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from teams.access import is_admin
 from teams.accounts import mark_temporary
-from teams.models import AuditEntry, Membership, Team
+from teams.models import AuditEntry, Membership, Role, Team
 
 User = get_user_model()
 
@@ -27,6 +27,12 @@ class TeamAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("supervisors", "memberships")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Only people with the Supervisor role may lead a team."""
+        if db_field.name == "supervisors":
+            kwargs["queryset"] = User.objects.filter(groups__name=Role.SUPERVISOR).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="Agents")
     def agent_count(self, team):

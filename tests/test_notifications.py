@@ -329,3 +329,9 @@ def test_the_personal_download_holds_ones_notifications_and_choices(login, agent
     assert [(n["kind"], n["url"]) for n in data["notifications"]] == [("review_submitted", "/x/")]
     assert "text" not in data["notifications"][0]  # it names other people
     assert data["notification_preferences"] == {"dispute_settled": "digest"}
+
+
+def test_the_bell_is_a_drawn_icon_with_its_label(login, agent):
+    nav = login(agent).get("/").content.decode().split("</nav>")[0]
+    bell = nav.split('id="bell"')[1].split("</a>")[0]
+    assert "<svg" in bell and "&#128276;" not in bell and 'aria-label="Notifications' in bell

@@ -126,3 +126,10 @@ def test_only_admins_may_browse_peoples_records_in_the_django_admin():
         assert "view_script" in codenames and "change_script" not in codenames
     admin = set(Group.objects.get(name="Admin").permissions.values_list("codename", flat=True))
     assert {"view_evaluation", "view_concern", "change_script"} <= admin
+
+
+def test_the_team_admin_offers_only_supervisors_as_leads(login, personas, north):
+    page = login(personas["admin"]).get(f"/admin/teams/team/{north.pk}/change/")
+    offered = set(page.context["adminform"].form.fields["supervisors"].queryset)
+    assert personas["supervisor"] in offered and personas["other_supervisor"] in offered
+    assert personas["agent"] not in offered and personas["admin"] not in offered

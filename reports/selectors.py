@@ -87,6 +87,12 @@ def dashboard(
     }
     criteria = criterion_averages(ratings, blind=blind)
     self_source = self_kind(blind)
+    waiting = _waiting_on_someone(_awaiting(teams, agent_id))
+    # The lists stop at DASHBOARD_LIST_LIMIT; the counts say how many more wait.
+    waiting_more = {
+        "disputes": max(0, totals["open_disputes"] - len(waiting["disputes"])),
+        "unacknowledged": max(0, totals["unacknowledged"] - len(waiting["unacknowledged"])),
+    }
     return {
         "totals": totals,
         "criteria": criteria,
@@ -104,7 +110,8 @@ def dashboard(
             rollup_window(CriterionRollup, start, end, **scope, per_agent=True),
             {row["key"]: row["name"] for row in criteria},
         ),
-        "waiting": _waiting_on_someone(_awaiting(teams, agent_id)),
+        "waiting": waiting,
+        "waiting_more": waiting_more,
         "checklists": checklist_no_counts(teams, start, end, runner_id=agent_id),
         "threshold": threshold,
     }

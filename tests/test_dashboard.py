@@ -373,10 +373,16 @@ def test_waiting_lists_are_limited_separately(login, supervisor, agent):
         dispute_raise(interaction=interaction, agent=agent, reason="No", proposed={"empathy": 4})
     for number in range(3):
         review(self_score(agent, reference=f"ZD-U{number}").interaction, supervisor)
-    context = login(supervisor).get("/dashboard/").context
+    response = login(supervisor).get("/dashboard/")
+    context = response.context
     assert len(context["waiting"]["disputes"]) == DASHBOARD_LIST_LIMIT
     assert len(context["waiting"]["unacknowledged"]) == 3
     assert context["totals"]["open_disputes"] == DASHBOARD_LIST_LIMIT + 2
+    # The cut-off list says how many more wait; the whole one says nothing.
+    body = response.content.decode()
+    assert 'data-testid="more-disputes">and 2 more' in body
+    assert 'data-testid="more-unacknowledged"' not in body
+    assert 'data-testid="average-explained"' in body
 
 
 def test_checklist_no_answers_appear_on_the_dashboard(login, supervisor, agent, other_agent):

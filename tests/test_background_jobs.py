@@ -151,3 +151,24 @@ def test_the_admin_home_counts_failed_jobs_and_links_to_them(admin_user, login):
     jobs = client.get(reverse("admin:procrastinate_procrastinatejob_changelist"))
     assert jobs.status_code == 200
     assert b"send_notification_email" in jobs.content
+
+
+def test_the_job_list_leaves_upkeep_out_by_default_and_has_no_inline_styles(admin_user, login):
+    from notifications.tasks import retry_stalled_jobs
+
+    client = login(admin_user)
+    send_notification_email.defer(notification_id=1)
+    retry_stalled_jobs.defer(timestamp=0)
+    url = reverse("admin:procrastinate_procrastinatejob_changelist")
+
+    def rows(query):
+        page = client.get(url, query).content.decode()
+        return page.split('id="result_list"')[1].split("</table>")[0]
+
+    work = rows({})
+    assert "send_notification_email" in work and "retry_stalled_jobs" not in work
+    assert "style=" not in work
+    upkeep = rows({"kind": "upkeep"})
+    assert "retry_stalled_jobs" in upkeep and "send_notification_email" not in upkeep
+    everything = rows({"kind": "all"})
+    assert "retry_stalled_jobs" in everything and "send_notification_email" in everything

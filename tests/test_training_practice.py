@@ -187,3 +187,43 @@ def test_practice_page_queries_do_not_grow_with_the_answers(
         assert client.get(reverse("training_practice")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("training_home")).status_code == 200
+
+
+def test_feedback_links_go_to_the_item_itself(login, agent):
+    from checklists.models import ChecklistItem, DecisionStep
+    from scripts_library.models import CommonMistake as Mistake
+    from scripts_library.models import FaqEntry, Phrase
+
+    dilemma = a_dilemma()
+    faq, phrase, mistake = FaqEntry.objects.first(), Phrase.objects.first(), Mistake.objects.first()
+    item = ChecklistItem.objects.filter(is_active=True).select_related("checklist").first()
+    step = DecisionStep.objects.first()
+    dilemma.faq_entries.add(faq)
+    dilemma.phrases.add(phrase)
+    dilemma.mistakes.add(mistake)
+    dilemma.checklist_items.add(item)
+    dilemma.decision_steps.add(step)
+    client = login(agent)
+    body = client.post(
+        reverse("training_dilemma_answer", args=[dilemma.pk]),
+        {"option": dilemma.options.first().pk},
+    ).content.decode()
+    expected = [
+        f"/library/faq/#faq-{faq.pk}",
+        f"/library/language/#phrase-{phrase.pk}",
+        f"/library/mistakes/#mistake-{mistake.pk}",
+        f"/checklists/#checklist-{item.checklist.slug}",
+        f"/decisions/new/#step-{step.position}",
+    ]
+    for url in expected:
+        assert f'href="{url}"' in body
+    # Each anchor is on the page it points into.
+    for url in expected:
+        path, anchor = url.split("#")
+        assert f'id="{anchor}"' in client.get(path).content.decode(), url
+    data = client.post(
+        f"/api/v1/dilemmas/{dilemma.pk}/answers/",
+        {"option": dilemma.options.first().pk},
+        content_type="application/json",
+    ).json()
+    assert set(expected) <= {link["url"] for link in data["links"]}

@@ -65,23 +65,27 @@ def _links(dilemma, user) -> list[dict]:
             for s in links["scripts"]
         ]
         + [
-            {"kind": "faq", "title": f.question, "url": "/library/faq/"}
+            {"kind": "faq", "title": f.question, "url": f"/library/faq/#faq-{f.pk}"}
             for f in links["faq_entries"]
         ]
         + [
-            {"kind": "phrase", "title": p.text, "url": "/library/language/"}
+            {"kind": "phrase", "title": p.text, "url": f"/library/language/#phrase-{p.pk}"}
             for p in links["phrases"]
         ]
         + [
-            {"kind": "mistake", "title": m.title, "url": "/library/mistakes/"}
+            {"kind": "mistake", "title": m.title, "url": f"/library/mistakes/#mistake-{m.pk}"}
             for m in links["mistakes"]
         ]
         + [
-            {"kind": "checklist_item", "title": str(i), "url": "/checklists/"}
+            {
+                "kind": "checklist_item",
+                "title": str(i),
+                "url": f"/checklists/#checklist-{i.checklist.slug}",
+            }
             for i in links["checklist_items"]
         ]
         + [
-            {"kind": "decision_step", "title": str(s), "url": "/decisions/"}
+            {"kind": "decision_step", "title": str(s), "url": f"/decisions/new/#step-{s.position}"}
             for s in links["decision_steps"]
         ]
     )

@@ -65,7 +65,9 @@ def dilemma_links(dilemma: Dilemma, user) -> dict[str, list]:
         "faq_entries": list(dilemma.faq_entries.all()),
         "phrases": list(dilemma.phrases.all()),
         "mistakes": list(dilemma.mistakes.all()),
-        "checklist_items": list(dilemma.checklist_items.filter(is_active=True)),
+        "checklist_items": list(
+            dilemma.checklist_items.filter(is_active=True).select_related("checklist")
+        ),
         "decision_steps": list(dilemma.decision_steps.all()),
     }
 

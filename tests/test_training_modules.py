@@ -12,7 +12,7 @@ from checklists.models import ProofPlanProgress
 from notifications.models import Kind, Notification
 from teams.models import Role
 from tests.conftest import make_user
-from training.models import Assignment, Certificate, Module
+from training.models import Assignment, Certificate, Module, Option
 from training.selectors import module_statuses, team_progress
 from training.services import assignment_create, module_submit, training_task
 from training.tasks import overdue_reminders_send
@@ -83,11 +83,22 @@ def test_passing_again_keeps_the_first_certificate(agent, module):
     assert first == again and Certificate.objects.count() == 1
 
 
-def test_module_page_grades_and_redirects_to_the_certificate(login, agent, module):
-    data = {f"dilemma-{pk}": option for pk, option in answers(module).items()}
-    response = login(agent).post(reverse("training_module", args=[module.slug]), data)
+def test_module_page_grades_then_shows_the_misses_before_the_certificate(login, agent, module):
+    chosen = answers(module, wrong=1)
+    data = {f"dilemma-{pk}": option for pk, option in chosen.items()}
+    client = login(agent)
+    response = client.post(reverse("training_module", args=[module.slug]), data)
     certificate = Certificate.objects.get()
-    assert response.status_code == 302 and response["Location"] == certificate.get_absolute_url()
+    assert response.status_code == 302 and response["Location"] == module.get_absolute_url()
+    body = client.get(response["Location"]).content.decode()
+    assert body.count('data-testid="missed-answer"') == 1
+    missed = Option.objects.get(pk__in=chosen.values(), verdict__in=["acceptable", "harmful"])
+    from html import unescape
+
+    text = unescape(body)
+    assert missed.feedback in text and missed.dilemma.title in text
+    assert "The best response:" in body
+    assert certificate.get_absolute_url() in body
 
 
 def test_certificate_page_is_printable(login, agent, module):

@@ -251,3 +251,25 @@ def dilemma_suggestions(keys) -> dict[str, list]:
         key: [Suggested(d.title, d.get_absolute_url()) for d in dilemmas[:2]]
         for key, dilemmas in dilemmas_for_criteria(keys).items()
     }
+
+
+def last_sitting(user, module) -> dict | None:
+    """The person's latest sitting of `module`: its answers that were not the best, each with
+    its feedback and the best response, and their certificate if they hold one."""
+    latest = Attempt.objects.filter(user=user, module=module).order_by("-answered_at").first()
+    if latest is None:
+        return None
+    missed = list(
+        Attempt.objects.filter(user=user, module=module, answered_at=latest.answered_at)
+        .exclude(verdict=Verdict.BEST)
+        .select_related("dilemma", "option")
+        .prefetch_related(
+            Prefetch("dilemma__options", Option.objects.filter(verdict=Verdict.BEST), "best")
+        )
+        .order_by("dilemma__title", "id")
+    )
+    return {
+        "answered_at": latest.answered_at,
+        "missed": missed,
+        "certificate": Certificate.objects.filter(user=user, module=module).first(),
+    }

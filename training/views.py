@@ -18,6 +18,7 @@ from training.models import Dilemma, Module, Option
 from training.selectors import (
     dilemma_links,
     get_certificate_for_user,
+    last_sitting,
     get_dilemma_for_user,
     hardest_dilemmas,
     module_statuses,
@@ -134,14 +135,23 @@ def module_take(request, slug):
     return render(
         request,
         "training/module.html",
-        {"module": module, "dilemmas": dilemmas, "is_agent": is_agent, "form": form},
+        {
+            "module": module,
+            "dilemmas": dilemmas,
+            "is_agent": is_agent,
+            "form": form,
+            "sitting": last_sitting(request.user, module) if is_agent else None,
+        },
     )
 
 
 def _graded(request, module, out_of: int, best: int, certificate):
     if certificate is not None:
-        messages.success(request, f"Passed with {best} best answers out of {out_of}.")
-        return redirect(certificate)
+        messages.success(
+            request,
+            f"Passed with {best} best answers out of {out_of}. Your certificate is below.",
+        )
+        return redirect(module)
     messages.warning(
         request,
         f"{best} best answers out of {out_of}; {module.pass_mark} pass. "

@@ -82,6 +82,11 @@ def test_an_agent_practises_passes_a_module_and_prints_the_certificate(visit):
     with page.expect_navigation():
         page.get_by_role("button", name="Submit my answers").click()
     certificate = Certificate.objects.get(user=agent)
+    # The sitting's result first (every answer the best), then the certificate.
+    assert page.url.endswith(f"/training/modules/{module.slug}/")
+    assert "Every answer was the best one." in page.inner_text("[data-testid=last-sitting]")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Your certificate").click()
     assert page.url.endswith(f"/training/certificates/{certificate.code}/")
     text = page.inner_text("[data-testid=certificate]")
     assert "Alex Rivera" in text and "Data and privacy" in text and certificate.code in text

@@ -18,9 +18,9 @@ from training.models import Dilemma, Module, Option
 from training.selectors import (
     dilemma_links,
     get_certificate_for_user,
-    last_sitting,
     get_dilemma_for_user,
     hardest_dilemmas,
+    last_sitting,
     module_statuses,
     practice_set,
     practice_streak,

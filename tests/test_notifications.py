@@ -335,3 +335,10 @@ def test_the_bell_is_a_drawn_icon_with_its_label(login, agent):
     nav = login(agent).get("/").content.decode().split("</nav>")[0]
     bell = nav.split('id="bell"')[1].split("</a>")[0]
     assert "<svg" in bell and "&#128276;" not in bell and 'aria-label="Notifications' in bell
+
+
+def test_mark_all_read_is_offered_only_with_something_unread(login, agent):
+    client = login(agent)
+    assert "Mark all read" not in client.get(reverse("inbox")).content.decode()
+    notify([agent], Kind.REVIEW_SUBMITTED, "N.")
+    assert "Mark all read" in client.get(reverse("inbox")).content.decode()

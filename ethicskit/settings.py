@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "notifications",
     "rubrics",
     "qa",
+    "calibration",
     "checklists",
     "scripts_library",
     "reports",

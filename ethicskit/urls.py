@@ -52,6 +52,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("rubrics.urls")),
+    path("", include("calibration.urls")),
     path("", include("reports.urls")),
     path("", include("teams.urls")),
     path("api/v1/", include("ethicskit.api_urls")),

@@ -10,6 +10,7 @@ from rubrics.models import (
     low_rating_comment_error,
     validate_occurred_at,
 )
+from rubrics.worked_examples import attach_worked_examples
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = 1000
@@ -73,6 +74,7 @@ class RubricRatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rubric = rubric
         self.criteria = list(rubric.criteria.all())
+        attach_worked_examples(self.criteria)
         self.fields["rubric_version"].initial = rubric.version
         initial_ratings = initial_ratings or {}
         for criterion in self.criteria:

@@ -25,6 +25,7 @@ FLOORS = (
     "notifications",
     "rubrics",
     "qa",
+    "calibration",
     "checklists",
     "scripts_library",
     "reports",

@@ -118,10 +118,15 @@ def states(w: dict) -> dict[str, list]:
             f"/service-changes/{w['change']}/",
             f"/proof-plan/evidence/{w['people']['alice'].pk}/",
             ("/dashboard/organisation/", 403),
+            "/calibrations/",
+            "/calibrations/new/",
+            f"/calibrations/{w['revealed_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
             *tools,
         ],
         # Leads a team with no agents: an empty queue and dashboard.
-        "sam": ["/", "/reviews/", "/dashboard/"],
+        "sam": ["/", "/reviews/", "/dashboard/", "/calibrations/"],
         "ada": [
             "/",
             "/dashboard/",
@@ -140,6 +145,8 @@ def states(w: dict) -> dict[str, list]:
             "/audit/?q=qqqqzzzz",
             "/admin/",
             ("/reviews/", 403),
+            f"/calibrations/{w['revealed_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
         ],
     }
 
@@ -155,6 +162,11 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         "sue /dashboard/": "Under 70.0%",
         "sam /dashboard/": "No agents in this team yet.",
         "bea /my/reviews/": "No reviews",
+        "sam /calibrations/": "No sessions yet.",
+        f"/calibrations/{w['revealed_calibration']}/": "Krippendorff",
+        f"sue /calibrations/{w['open_calibration']}/": "Blind until",
+        f"sue /calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/": "You have scored",
+        f"ada /calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/": "Save my calibration score",
     }
     for key in (path, f"{username} {path}"):
         if key in marks:
@@ -222,6 +234,10 @@ def test_forms_sent_back_with_errors_and_the_paused_sign_in_pass_axe(visit):
             f"/interactions/{w['requested']}/review/",
             f"/disputes/{w['open_dispute']}/resolve/",
             "/service-changes/new/",
+            "/calibrations/new/",
+        ],
+        "ada": [
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
         ],
     }
     problems = []

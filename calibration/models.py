@@ -148,3 +148,32 @@ class AgreedRating(models.Model):
 
     def __str__(self):
         return f"Agreed {self.value} on criterion {self.criterion_id}"
+
+
+class FairnessRow(models.Model):
+    """One line of the fairness audit as the nightly job computed it, for one scope (a team,
+    or the whole organisation when `team` is empty) and one period (the last `days` days)."""
+
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.CASCADE)
+    days = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10)
+    key = models.CharField(max_length=64)
+    label = models.CharField(max_length=200)
+    reviews = models.PositiveIntegerField()
+    mean_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    difference = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    p_adjusted = models.FloatField(null=True)
+    flagged = models.BooleanField(default=False)
+    words = models.CharField(max_length=400)
+    self_review_gap = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    disputed_share = models.DecimalField(max_digits=4, decimal_places=3, null=True)
+    overturned_share = models.DecimalField(max_digits=4, decimal_places=3, null=True)
+    calibration_deviation = models.DecimalField(max_digits=4, decimal_places=2, null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "label", "id"]
+        indexes = [models.Index(fields=["team", "days"], name="fairness_scope")]
+
+    def __str__(self):
+        return f"{self.kind} {self.label}"

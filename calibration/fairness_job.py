@@ -45,15 +45,16 @@ def _reviews(since) -> list[Review]:
     ]
 
 
-def _disputes(since, team=None) -> dict[int, tuple[int, int]]:
-    """Per reviewer: (disputed reviews, disputes accepted wholly or partly)."""
+def _disputes(since, team=None) -> dict[int, tuple[int, int, int]]:
+    """Per reviewer: (disputed reviews, disputes settled, settled by accepting wholly or partly)."""
     disputes = Dispute.objects.filter(interaction__occurred_at__gte=since)
     if team is not None:
         disputes = disputes.filter(interaction__team=team)
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for author, status in disputes.values_list("review__author_id", "status"):
         counts[author][0] += 1
-        counts[author][1] += status in ACCEPTED
+        counts[author][1] += status != Dispute.Status.OPEN
+        counts[author][2] += status in ACCEPTED
     return {author: tuple(each) for author, each in counts.items()}
 
 
@@ -96,10 +97,10 @@ def fairness_refresh(*, now=None) -> int:
                 disputed = overturned = calibration = None
                 if comparison.kind == "reviewer":
                     reviewer = int(comparison.key)
-                    raised, accepted = disputes.get(reviewer, (0, 0))
+                    raised, settled, accepted = disputes.get(reviewer, (0, 0, 0))
                     disputed = Decimal(raised / count).quantize(Decimal("0.001")) if count else None
                     overturned = (
-                        Decimal(accepted / raised).quantize(Decimal("0.001")) if raised else None
+                        Decimal(accepted / settled).quantize(Decimal("0.001")) if settled else None
                     )
                     calibration = deviation.get(reviewer)
                 stored.append(

@@ -42,9 +42,12 @@ class SessionForm(forms.Form):
         required=False,
         empty_label="None: compare with the median",
         help_text="Optional: a participant whose ratings are the reference.",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     deadline = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
         help_text="The session is revealed when everyone has scored, or at this time.",
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calibration import views
+from calibration import fairness_views, views
 
 urlpatterns = [
     path("calibrations/", views.session_list, name="calibration_list"),
@@ -12,4 +12,9 @@ urlpatterns = [
         name="calibration_score",
     ),
     path("calibrations/<int:pk>/agree/", views.session_agree, name="calibration_agree"),
+]
+
+urlpatterns += [
+    path("fairness/", fairness_views.fairness_audit, name="fairness_audit"),
+    path("fairness/export.csv", fairness_views.fairness_export, name="fairness_export"),
 ]

@@ -323,6 +323,9 @@ MATRIX = {
             data={},
         )
     ],
+    # The fairness audit: admins the organisation or any team; supervisors their own teams.
+    "fairness_audit": [get(LEADERS), get(NORTHS_LEADERS, query="team={north}", label="north")],
+    "fairness_export": [get(LEADERS), get(NORTHS_LEADERS, query="team={north}", label="north")],
     "api:calibrations": [
         post(expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=400, admin=400), data={})
     ],

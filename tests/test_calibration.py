@@ -301,3 +301,23 @@ def test_the_list_page_has_constant_queries(
         open_session(supervisor, interactions, [supervisor, sue2])
     with django_assert_max_num_queries(14):
         assert client.get("/calibrations/").status_code == 200
+
+
+def test_calibration_scores_appear_on_no_agent_page_dashboard_or_export(
+    login, session, supervisor, sue2, admin_user, interactions, agent
+):
+    mark = "Calibration-only remark about the refund."
+    for person in (supervisor, sue2, admin_user):
+        for interaction in interactions:
+            score(session, person, interaction, {**RATINGS, "fairness": 1}, {"fairness": mark})
+    agent_client = login(agent)
+    for path in ["/my/scores/", "/my/reviews/", *(f"/interactions/{i.pk}/" for i in interactions)]:
+        page = agent_client.get(path).content.decode()
+        assert mark not in page, path
+        assert "Calibration session" not in page, path
+    leader = login(admin_user)
+    dashboard = leader.get("/dashboard/")
+    assert mark not in dashboard.content.decode()
+    export = b"".join(leader.get("/dashboard/export.csv").streaming_content).decode()
+    assert mark not in export
+    assert not any(",review," in line for line in export.splitlines())

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from calibration import selectors
+from calibration.fairness_job import fairness_refresh
 from calibration.models import CalibrationSession
 from calibration.services import (
     calibration_agree,
@@ -135,6 +136,8 @@ class Command(BaseCommand):
             rollups.rebuild()
         with transaction.atomic():
             self.create_calibration_sessions()
+        # The fairness audit is computed each night; once now, so its page is not empty.
+        fairness_refresh()
         self.stdout.write(self.style.SUCCESS(self.summary(password)))
 
     def create_people(self, password):

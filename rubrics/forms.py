@@ -74,7 +74,6 @@ class RubricRatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rubric = rubric
         self.criteria = list(rubric.criteria.all())
-        attach_worked_examples(self.criteria)
         self.fields["rubric_version"].initial = rubric.version
         initial_ratings = initial_ratings or {}
         for criterion in self.criteria:
@@ -117,7 +116,11 @@ class RubricRatingForm(forms.Form):
         }
 
     def criterion_rows(self):
-        """(criterion, rating bound field, comment bound field) for the template."""
+        """(criterion, rating bound field, comment bound field) for the template, each criterion
+        with its worked examples (read only when the form is shown)."""
+        if not hasattr(self, "_examples_attached"):
+            attach_worked_examples(self.criteria)
+            self._examples_attached = True
         return [
             (criterion, self[f"rating_{criterion.key}"], self[f"comment_{criterion.key}"])
             for criterion in self.criteria

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "notifications",
     "rubrics",
     "qa",
+    "calibration",
     "checklists",
     "scripts_library",
     "training",
@@ -142,6 +143,9 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_MIN_LENGTH = env_int("DJANGO_PASSWORD_MIN_LENGTH", 12)
+# The fairness audit flags a difference of at least this many percentage points (and only
+# when significant after Holm's correction; see calibration/fairness.py).
+FAIRNESS_FLAG_POINTS = env_int("ETHICSKIT_FAIRNESS_FLAG_POINTS", 5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("", include("rubrics.urls")),
     path("", include("qa.urls")),
+    path("", include("calibration.urls")),
     path("", include("reports.urls")),
     path("", include("teams.urls")),
     path("", include("notifications.urls")),

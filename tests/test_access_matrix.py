@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from calibration.services import calibration_session_open
 from checklists.models import Checklist, ProofPlanTask
 from checklists.services import (
     checklist_run_create,
@@ -394,6 +395,38 @@ MATRIX = {
         post(
             expect(anon=401, agent=200, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
             kwargs={"pk": "alice_notification"},
+        )
+    ],
+    # Calibration (calibration/): leaders only; a session exists for its facilitator (Sue) and
+    # participants (Sue, Ada); Sam (not in it) gets 404.
+    "calibration_list": [get(LEADERS)],
+    "calibration_new": [get(LEADERS), post(LEADERS, data={})],
+    "calibration_detail": [get(NORTHS_LEADERS, kwargs={"pk": "sue_calibration"})],
+    "calibration_score": [
+        get(NORTHS_LEADERS, kwargs={"pk": "sue_calibration", "interaction": "alice_waiting"}),
+        post(NORTHS_LEADERS, kwargs={"pk": "sue_calibration", "interaction": "alice_waiting"}, data={}),
+    ],
+    "calibration_agree": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302),
+            kwargs={"pk": "sue_calibration"},
+            data={},
+        )
+    ],
+    # The fairness audit: admins the organisation or any team; supervisors their own teams.
+    "fairness_audit": [get(LEADERS), get(NORTHS_LEADERS, query="team={north}", label="north")],
+    "fairness_export": [get(LEADERS), get(NORTHS_LEADERS, query="team={north}", label="north")],
+    "api:calibrations": [
+        post(expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=400, admin=400), data={})
+    ],
+    "api:calibration": [
+        get(expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200), kwargs={"pk": "sue_calibration"})
+    ],
+    "api:calibration_scores": [
+        post(
+            expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400),
+            kwargs={"pk": "sue_calibration"},
+            data={},
         )
     ],
     # The schema and its docs are public: they describe the API, not anyone's data.
@@ -788,6 +821,12 @@ def build_world() -> dict:
         },
     )
     oscars = self_score(oscar, reference="ZD-SOUTH").interaction
+    calibration = calibration_session_open(
+        facilitator=sue,
+        interaction_ids=[waiting.pk],
+        participant_usernames=["sue", "ada"],
+        deadline=timezone.now() + timedelta(days=30),
+    )
 
     interaction_checklist = Checklist.objects.get(kind=Checklist.Kind.INTERACTION)
     run = checklist_run_create(
@@ -925,6 +964,7 @@ def build_world() -> dict:
         "alice_triage": triage.pk,
         **{name: decision.pk for name, decision in decisions.items()},
         "oscar_interaction": oscars.pk,
+        "sue_calibration": calibration.pk,
         **{name: concern.pk for name, concern in concerns.items()},
         "alice_concern_link": reverse("concern_detail", args=[concerns["alice_concern"].pk]),
         "proof_task": proof_task.pk,

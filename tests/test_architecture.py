@@ -26,6 +26,7 @@ FLOORS = (
     "notifications",
     "rubrics",
     "qa",
+    "calibration",
     "checklists",
     "scripts_library",
     "training",

@@ -136,6 +136,11 @@ def states(w: dict) -> dict[str, list]:
             "/training/team/",
             f"/training/modules/{w['module']}/assign/",
             f"/training/certificates/{w['certificate']}/",
+            "/calibrations/",
+            "/calibrations/new/",
+            f"/calibrations/{w['revealed_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
             *training,
             *tools,
         ],
@@ -147,6 +152,7 @@ def states(w: dict) -> dict[str, list]:
             "/assignments/",
             "/dashboard/",
             "/training/team/",
+            "/calibrations/",
         ],
         "ada": [
             "/",
@@ -173,6 +179,8 @@ def states(w: dict) -> dict[str, list]:
             ("/assignments/", 403),
             "/assignments/rules/",
             f"/assignments/rules/{w['east']}/",
+            f"/calibrations/{w['revealed_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
         ],
     }
 
@@ -197,6 +205,11 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         "sue /training/team/": "Pressure and hard conversations (",
         "/training/verify/?code=FORGED0CODE": "No certificate has this code",
         f"/training/verify/?code={w['certificate']}": "Genuine",
+        "sam /calibrations/": "No sessions yet.",
+        f"/calibrations/{w['revealed_calibration']}/": "Krippendorff",
+        f"sue /calibrations/{w['open_calibration']}/": "Blind until",
+        f"sue /calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/": "You have scored",
+        f"ada /calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/": "Save my calibration score",
     }
     for key in (path, f"{username} {path}"):
         if key in marks:
@@ -265,6 +278,10 @@ def test_forms_sent_back_with_errors_and_the_paused_sign_in_pass_axe(visit):
             "/reviews/record/",
             f"/disputes/{w['open_dispute']}/resolve/",
             "/service-changes/new/",
+            "/calibrations/new/",
+        ],
+        "ada": [
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
         ],
     }
     problems = []

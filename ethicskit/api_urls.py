@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from cases import api as cases_api
 from checklists import api as checklists_api
 from reports import api as reports_api
 from rubrics import api as rubrics_api
@@ -26,4 +27,7 @@ urlpatterns = [
     path("scripts/", library_api.ScriptListView.as_view(), name="scripts"),
     path("faq/", library_api.FaqListView.as_view(), name="faq"),
     path("checklists/", checklists_api.ChecklistListView.as_view(), name="checklists"),
+    path("concerns/", cases_api.ConcernCreateView.as_view(), name="concerns"),
+    path("cases/", cases_api.CaseListView.as_view(), name="cases"),
+    path("cases/<int:pk>/", cases_api.CaseDetailView.as_view(), name="case"),
 ]

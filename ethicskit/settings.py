@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rubrics",
     "qa",
     "checklists",
+    "cases",
     "scripts_library",
     "reports",
     "ethicskit",
@@ -201,6 +202,13 @@ if ETHICSKIT_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
     )
 # API tokens expire this many days after they are issued (teams.models.ApiToken).
 API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
+# Cases: acknowledge a report within 7 days and give the reporter feedback within 3 months (the
+# EU whistle-blowing directive's limits); wrong receipt codes allowed per address and overall in
+# ten minutes before the follow-up page answers 429.
+CASE_ACKNOWLEDGE_DAYS = env_int("ETHICSKIT_CASE_ACKNOWLEDGE_DAYS", 7)
+CASE_FEEDBACK_MONTHS = env_int("ETHICSKIT_CASE_FEEDBACK_MONTHS", 3)
+CASE_FOLLOW_UP_ADDRESS_LIMIT = env_int("ETHICSKIT_CASE_FOLLOW_UP_ADDRESS_LIMIT", 10)
+CASE_FOLLOW_UP_GLOBAL_LIMIT = env_int("ETHICSKIT_CASE_FOLLOW_UP_GLOBAL_LIMIT", 200)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

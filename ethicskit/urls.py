@@ -67,6 +67,7 @@ urlpatterns = [
         ),
         name="api_docs",
     ),
+    path("", include("cases.urls")),
     path("", include("checklists.urls")),
     path("library/", include("scripts_library.urls")),
     path("admin/", admin.site.urls),

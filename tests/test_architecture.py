@@ -26,6 +26,7 @@ FLOORS = (
     "rubrics",
     "qa",
     "checklists",
+    "cases",
     "scripts_library",
     "reports",
     "ethicskit",

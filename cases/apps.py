@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "cases"
+    verbose_name = "Cases"
+
+    def ready(self):
+        from teams import access, audit
+
+        access.register_content(
+            self.label,
+            records=["case", "casemessage", "pendingreport", "followupfailure"],
+        )
+        audit.register("cases.RoutingRule")
+        # The receipt code's hash stays out of the log; an anonymous case's entries keep only
+        # the day, and what its reporter writes is logged without a person or a request.
+        audit.register("cases.Case", left_out=["receipt_hash"])
+        audit.register(
+            "cases.CaseMessage",
+            anonymous_if=lambda message: message.from_reporter,
+        )

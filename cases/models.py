@@ -245,3 +245,6 @@ class FollowUpFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["address_key", "at"], name="follow_up_failure_address")]
+
+    def __str__(self):
+        return f"Wrong receipt code at {self.at:%Y-%m-%d %H:%M}"

@@ -12,7 +12,6 @@ from cases.services import (
     case_acknowledge,
     case_message_add,
     case_reassign,
-    case_status_change,
     concern_raise,
     pending_reports_deliver,
 )

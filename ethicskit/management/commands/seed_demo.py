@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from cases.models import Case
+from cases.services import concern_raise, pending_reports_deliver
 from rubrics import rollups
 from rubrics.models import LOW_RATING, Interaction, Rubric
 from teams.models import Membership, Role, Team
@@ -98,6 +100,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             agents = self.create_people(password)
+            self.create_cases(agents)
         existing = Interaction.objects.filter(
             agent_id__in=[agent.id for agent, _ in agents]
         ).count()
@@ -118,6 +121,22 @@ class Command(BaseCommand):
             # dashboards' rollups up to date, so they are rebuilt once at the end.
             rollups.rebuild()
         self.stdout.write(self.style.SUCCESS(self.summary(password)))
+
+    def create_cases(self, agents):
+        """A few cases: a named gift routed to a supervisor, an anonymous abusive-customer
+        report, and a named data breach for compliance. Only once: reseeding adds none."""
+        if Case.objects.exists():
+            return
+        (first, _), (second, _) = agents[0], agents[1]
+        for reporter, category, anonymous, text in [
+            (first, "gift", False, "A customer offered concert tickets for a faster refund."),
+            (second, "abuse", True, "A caller shouted insults for ten minutes on ticket ZD-2031."),
+            (second, "breach", False, "A refund export was left on a shared drive."),
+        ]:
+            concern_raise(
+                reporter=reporter, category=category, description=text, anonymous=anonymous
+            )
+        pending_reports_deliver()
 
     def create_people(self, password):
         User = get_user_model()

@@ -7,7 +7,11 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self):
+        from cases.services import breach_answered_receiver
+        from checklists.signals import breach_answered
         from teams import access, audit
+
+        breach_answered.connect(breach_answered_receiver, dispatch_uid="cases-breach-answered")
 
         access.register_content(
             self.label,

@@ -131,6 +131,13 @@ class Case(models.Model):
     acknowledged_on = models.DateField(null=True, blank=True)
     feedback_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # What an automatic case was opened from: a checklist run that answered "no" to a breach item.
+    checklist_run = models.ForeignKey(
+        "checklists.ChecklistRun", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    interaction = models.ForeignKey(
+        "rubrics.Interaction", null=True, blank=True, on_delete=models.SET_NULL
+    )
     # SHA-256 of an anonymous reporter's receipt code; the code itself is never stored.
     receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 

@@ -59,7 +59,15 @@ def _reporter_team(reporter):
 
 
 def _open_case(
-    *, concern: Concern, route: str, team, owner, about_supervisor: bool, code_hash=None
+    *,
+    concern: Concern,
+    route: str,
+    team,
+    owner,
+    about_supervisor: bool,
+    code_hash=None,
+    checklist_run=None,
+    interaction=None,
 ):
     acknowledge_by, feedback_by = Case.deadlines(concern.reported_on)
     case = Case(
@@ -72,8 +80,10 @@ def _open_case(
         acknowledge_by=acknowledge_by,
         feedback_by=feedback_by,
         receipt_hash=code_hash,
+        checklist_run=checklist_run,
+        interaction=interaction,
     )
-    case.full_clean(exclude=["concern", "team", "owner"])
+    case.full_clean(exclude=["concern", "team", "owner", "checklist_run", "interaction"])
     case.save()
     if owner is not None:
         notify(
@@ -159,6 +169,38 @@ def pending_reports_deliver() -> int:
             report.delete()
             delivered += 1
     return delivered
+
+
+def case_open_for_breach(*, run, answers) -> Case:
+    """A checklist run answered "no" to a breach item: a case in the runner's name, linked to
+    the run and its interaction, routed like any data breach."""
+    wording = "; ".join(f"“{answer.item_title}”: {answer.note}" for answer in answers)
+    description = f"Checklist “{run.checklist.title}” answered no. {wording}"[:4000]
+    route, team, owner = case_route(
+        category=Concern.Category.DATA_BREACH,
+        team=_reporter_team(run.runner),
+        about_supervisor=False,
+        to_compliance=False,
+    )
+    concern = concern_report(
+        reporter=run.runner,
+        category=Concern.Category.DATA_BREACH,
+        description=description,
+        anonymous=False,
+    )
+    return _open_case(
+        concern=concern,
+        route=route,
+        team=team,
+        owner=owner,
+        about_supervisor=False,
+        checklist_run=run,
+        interaction=run.interaction,
+    )
+
+
+def breach_answered_receiver(sender, *, run, answers, **kwargs):
+    case_open_for_breach(run=run, answers=answers)
 
 
 # --- Working a case --------------------------------------------------------------------------

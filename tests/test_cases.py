@@ -231,3 +231,53 @@ def test_the_concern_api(agent, supervisor, login):
     )
     assert bad.status_code == 400
     assert client.get(reverse("api:cases")).status_code == 403
+
+
+# --- Breaches open cases ---------------------------------------------------------------------
+
+
+def run_interaction_checklist(agent, no_titles):
+    from checklists.models import Checklist
+    from checklists.services import checklist_run_create
+    from tests.conftest import self_score
+
+    checklist = Checklist.objects.get(kind=Checklist.Kind.INTERACTION)
+    items = list(checklist.items.filter(is_active=True))
+    answers = {
+        item.id: ("no", "The address was read out loud.")
+        if item.title in no_titles
+        else ("yes", "")
+        for item in items
+    }
+    interaction = self_score(agent).interaction
+    return checklist_run_create(
+        checklist=checklist, runner=agent, interaction=interaction, answers=answers
+    )
+
+
+def test_the_seed_marks_its_data_protection_items():
+    from checklists.models import ChecklistItem
+
+    marked = set(ChecklistItem.objects.filter(breach_when_no=True).values_list("title", flat=True))
+    assert marked == {"Data privacy", "Privacy and security of data"}
+
+
+def test_a_no_to_a_breach_item_opens_a_linked_case(agent, supervisor, admin_user, login):
+    run = run_interaction_checklist(agent, {"Data privacy"})
+    case = Case.objects.get()
+    assert (case.checklist_run, case.interaction) == (run, run.interaction)
+    assert case.concern.category == "breach" and case.concern.reporter == agent
+    assert case.route == Route.COMPLIANCE and case.owner == admin_user
+    assert "Data privacy" in case.concern.description
+    page = login(admin_user).get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert reverse("checklist_run_detail", args=[run.pk]) in page
+
+
+def test_a_no_elsewhere_opens_nothing(agent, admin_user):
+    from checklists.models import Checklist
+
+    other = Checklist.objects.get(kind=Checklist.Kind.INTERACTION).items.exclude(
+        breach_when_no=True
+    )[0]
+    run_interaction_checklist(agent, {other.title})
+    assert not Case.objects.exists()

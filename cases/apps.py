@@ -7,11 +7,13 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self):
-        from cases.services import breach_answered_receiver
+        from cases.services import breach_answered_receiver, breach_rated_receiver
         from checklists.signals import breach_answered
+        from rubrics.signals import breach_rated
         from teams import access, audit
 
         breach_answered.connect(breach_answered_receiver, dispatch_uid="cases-breach-answered")
+        breach_rated.connect(breach_rated_receiver, dispatch_uid="cases-breach-rated")
 
         access.register_content(
             self.label,

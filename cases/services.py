@@ -199,6 +199,38 @@ def case_open_for_breach(*, run, answers) -> Case:
     )
 
 
+def case_open_for_rating(*, evaluation, ratings) -> Case:
+    """A review rated 1 on a breach criterion: a case in the reviewer's name, linked to the
+    interaction, routed like any ethical violation."""
+    wording = "; ".join(
+        f"“{rating.criterion.name}” rated 1: {rating.comment or 'no comment'}" for rating in ratings
+    )
+    description = f"A review of interaction {evaluation.interaction_id}. {wording}"[:4000]
+    category = Concern.Category.ETHICAL_VIOLATION
+    interaction = evaluation.interaction
+    route, team, owner = case_route(
+        category=category,
+        team=interaction.team,
+        about_supervisor=False,
+        to_compliance=False,
+    )
+    concern = concern_report(
+        reporter=evaluation.author, category=category, description=description, anonymous=False
+    )
+    return _open_case(
+        concern=concern,
+        route=route,
+        team=team,
+        owner=owner,
+        about_supervisor=False,
+        interaction=interaction,
+    )
+
+
+def breach_rated_receiver(sender, *, evaluation, ratings, **kwargs):
+    case_open_for_rating(evaluation=evaluation, ratings=ratings)
+
+
 def breach_answered_receiver(sender, *, run, answers, **kwargs):
     case_open_for_breach(run=run, answers=answers)
 

@@ -281,3 +281,19 @@ def test_a_no_elsewhere_opens_nothing(agent, admin_user):
     )[0]
     run_interaction_checklist(agent, {other.title})
     assert not Case.objects.exists()
+
+
+def test_a_review_rated_1_on_a_breach_criterion_opens_a_case(agent, supervisor, admin_user):
+    from rubrics.models import Rubric
+    from tests.conftest import RATINGS, review, self_score
+
+    Rubric.objects.current().criteria.filter(key="fairness").update(breach_when_one=True)
+    interaction = self_score(agent, {**RATINGS, "fairness": 1}).interaction
+    assert not Case.objects.exists()  # a self-score never opens one (blind review)
+    review(interaction, supervisor, {**RATINGS, "fairness": 2})
+    assert not Case.objects.exists()
+    second = self_score(agent, reference="ZD-2").interaction
+    review(second, supervisor, {**RATINGS, "fairness": 1})
+    case = Case.objects.get()
+    assert case.interaction == second and case.concern.reporter == supervisor
+    assert case.concern.category == "violation" and case.owner == admin_user

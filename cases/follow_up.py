@@ -1,7 +1,7 @@
 """`/concerns/follow-up/`: an anonymous reporter comes back with the receipt code.
 
-The page needs no sign-in and links the code to nothing: it reads no user and no session, and
-writes no row on success. Only wrong codes are counted, against a keyed hash of the address, for
+The page needs no sign-in and links the code to nothing: it reads no user and no session, sets no
+cookie, and writes no row on success. Only wrong codes are counted, against a keyed hash of the address, for
 the rate limits. Every answer is marked no-store and no-referrer.
 """
 
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cases import services
@@ -41,12 +42,18 @@ def _limited(address_key: str) -> bool:
 
 
 def _answer(request, context, status=200):
-    response = render(request, "cases/follow_up.html", context, status=status)
+    # An empty token keeps the page from setting a CSRF cookie.
+    response = render(request, "cases/follow_up.html", {**context, "csrf_token": ""}, status=status)
     response["Cache-Control"] = "no-store, max-age=0"
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
+# No CSRF token: with no referrer the browser posts `Origin: null`, which Django's check refuses,
+# and the token's cookie would be the one thing that links a reporter's visits. A forged post
+# gains nothing: it needs the code, and guessing codes through others' browsers runs into the
+# global limit.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def follow_up(request):

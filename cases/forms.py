@@ -30,7 +30,17 @@ class CaseConcernForm(ConcernForm):
         )
 
 
-class CaseMessageForm(forms.Form):
+class BootstrapForm(forms.Form):
+    """Fields as wide as their card, so the case page fits a phone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+
+class CaseMessageForm(BootstrapForm):
     kind = forms.ChoiceField(
         choices=[
             (CaseMessage.Kind.QUESTION, "Question to the reporter"),
@@ -41,7 +51,7 @@ class CaseMessageForm(forms.Form):
     text = _free_text("Message", max_length=4000, rows=3)
 
 
-class CaseStatusForm(forms.Form):
+class CaseStatusForm(BootstrapForm):
     status = forms.ChoiceField(
         choices=[
             (value, label) for value, label in Case.Status.choices if value != Case.Status.RECEIVED
@@ -52,7 +62,7 @@ class CaseStatusForm(forms.Form):
     )
 
 
-class CaseReassignForm(forms.Form):
+class CaseReassignForm(BootstrapForm):
     owner = forms.ModelChoiceField(
         queryset=get_user_model()
         .objects.filter(

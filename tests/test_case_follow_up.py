@@ -102,11 +102,13 @@ def test_wrong_and_unknown_codes_get_the_same_answer(agent, login):
     assert len(bodies) == 1
 
 
-def test_the_page_sends_no_store_and_no_referrer():
-    client = Client()
-    for response in (client.get(URL), client.post(URL, {"code": "X"})):
+def test_the_page_sends_no_store_and_no_referrer_and_sets_no_cookie():
+    client = Client(enforce_csrf_checks=True)
+    for response in (client.get(URL), client.post(URL, {"code": "X"}, HTTP_ORIGIN="null")):
+        assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
         assert response["Referrer-Policy"] == "no-referrer"
+        assert not response.cookies
 
 
 def test_the_eleventh_wrong_code_from_one_address_gets_429(agent, login):

@@ -1,4 +1,4 @@
-"""Views for concerns: report one, follow your own, and the admins' queue.
+"""Views for concerns: follow your own, and the admins' queue (reporting one is in `cases`).
 
 Nothing in this module may log, cache or message anything that identifies who sent an anonymous
 report.
@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from checklists import selectors, services
-from checklists.forms import ConcernForm, ConcernUpdateForm
+from checklists.forms import ConcernUpdateForm
 from checklists.models import Concern
 from checklists.views import PAGE_SIZE
 from core.views import apply_service_errors
@@ -25,28 +25,6 @@ from teams.models import Role
 def concern_mine(request):
     concerns = Concern.objects.filter(reporter=request.user).order_by("-reported_on", "status")
     return render(request, "checklists/concern_mine.html", {"concerns": concerns})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def concern_new(request):
-    form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_report(
-                reporter=request.user,
-                category=form.cleaned_data["category"],
-                description=form.cleaned_data["description"],
-                anonymous=form.cleaned_data["anonymous"],
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            # Named or anonymous, the reply is the same, so not even a web server's access log
-            # (which records who fetched what next) tells the two kinds of report apart.
-            messages.success(request, "Thank you. Your report has been received.")
-            return redirect("concern_mine")
-    return render(request, "checklists/concern_form.html", {"form": form})
 
 
 @role_required(Role.ADMIN)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from checklists import signals
 from checklists.models import (
     Answer,
     Checklist,
@@ -127,6 +128,13 @@ def checklist_run_create(
         _full_clean_all(rows, exclude=["run", "item"])
         ChecklistAnswer.objects.bulk_create(rows)
         audit.log_created(rows)
+        breaches = [
+            row
+            for row, item in zip(rows, items, strict=True)
+            if item.breach_when_no and row.answer == Answer.NO
+        ]
+        if breaches:
+            signals.breach_answered.send(sender=ChecklistRun, run=run, answers=breaches)
     return run
 
 

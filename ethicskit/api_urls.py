@@ -3,6 +3,7 @@
 from django.urls import path
 
 from calibration import api as calibration_api
+from cases import api as cases_api
 from checklists import api as checklists_api
 from notifications import api as notifications_api
 from qa import api as qa_api
@@ -56,4 +57,7 @@ urlpatterns = [
         notifications_api.NotificationReadView.as_view(),
         name="notification_read",
     ),
+    path("concerns/", cases_api.ConcernCreateView.as_view(), name="concerns"),
+    path("cases/", cases_api.CaseListView.as_view(), name="cases"),
+    path("cases/<int:pk>/", cases_api.CaseDetailView.as_view(), name="case"),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "qa",
     "calibration",
     "checklists",
+    "cases",
     "scripts_library",
     "training",
     "reports",
@@ -214,6 +215,13 @@ if ETHICSKIT_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
 API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
 # 1: admins review (and record interactions for) every team, as if they supervised each one.
 ETHICSKIT_ADMINS_REVIEW = env_bool("ETHICSKIT_ADMINS_REVIEW", default=False)
+# Cases: acknowledge a report within 7 days and give the reporter feedback within 3 months (the
+# EU whistle-blowing directive's limits); wrong receipt codes allowed per address and overall in
+# ten minutes before the follow-up page answers 429.
+CASE_ACKNOWLEDGE_DAYS = env_int("ETHICSKIT_CASE_ACKNOWLEDGE_DAYS", 7)
+CASE_FEEDBACK_MONTHS = env_int("ETHICSKIT_CASE_FEEDBACK_MONTHS", 3)
+CASE_FOLLOW_UP_ADDRESS_LIMIT = env_int("ETHICSKIT_CASE_FOLLOW_UP_ADDRESS_LIMIT", 10)
+CASE_FOLLOW_UP_GLOBAL_LIMIT = env_int("ETHICSKIT_CASE_FOLLOW_UP_GLOBAL_LIMIT", 200)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -70,6 +70,7 @@ urlpatterns = [
         ),
         name="api_docs",
     ),
+    path("", include("cases.urls")),
     path("", include("checklists.urls")),
     path("library/", include("scripts_library.urls")),
     path("training/", include("training.urls")),

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from teams.models import Role, Team
+from teams.models import COMPLIANCE_GROUP, Role, Team
 
 
 def user_roles(user) -> frozenset[str]:
@@ -36,6 +36,18 @@ def has_role(user, *roles: str) -> bool:
 
 def is_admin(user) -> bool:
     return has_role(user, Role.ADMIN)
+
+
+def is_compliance(user) -> bool:
+    """Admins, and members of the Compliance group, receive compliance's cases."""
+    if is_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_ethicskit_compliance", None)
+    if cached is None:
+        cached = user._ethicskit_compliance = user.groups.filter(name=COMPLIANCE_GROUP).exists()
+    return cached
 
 
 def teams_led_by(user):

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from calibration.services import calibration_session_open
+from cases.services import concern_raise
 from checklists.models import Checklist, ProofPlanTask
 from checklists.services import (
     checklist_run_create,
@@ -379,6 +380,16 @@ MATRIX = {
     ],
     "api:scripts": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
     "api:faq": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
+    # Cases: any signed-in person raises a concern; owners, compliance and admins read cases.
+    "api:concerns": [
+        post(expect(anon=401, agent=400, other_agent=400, supervisor=400, other_supervisor=400, admin=400), data={})
+    ],
+    "api:cases": [
+        get(expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=200, admin=200), mark="\"owner\":\"sue\"", seen_by=("supervisor", "admin"))
+    ],
+    "api:case": [
+        get(expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200), kwargs={"pk": "alice_case"})
+    ],
     "api:checklists": [
         get(API_EVERYONE, mark="policy_checklist", seen_by=("supervisor", "other_supervisor", "admin"))
     ],
@@ -540,6 +551,23 @@ MATRIX = {
         ),
     ],
     "concern_update": [post(ADMINS, kwargs={"pk": "alice_concern"}, data={})],
+    # The follow-up page needs no sign-in: a wrong code gets the page again.
+    "concern_follow_up": [get(EVERYONE), post(EVERYONE, data={"code": "NOT-A-CODE"})],
+    # Cases: supervisors (their teams' cases), compliance and admins; agents never own one.
+    "case_list": [get(LEADERS, mark="alice_case_link", seen_by=("supervisor", "admin"))],
+    "case_detail": [get(NORTHS_LEADERS, kwargs={"pk": "alice_case"})],
+    "case_acknowledge": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302), kwargs={"pk": "alice_case"}, data={})
+    ],
+    "case_message": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
+    "case_status": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
+    "case_reassign": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
     "proof_plan": [get(AGENTS)],
     "proof_plan_task_update": [
         post(
@@ -698,6 +726,9 @@ ADMIN_MODELS = {
     "checklists.decisionrecord": TOOL_RECORD,
     "checklists.concern": TOOL_RECORD,
     "checklists.proofplanprogress": TOOL_RECORD,
+    # Routing is content; cases are worked on /cases/ and only read here.
+    "cases.routingrule": CONTENT,
+    "cases.case": SCORED_RECORD,
     "scripts_library.scriptcategory": CONTENT,
     "scripts_library.script": VERSIONED_CONTENT,
     "scripts_library.faqcategory": CONTENT,
@@ -882,6 +913,16 @@ def build_world() -> dict:
             ("anonymous_concern", None),
         ]
     }
+    # Gifts go to the reporter's team supervisors: Alice's to Sue, Oscar's to Sam.
+    cases = {
+        name: concern_raise(
+            reporter=reporter,
+            category="gift",
+            description=f"A voucher was offered for a refund ({name} mark).",
+            anonymous=False,
+        )[0]
+        for name, reporter in [("alice_case", alice), ("oscar_case", oscar)]
+    }
     proof_task = ProofPlanTask.objects.order_by("pk").first()
     proof_plan_task_update(user=alice, task=proof_task, done=True, notes="Done.")
 
@@ -967,6 +1008,8 @@ def build_world() -> dict:
         "sue_calibration": calibration.pk,
         **{name: concern.pk for name, concern in concerns.items()},
         "alice_concern_link": reverse("concern_detail", args=[concerns["alice_concern"].pk]),
+        **{name: case.pk for name, case in cases.items()},
+        "alice_case_link": reverse("case_detail", args=[cases["alice_case"].pk]),
         "proof_task": proof_task.pk,
         "dilemma": dilemma.pk,
         "dilemma_option": dilemma.options.order_by("pk").first().pk,

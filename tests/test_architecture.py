@@ -28,6 +28,7 @@ FLOORS = (
     "qa",
     "calibration",
     "checklists",
+    "cases",
     "scripts_library",
     "training",
     "reports",

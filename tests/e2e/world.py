@@ -313,6 +313,15 @@ def build() -> dict:
         description="A ticket was sent to the wrong address.",
         anonymous=True,
     )
+    # A gift Alice reported goes to Sue, North's supervisor.
+    from cases.services import concern_raise
+
+    case, _ = concern_raise(
+        reporter=alice,
+        category="gift",
+        description="A customer offered concert tickets for a faster refund.",
+        anonymous=False,
+    )
     proof_plan_task_update(
         user=alice, task=ProofPlanTask.objects.order_by("pk").first(), done=True, notes="Done."
     )
@@ -360,5 +369,6 @@ def build() -> dict:
         "decision": decision.pk,
         "concern": concern.pk,
         "breach": breach.pk,
+        "case": case.pk,
         "script": script.slug,
     }

@@ -24,6 +24,8 @@ from calibration.services import (
     calibration_score_submit,
     calibration_session_open,
 )
+from cases.models import Case
+from cases.services import concern_raise, pending_reports_deliver
 from qa.models import AssignmentRule
 from qa.services import assignment_rule_set, assignments_top_up
 from rubrics import rollups
@@ -118,6 +120,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             agents = self.create_people(password)
             self.create_training(agents)
+            self.create_cases(agents)
         existing = Interaction.objects.filter(
             agent_id__in=[agent.id for agent, _ in agents]
         ).count()
@@ -152,6 +155,22 @@ class Command(BaseCommand):
                 assignment_rule_set(team=team, per_agent=2, period="week")
         made = assignments_top_up()
         self.stdout.write(f"Assignments for this week: {made} created.")
+
+    def create_cases(self, agents):
+        """A few cases: a named gift routed to a supervisor, an anonymous abusive-customer
+        report, and a named data breach for compliance. Only once: reseeding adds none."""
+        if Case.objects.exists():
+            return
+        (first, _), (second, _) = agents[0], agents[1]
+        for reporter, category, anonymous, text in [
+            (first, "gift", False, "A customer offered concert tickets for a faster refund."),
+            (second, "abuse", True, "A caller shouted insults for ten minutes on ticket ZD-2031."),
+            (second, "breach", False, "A refund export was left on a shared drive."),
+        ]:
+            concern_raise(
+                reporter=reporter, category=category, description=text, anonymous=anonymous
+            )
+        pending_reports_deliver()
 
     def create_people(self, password):
         User = get_user_model()

@@ -269,6 +269,7 @@ def case_status_change(*, case: Case, status: str, outcome: str = "") -> Case:
         raise ValidationError({"status": "Choose acknowledged, investigating or closed."})
     with transaction.atomic():
         case = _locked(case)
+        changed = case.status != status
         today = timezone.localdate()
         case.status = status
         case.acknowledged_on = case.acknowledged_on or today
@@ -283,7 +284,8 @@ def case_status_change(*, case: Case, status: str, outcome: str = "") -> Case:
         concern.outcome = case.outcome
         concern.closed_on = case.closed_on
         concern.save(update_fields=["status", "outcome", "closed_on"])
-        _tell_reporter(case)
+        if changed:
+            _tell_reporter(case)
     return case
 
 

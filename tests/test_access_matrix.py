@@ -531,7 +531,10 @@ MATRIX = {
     # The list links each report of one's own; its text is on the report's page.
     "concern_mine": [get(SIGNED_IN, mark="alice_concern_link", seen_by=("agent",))],
     "concern_new": [get(SIGNED_IN), post(SIGNED_IN, data={})],
-    "concern_queue": [get(ADMINS, mark="(anonymous_concern mark)", seen_by=("admin",))],
+    # Concerns are worked as cases: the old queue and update lead there.
+    "concern_queue": [
+        get(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302))
+    ],
     # A concern is its named reporter's and the admins' only: not even her supervisor sees it.
     "concern_detail": [
         get(
@@ -550,7 +553,13 @@ MATRIX = {
             label="anonymous",
         ),
     ],
-    "concern_update": [post(ADMINS, kwargs={"pk": "alice_concern"}, data={})],
+    "concern_update": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"pk": "alice_concern"},
+            data={},
+        )
+    ],
     # The follow-up page needs no sign-in: a wrong code gets the page again.
     "concern_follow_up": [get(EVERYONE), post(EVERYONE, data={"code": "NOT-A-CODE"})],
     # Cases: supervisors (their teams' cases), compliance and admins; agents never own one.

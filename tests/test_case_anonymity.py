@@ -114,7 +114,6 @@ def test_the_owner_cannot_find_the_reporter(agent, supervisor, admin_user, login
         reverse("api:cases"),
         reverse("api:case", args=[case.pk]),
         reverse("concern_detail", args=[case.concern_id]),
-        reverse("concern_queue"),
     ):
         body = owner.get(url).content.decode()
         assert not any(trace in body for trace in traces[:2]), url

@@ -166,8 +166,6 @@ def states(w: dict) -> dict[str, list]:
             f"/dashboard/?team={w['north']}&threshold=90",
             f"/interactions/{w['critical']}/",
             f"/disputes/{w['open_dispute']}/resolve/",
-            "/concerns/queue/",
-            "/concerns/queue/?status=closed",
             f"/concerns/{w['breach']}/",
             "/cases/",
             f"/cases/{w['case']}/",

@@ -255,3 +255,7 @@ class FollowUpFailure(models.Model):
 
     def __str__(self):
         return f"Wrong receipt code at {self.at:%Y-%m-%d %H:%M}"
+
+
+# The API schema names the status enum after this (ethicskit/settings.py, ENUM_NAME_OVERRIDES).
+CaseStatus = Case.Status

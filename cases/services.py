@@ -174,8 +174,9 @@ def pending_reports_deliver() -> int:
 def case_open_for_breach(*, run, answers) -> Case:
     """A checklist run answered "no" to a breach item: a case in the runner's name, linked to
     the run and its interaction, routed like any data breach."""
-    wording = "; ".join(f"“{answer.item_title}”: {answer.note}" for answer in answers)
-    description = f"Checklist “{run.checklist.title}” answered no. {wording}"[:4000]
+    # The notes stay on the run (the case links to it), so retention purges them in one place.
+    wording = "; ".join(f"“{answer.item_title}”" for answer in answers)
+    description = f"Checklist “{run.checklist.title}” answered no to {wording}."[:4000]
     route, team, owner = case_route(
         category=Concern.Category.DATA_BREACH,
         team=_reporter_team(run.runner),
@@ -202,10 +203,10 @@ def case_open_for_breach(*, run, answers) -> Case:
 def case_open_for_rating(*, evaluation, ratings) -> Case:
     """A review rated 1 on a breach criterion: a case in the reviewer's name, linked to the
     interaction, routed like any ethical violation."""
-    wording = "; ".join(
-        f"“{rating.criterion.name}” rated 1: {rating.comment or 'no comment'}" for rating in ratings
-    )
-    description = f"A review of interaction {evaluation.interaction_id}. {wording}"[:4000]
+    # The comments stay on the review (the case links to its interaction), so retention purges
+    # them in one place.
+    wording = "; ".join(f"“{rating.criterion.name}”" for rating in ratings)
+    description = f"A review rated 1 on {wording}."[:4000]
     category = Concern.Category.ETHICAL_VIOLATION
     interaction = evaluation.interaction
     route, team, owner = case_route(

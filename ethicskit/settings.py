@@ -283,6 +283,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields of the same name with different choices each get their own, readable enum.
+    "ENUM_NAME_OVERRIDES": {
+        "InteractionChannelEnum": "rubrics.models.Channel",
+        "DilemmaChannelEnum": "training.models.Channel",
+        "AssignmentStatusEnum": "qa.models.AssignmentStatus",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",

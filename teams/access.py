@@ -23,7 +23,11 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_ethicskit_roles", None)
     if cached is None:
-        names = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        # The Compliance group is read in the same query; it is a duty, not a role.
+        groups = [*Role.values, COMPLIANCE_GROUP]
+        names = set(user.groups.filter(name__in=groups).values_list("name", flat=True))
+        user._ethicskit_compliance = COMPLIANCE_GROUP in names
+        names.discard(COMPLIANCE_GROUP)
         if user.is_superuser:
             names.add(Role.ADMIN)
         cached = user._ethicskit_roles = frozenset(names)
@@ -44,6 +48,7 @@ def is_compliance(user) -> bool:
         return True
     if not user.is_authenticated:
         return False
+    user_roles(user)
     cached = getattr(user, "_ethicskit_compliance", None)
     if cached is None:
         cached = user._ethicskit_compliance = user.groups.filter(name=COMPLIANCE_GROUP).exists()

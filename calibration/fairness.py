@@ -8,7 +8,7 @@ percent minus the mean percent the other reviewers gave the same agent (agents w
 else reviewed are left out), so a reviewer of stronger agents is not taken for a lenient one. The
 p-values of one audit are corrected together with Holm's method. A difference is flagged only
 when it is at least `FAIRNESS_FLAG_POINTS` percentage points, significant after the correction
-(at `FAIRNESS_SIGNIFICANCE`, 1 %), and rests on at least `MIN_REVIEWS` reviews.
+(at `FAIRNESS_SIGNIFICANCE`, 0.1 %), and rests on at least `MIN_REVIEWS` reviews.
 """
 
 import math
@@ -26,8 +26,8 @@ def flag_points() -> float:
 
 def significance() -> float:
     """The family-wise level: the chance that an audit with no real difference flags anything.
-    Flags name people, so it is strict (1 %) unless set otherwise."""
-    return float(getattr(settings, "FAIRNESS_SIGNIFICANCE", 0.01))
+    Flags name people, so it is strict (0.1 %) unless set otherwise."""
+    return float(getattr(settings, "FAIRNESS_SIGNIFICANCE", 0.001))
 
 
 @dataclass

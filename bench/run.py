@@ -46,6 +46,9 @@ PAGES = [
     "review_queue",
     "my_assignments",
     "inbox",
+    "calibration_session",
+    "fairness_audit",
+    "case_list",
     "search",
     "practice_set",
     "team_training",
@@ -129,6 +132,7 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
             manage("seed_benchmark", "--only-training", env={**env, "DATABASE_URL": url})
             assign_reviews(url, env)
             fill_notifications(url)
+            manage("seed_benchmark_extras", env={**env, "DATABASE_URL": url})
             return url
         print(f"Building the benchmark database {name} ({rows:,} evaluations)…")
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -139,6 +143,7 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
     manage("seed_benchmark", "--rows", str(rows), "--password", PASSWORD, env=seed_env)
     assign_reviews(url, env)
     fill_notifications(url)
+    manage("seed_benchmark_extras", env=seed_env)
     with admin.cursor() as cursor:
         cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [marker])
     admin.close()
@@ -425,6 +430,9 @@ def main():
     with connect(url) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM rubrics_evaluation")
         rows = cursor.fetchone()[0]
+        # The first session calibrates Team 01, with bench-supervisor01 among its coders.
+        cursor.execute("SELECT min(id) FROM calibration_calibrationsession")
+        calibration = cursor.fetchone()[0]
     server, port = start_server(url, env)
     try:
         agent = Session(port).login("bench-agent01-01")
@@ -461,6 +469,11 @@ def main():
             "review_queue": lambda: load.measure("review queue", supervisor, "/reviews/"),
             "my_assignments": lambda: load.measure("my assignments", supervisor, "/assignments/"),
             "inbox": lambda: load.measure("inbox", agent, "/inbox/"),
+            "calibration_session": lambda: load.measure(
+                "calibration session", supervisor, f"/calibrations/{calibration}/"
+            ),
+            "fairness_audit": lambda: load.measure("fairness audit", admin, "/fairness/"),
+            "case_list": lambda: load.measure("case list", admin, "/cases/"),
             "search": lambda: load.measure(
                 "search", agent, "/library/search/", body_lua=load.search_lua()
             ),

@@ -1,4 +1,4 @@
-"""Views for concerns: report one, follow your own, and the admins' queue.
+"""Views for concerns: follow your own, and the admins' queue (reporting one is in `cases`).
 
 Nothing in this module may log, cache or message anything that identifies who sent an anonymous
 report.
@@ -6,16 +6,11 @@ report.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from checklists import selectors, services
-from checklists.forms import ConcernForm, ConcernUpdateForm
+from checklists import selectors
 from checklists.models import Concern
-from checklists.views import PAGE_SIZE
-from core.views import apply_service_errors
 from teams.access import is_admin, role_required
 from teams.models import Role
 
@@ -27,84 +22,32 @@ def concern_mine(request):
     return render(request, "checklists/concern_mine.html", {"concerns": concerns})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def concern_new(request):
-    form = ConcernForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_report(
-                reporter=request.user,
-                category=form.cleaned_data["category"],
-                description=form.cleaned_data["description"],
-                anonymous=form.cleaned_data["anonymous"],
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            # Named or anonymous, the reply is the same, so not even a web server's access log
-            # (which records who fetched what next) tells the two kinds of report apart.
-            messages.success(request, "Thank you. Your report has been received.")
-            return redirect("concern_mine")
-    return render(request, "checklists/concern_form.html", {"form": form})
-
-
 @role_required(Role.ADMIN)
 @require_GET
 def concern_queue(request):
-    status = request.GET.get("status")
-    concerns = Concern.objects.select_related("reporter")
-    if status in Concern.Status.values:
-        concerns = concerns.filter(status=status)
-    else:
-        status = ""
-        concerns = concerns.exclude(status=Concern.Status.CLOSED)
-    # The random key breaks ties within a day: a stable order that says nothing about timing.
-    concerns = concerns.order_by("reported_on", "category", "id")
-    return render(
-        request,
-        "checklists/concern_queue.html",
-        {
-            "page": Paginator(concerns, PAGE_SIZE).get_page(request.GET.get("page")),
-            "status": status,
-            "statuses": Concern.Status.choices,
-        },
-    )
+    """Concerns are worked as cases now; the old address leads there."""
+    return redirect("case_list")
 
 
-def _concern_page(request, concern, update_form):
+def _concern_page(request, concern):
     return render(
         request,
         "checklists/concern_detail.html",
-        {"concern": concern, "update_form": update_form, "is_admin_view": is_admin(request.user)},
+        {"concern": concern, "is_admin_view": is_admin(request.user)},
     )
 
 
 @login_required
 @require_GET
 def concern_detail(request, pk):
-    concern = selectors.get_concern_for_user(request.user, pk)
-    form = None
-    if is_admin(request.user) and concern.status != Concern.Status.CLOSED:
-        form = ConcernUpdateForm(initial={"status": concern.status, "outcome": concern.outcome})
-    return _concern_page(request, concern, form)
+    return _concern_page(request, selectors.get_concern_for_user(request.user, pk))
 
 
 @role_required(Role.ADMIN)
 @require_POST
 def concern_update(request, pk):
+    """A concern's status follows its case, so it changes only there: nothing is changed here."""
     concern = selectors.get_concern_for_user(request.user, pk)
-    form = ConcernUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.concern_update(
-                concern=concern,
-                status=form.cleaned_data["status"],
-                outcome=form.cleaned_data["outcome"],
-            )
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, "Concern updated.")
-            return redirect("concern_queue")
-    return _concern_page(request, concern, form)
+    messages.info(request, "Concerns are worked as cases: change the status on the case.")
+    case = getattr(concern, "case", None)
+    return redirect("case_detail", case.pk) if case else redirect("case_list")

@@ -408,22 +408,6 @@ class ConcernForm(forms.Form):
         return cleaned
 
 
-class ConcernUpdateForm(forms.Form):
-    status = forms.ChoiceField(choices=Concern.Status.choices, label="Status")
-    outcome = _free_text(
-        "Outcome", max_length=4000, required=False, help_text="Required to close the concern."
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("status") == Concern.Status.CLOSED
-            and not (cleaned.get("outcome") or "").strip()
-        ):
-            self.add_error("outcome", "Write down the outcome before closing a concern.")
-        return cleaned
-
-
 class ProofPlanTaskForm(forms.Form):
     done = forms.BooleanField(label="Done", required=False)
     notes = _free_text("Notes", max_length=3000, required=False, rows=2)

@@ -40,6 +40,11 @@ class ChecklistItem(models.Model):
     question = models.CharField(max_length=300, help_text="The question the person answers.")
     why_it_matters = models.CharField(max_length=300, help_text="One line on why it matters.")
     is_active = models.BooleanField(default=True)
+    breach_when_no = models.BooleanField(
+        "A breach when answered no",
+        default=False,
+        help_text="A 'no' to this item opens a case automatically, linked to the run.",
+    )
 
     class Meta:
         ordering = ["checklist", "position", "id"]

@@ -4,9 +4,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from checklists import signals
 from checklists.models import (
     Answer,
     Checklist,
@@ -22,8 +22,6 @@ from checklists.models import (
     TriageRequest,
     TriageRule,
 )
-from notifications.models import Kind
-from notifications.services import notify
 from rubrics.models import Interaction
 from teams import audit
 from teams.access import has_role
@@ -127,6 +125,13 @@ def checklist_run_create(
         _full_clean_all(rows, exclude=["run", "item"])
         ChecklistAnswer.objects.bulk_create(rows)
         audit.log_created(rows)
+        breaches = [
+            row
+            for row, item in zip(rows, items, strict=True)
+            if item.breach_when_no and row.answer == Answer.NO
+        ]
+        if breaches:
+            signals.breach_answered.send(sender=ChecklistRun, run=run, answers=breaches)
     return run
 
 
@@ -287,32 +292,6 @@ def concern_report(*, reporter, category: str, description: str, anonymous: bool
     with transaction.atomic():  # the row and its audit entry, or neither
         concern.save()
     return concern
-
-
-def concern_update(*, concern: Concern, status: str, outcome: str = "") -> Concern:
-    """Move a concern through new -> investigating -> closed; closing needs an outcome."""
-    if status not in Concern.Status.values:
-        raise ValidationError({"status": "Choose new, investigating or closed."})
-    with transaction.atomic():
-        locked = Concern.objects.select_for_update().get(pk=concern.pk)
-        if locked.status == Concern.Status.CLOSED:
-            raise ValidationError("This concern is closed; it can no longer be changed.")
-        changed = locked.status != status
-        locked.status = status
-        locked.outcome = (outcome or "").strip()
-        locked.closed_on = timezone.localdate() if status == Concern.Status.CLOSED else None
-        locked.full_clean(exclude=["reporter"])
-        locked.save(update_fields=["status", "outcome", "closed_on"])
-        if changed and locked.reporter_id is not None:
-            # Named reporters only: an anonymous concern has nobody to tell.
-            notify(
-                [locked.reporter_id],
-                Kind.CONCERN_STATUS,
-                f"Your concern ({locked.get_category_display().lower()}, reported "
-                f"{locked.reported_on:%-d %b %Y}) is now {locked.get_status_display().lower()}.",
-                reverse("concern_detail", args=[locked.pk]),
-            )
-    return locked
 
 
 def proof_plan_task_update(

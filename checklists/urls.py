@@ -24,7 +24,6 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/follow-up/", views.decision_follow_up, name="decision_follow_up"),
     path("concerns/", concern_views.concern_mine, name="concern_mine"),
-    path("concerns/new/", concern_views.concern_new, name="concern_new"),
     path("concerns/queue/", concern_views.concern_queue, name="concern_queue"),
     path("concerns/<uuid:pk>/", concern_views.concern_detail, name="concern_detail"),
     path("concerns/<uuid:pk>/update/", concern_views.concern_update, name="concern_update"),

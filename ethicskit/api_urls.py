@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from calibration import api as calibration_api
+from cases import api as cases_api
 from checklists import api as checklists_api
 from notifications import api as notifications_api
 from qa import api as qa_api
@@ -34,6 +36,13 @@ urlpatterns = [
     path("teams/<int:pk>/summary/", reports_api.TeamSummaryView.as_view(), name="team_summary"),
     path("scripts/", library_api.ScriptListView.as_view(), name="scripts"),
     path("faq/", library_api.FaqListView.as_view(), name="faq"),
+    path("calibrations/", calibration_api.SessionListCreateView.as_view(), name="calibrations"),
+    path("calibrations/<int:pk>/", calibration_api.SessionDetailView.as_view(), name="calibration"),
+    path(
+        "calibrations/<int:pk>/scores/",
+        calibration_api.SessionScoreView.as_view(),
+        name="calibration_scores",
+    ),
     path("checklists/", checklists_api.ChecklistListView.as_view(), name="checklists"),
     path("dilemmas/", training_api.DilemmaListView.as_view(), name="dilemmas"),
     path(
@@ -48,4 +57,7 @@ urlpatterns = [
         notifications_api.NotificationReadView.as_view(),
         name="notification_read",
     ),
+    path("concerns/", cases_api.ConcernCreateView.as_view(), name="concerns"),
+    path("cases/", cases_api.CaseListView.as_view(), name="cases"),
+    path("cases/<int:pk>/", cases_api.CaseDetailView.as_view(), name="case"),
 ]

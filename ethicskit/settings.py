@@ -71,7 +71,9 @@ INSTALLED_APPS = [
     "notifications",
     "rubrics",
     "qa",
+    "calibration",
     "checklists",
+    "cases",
     "scripts_library",
     "training",
     "reports",
@@ -142,6 +144,9 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_MIN_LENGTH = env_int("DJANGO_PASSWORD_MIN_LENGTH", 12)
+# The fairness audit flags a difference of at least this many percentage points (and only
+# when significant after Holm's correction; see calibration/fairness.py).
+FAIRNESS_FLAG_POINTS = env_int("ETHICSKIT_FAIRNESS_FLAG_POINTS", 5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -210,6 +215,13 @@ if ETHICSKIT_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
 API_TOKEN_DAYS = env_int("ETHICSKIT_API_TOKEN_DAYS", 90)
 # 1: admins review (and record interactions for) every team, as if they supervised each one.
 ETHICSKIT_ADMINS_REVIEW = env_bool("ETHICSKIT_ADMINS_REVIEW", default=False)
+# Cases: acknowledge a report within 7 days and give the reporter feedback within 3 months (the
+# EU whistle-blowing directive's limits); wrong receipt codes allowed per address and overall in
+# ten minutes before the follow-up page answers 429.
+CASE_ACKNOWLEDGE_DAYS = env_int("ETHICSKIT_CASE_ACKNOWLEDGE_DAYS", 7)
+CASE_FEEDBACK_MONTHS = env_int("ETHICSKIT_CASE_FEEDBACK_MONTHS", 3)
+CASE_FOLLOW_UP_ADDRESS_LIMIT = env_int("ETHICSKIT_CASE_FOLLOW_UP_ADDRESS_LIMIT", 10)
+CASE_FOLLOW_UP_GLOBAL_LIMIT = env_int("ETHICSKIT_CASE_FOLLOW_UP_GLOBAL_LIMIT", 200)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -271,6 +283,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields of the same name with different choices each get their own, readable enum.
+    "ENUM_NAME_OVERRIDES": {
+        "InteractionChannelEnum": "rubrics.models.Channel",
+        "DilemmaChannelEnum": "training.models.Channel",
+        "AssignmentStatusEnum": "qa.models.AssignmentStatus",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",

@@ -15,6 +15,8 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cases.models import Case
+from cases.selectors import may_work_cases
 from checklists.models import Checklist
 from core import pagecache
 from ethicskit.apps import home_key
@@ -94,13 +96,21 @@ def _home_page(request, csrf_token: str) -> tuple[str, bool]:
         if not is_admin(user):
             open_disputes = open_disputes.filter(review__author=user)
         context["disputes_to_settle"] = open_disputes.count()
+    if may_work_cases(user):
+        # The owner's overdue cases (an admin's: every overdue case), flagged on top.
+        overdue = Case.objects.overdue()
+        context["overdue_cases"] = list(
+            (overdue if is_admin(user) else overdue.filter(owner=user)).order_by("opened_on", "id")[
+                :10
+            ]
+        )
     if is_admin(user):
         context["admin_counts"] = {
             "teams": Team.objects.count(),
             "people": get_user_model().objects.filter(is_active=True).count(),
         }
     html = render_to_string("home.html", {**context, "csrf_token": csrf_token}, request)
-    # Supervisors' and admins' pages count open disputes, which change all day: not kept.
+    # Supervisors' and admins' pages count open disputes and overdue cases, which change all day: not kept.
     return html, user_roles(user) == {Role.AGENT}
 
 

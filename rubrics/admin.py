@@ -64,7 +64,7 @@ class CriterionInline(admin.StackedInline):
     fields = [
         ("key", "name", "weight", "position"),
         "description",
-        ("critical", "allows_na"),
+        ("critical", "allows_na", "breach_when_one"),
         "level_1",
         "level_2",
         "level_3",

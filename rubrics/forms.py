@@ -10,6 +10,7 @@ from rubrics.models import (
     low_rating_comment_error,
     validate_occurred_at,
 )
+from rubrics.worked_examples import attach_worked_examples
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = 1000
@@ -146,7 +147,11 @@ class RubricRatingForm(forms.Form):
         }
 
     def criterion_rows(self):
-        """(criterion, rating bound field, comment bound field) for the template."""
+        """(criterion, rating bound field, comment bound field) for the template, each criterion
+        with its worked examples (read only when the form is shown)."""
+        if not hasattr(self, "_examples_attached"):
+            attach_worked_examples(self.criteria)
+            self._examples_attached = True
         return [
             (criterion, self[f"rating_{criterion.key}"], self[f"comment_{criterion.key}"])
             for criterion in self.criteria

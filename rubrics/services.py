@@ -17,7 +17,7 @@ from rubrics.models import (
     is_low_rating,
     low_rating_comment_error,
 )
-from rubrics.signals import reviews_seen
+from rubrics.signals import breach_rated, reviews_seen
 from teams import audit
 from teams.models import Membership
 
@@ -116,6 +116,9 @@ def _evaluation_save(*, interaction, rubric, kind, author, ratings, comments, re
         row.full_clean(exclude=["evaluation", "criterion"], validate_constraints=False)
     Rating.objects.bulk_create(rows)
     audit.log_created(rows)
+    breaches = [row for row in rows if row.value == 1 and row.criterion.breach_when_one]
+    if breaches and kind == Evaluation.Kind.REVIEW:
+        breach_rated.send(sender=Evaluation, evaluation=evaluation, ratings=breaches)
     return evaluation
 
 

@@ -86,6 +86,11 @@ class Criterion(models.Model):
     allows_na = models.BooleanField(
         default=False, help_text="May be marked not applicable (left out of the score)."
     )
+    breach_when_one = models.BooleanField(
+        "A breach when rated 1",
+        default=False,
+        help_text="A review rating of 1 opens a case automatically, linked to the interaction.",
+    )
     level_1 = models.TextField("1 — unsatisfactory")
     level_2 = models.TextField("2 — needs improvement")
     level_3 = models.TextField("3 — meets expectations")
@@ -122,6 +127,7 @@ CRITERION_CONTENT = [
     "position",
     "critical",
     "allows_na",
+    "breach_when_one",
     "level_1",
     "level_2",
     "level_3",

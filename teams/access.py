@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from teams.models import Role, Team
+from teams.models import COMPLIANCE_GROUP, Role, Team
 
 
 def user_roles(user) -> frozenset[str]:
@@ -23,7 +23,11 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_ethicskit_roles", None)
     if cached is None:
-        names = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        # The Compliance group is read in the same query; it is a duty, not a role.
+        groups = [*Role.values, COMPLIANCE_GROUP]
+        names = set(user.groups.filter(name__in=groups).values_list("name", flat=True))
+        user._ethicskit_compliance = COMPLIANCE_GROUP in names
+        names.discard(COMPLIANCE_GROUP)
         if user.is_superuser:
             names.add(Role.ADMIN)
         cached = user._ethicskit_roles = frozenset(names)
@@ -36,6 +40,19 @@ def has_role(user, *roles: str) -> bool:
 
 def is_admin(user) -> bool:
     return has_role(user, Role.ADMIN)
+
+
+def is_compliance(user) -> bool:
+    """Admins, and members of the Compliance group, receive compliance's cases."""
+    if is_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    user_roles(user)
+    cached = getattr(user, "_ethicskit_compliance", None)
+    if cached is None:
+        cached = user._ethicskit_compliance = user.groups.filter(name=COMPLIANCE_GROUP).exists()
+    return cached
 
 
 def teams_led_by(user):

@@ -18,6 +18,11 @@ class Role(models.TextChoices):
     ADMIN = "Admin"
 
 
+# The group of people who receive cases about data protection and about supervisors (made by a
+# migration of `cases`). It is not a role of its own: admins hold it without joining.
+COMPLIANCE_GROUP = "Compliance"
+
+
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     supervisors = models.ManyToManyField(

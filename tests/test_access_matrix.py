@@ -29,6 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from calibration.services import calibration_session_open
+from cases.services import concern_raise
 from checklists.models import Checklist, ProofPlanTask
 from checklists.services import (
     checklist_run_create,
@@ -378,6 +380,16 @@ MATRIX = {
     ],
     "api:scripts": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
     "api:faq": [get(API_EVERYONE, mark="draft_script", seen_by=("admin",))],
+    # Cases: any signed-in person raises a concern; owners, compliance and admins read cases.
+    "api:concerns": [
+        post(expect(anon=401, agent=400, other_agent=400, supervisor=400, other_supervisor=400, admin=400), data={})
+    ],
+    "api:cases": [
+        get(expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=200, admin=200), mark="\"owner\":\"sue\"", seen_by=("supervisor", "admin"))
+    ],
+    "api:case": [
+        get(expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200), kwargs={"pk": "alice_case"})
+    ],
     "api:checklists": [
         get(API_EVERYONE, mark="policy_checklist", seen_by=("supervisor", "other_supervisor", "admin"))
     ],
@@ -394,6 +406,38 @@ MATRIX = {
         post(
             expect(anon=401, agent=200, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
             kwargs={"pk": "alice_notification"},
+        )
+    ],
+    # Calibration (calibration/): leaders only; a session exists for its facilitator (Sue) and
+    # participants (Sue, Ada); Sam (not in it) gets 404.
+    "calibration_list": [get(LEADERS)],
+    "calibration_new": [get(LEADERS), post(LEADERS, data={})],
+    "calibration_detail": [get(NORTHS_LEADERS, kwargs={"pk": "sue_calibration"})],
+    "calibration_score": [
+        get(NORTHS_LEADERS, kwargs={"pk": "sue_calibration", "interaction": "alice_waiting"}),
+        post(NORTHS_LEADERS, kwargs={"pk": "sue_calibration", "interaction": "alice_waiting"}, data={}),
+    ],
+    "calibration_agree": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302),
+            kwargs={"pk": "sue_calibration"},
+            data={},
+        )
+    ],
+    # The fairness audit: admins the organisation or any team; supervisors their own teams.
+    "fairness_audit": [get(LEADERS), get(NORTHS_LEADERS, query="team={north}", label="north")],
+    "fairness_export": [get(LEADERS), get(NORTHS_LEADERS, query="team={north}", label="north")],
+    "api:calibrations": [
+        post(expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=400, admin=400), data={})
+    ],
+    "api:calibration": [
+        get(expect(anon=401, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200), kwargs={"pk": "sue_calibration"})
+    ],
+    "api:calibration_scores": [
+        post(
+            expect(anon=401, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400),
+            kwargs={"pk": "sue_calibration"},
+            data={},
         )
     ],
     # The schema and its docs are public: they describe the API, not anyone's data.
@@ -487,7 +531,10 @@ MATRIX = {
     # The list links each report of one's own; its text is on the report's page.
     "concern_mine": [get(SIGNED_IN, mark="alice_concern_link", seen_by=("agent",))],
     "concern_new": [get(SIGNED_IN), post(SIGNED_IN, data={})],
-    "concern_queue": [get(ADMINS, mark="(anonymous_concern mark)", seen_by=("admin",))],
+    # Concerns are worked as cases: the old queue and update lead there.
+    "concern_queue": [
+        get(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302))
+    ],
     # A concern is its named reporter's and the admins' only: not even her supervisor sees it.
     "concern_detail": [
         get(
@@ -506,7 +553,30 @@ MATRIX = {
             label="anonymous",
         ),
     ],
-    "concern_update": [post(ADMINS, kwargs={"pk": "alice_concern"}, data={})],
+    "concern_update": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"pk": "alice_concern"},
+            data={},
+        )
+    ],
+    # The follow-up page needs no sign-in: a wrong code gets the page again.
+    "concern_follow_up": [get(EVERYONE), post(EVERYONE, data={"code": "NOT-A-CODE"})],
+    # Cases: supervisors (their teams' cases), compliance and admins; agents never own one.
+    "case_list": [get(LEADERS, mark="alice_case_link", seen_by=("supervisor", "admin"))],
+    "case_detail": [get(NORTHS_LEADERS, kwargs={"pk": "alice_case"})],
+    "case_acknowledge": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302), kwargs={"pk": "alice_case"}, data={})
+    ],
+    "case_message": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
+    "case_status": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
+    "case_reassign": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
     "proof_plan": [get(AGENTS)],
     "proof_plan_task_update": [
         post(
@@ -665,6 +735,9 @@ ADMIN_MODELS = {
     "checklists.decisionrecord": TOOL_RECORD,
     "checklists.concern": TOOL_RECORD,
     "checklists.proofplanprogress": TOOL_RECORD,
+    # Routing is content; cases are worked on /cases/ and only read here.
+    "cases.routingrule": CONTENT,
+    "cases.case": SCORED_RECORD,
     "scripts_library.scriptcategory": CONTENT,
     "scripts_library.script": VERSIONED_CONTENT,
     "scripts_library.faqcategory": CONTENT,
@@ -788,6 +861,12 @@ def build_world() -> dict:
         },
     )
     oscars = self_score(oscar, reference="ZD-SOUTH").interaction
+    calibration = calibration_session_open(
+        facilitator=sue,
+        interaction_ids=[waiting.pk],
+        participant_usernames=["sue", "ada"],
+        deadline=timezone.now() + timedelta(days=30),
+    )
 
     interaction_checklist = Checklist.objects.get(kind=Checklist.Kind.INTERACTION)
     run = checklist_run_create(
@@ -842,6 +921,16 @@ def build_world() -> dict:
             ("oscar_concern", oscar),
             ("anonymous_concern", None),
         ]
+    }
+    # Gifts go to the reporter's team supervisors: Alice's to Sue, Oscar's to Sam.
+    cases = {
+        name: concern_raise(
+            reporter=reporter,
+            category="gift",
+            description=f"A voucher was offered for a refund ({name} mark).",
+            anonymous=False,
+        )[0]
+        for name, reporter in [("alice_case", alice), ("oscar_case", oscar)]
     }
     proof_task = ProofPlanTask.objects.order_by("pk").first()
     proof_plan_task_update(user=alice, task=proof_task, done=True, notes="Done.")
@@ -925,8 +1014,11 @@ def build_world() -> dict:
         "alice_triage": triage.pk,
         **{name: decision.pk for name, decision in decisions.items()},
         "oscar_interaction": oscars.pk,
+        "sue_calibration": calibration.pk,
         **{name: concern.pk for name, concern in concerns.items()},
         "alice_concern_link": reverse("concern_detail", args=[concerns["alice_concern"].pk]),
+        **{name: case.pk for name, case in cases.items()},
+        "alice_case_link": reverse("case_detail", args=[cases["alice_case"].pk]),
         "proof_task": proof_task.pk,
         "dilemma": dilemma.pk,
         "dilemma_option": dilemma.options.order_by("pk").first().pk,

@@ -443,7 +443,8 @@ def test_my_assignments_queue_and_dashboard_query_counts_stay_constant(
     for number in range(count):
         recorded(agent, north, WEDNESDAY - timedelta(seconds=number + 1), f"ZD-R{number}")
     client = login(supervisor)
-    for url, most in (("/assignments/", 10), ("/reviews/", 10), ("/dashboard/", 20)):
+    # The dashboard's budget is the one tests/test_dashboard.py explains.
+    for url, most in (("/assignments/", 10), ("/reviews/", 10), ("/dashboard/", 23)):
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def server_major_version() -> int:
-    return connection.cursor().connection.server_version // 10000
+    return connection.pg_version // 10000
 
 
 def tool_major_version(binary: str) -> int | None:

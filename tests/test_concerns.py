@@ -1,9 +1,10 @@
-"""Raising a concern: named and anonymous reports, the admins' queue, and the anonymity guarantee."""
+"""Raising a concern: named and anonymous reports, the concern pages, and the anonymity guarantee
+(concerns are worked as cases: tests/test_cases.py)."""
 
 import json
 import logging
 import re
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
 from django.apps import apps
@@ -12,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
+from cases.models import Case
+from cases.services import case_status_change, concern_raise, pending_reports_deliver
 from checklists.models import Concern
-from checklists.services import concern_report, concern_update
+from checklists.services import concern_report
 from teams.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +58,7 @@ def test_anonymous_visitors_are_sent_to_login(client, alices_concern):
         ("other_agent", 403, 404, 403),
         ("supervisor", 403, 404, 403),
         ("other_supervisor", 403, 404, 403),
-        ("admin", 200, 200, 302),
+        ("admin", 302, 200, 302),
     ],
 )
 def test_each_persona_on_the_concern_pages(
@@ -69,7 +72,8 @@ def test_each_persona_on_the_concern_pages(
     response = client.post(f"/concerns/{alices_concern.pk}/update/", {"status": "investigating"})
     assert response.status_code == update_status
     alices_concern.refresh_from_db()
-    assert alices_concern.status == ("investigating" if update_status == 302 else "new")
+    # Its status follows its case, so the old update address changes nothing for anyone.
+    assert alices_concern.status == "new"
 
 
 def test_someone_without_a_role_can_still_report(client, django_user_model):
@@ -99,7 +103,9 @@ def test_a_named_report_is_linked_and_its_reporter_follows_it(login, agent, admi
     assert (concern.reporter, concern.is_anonymous, concern.status) == (agent, False, "new")
     assert f"/concerns/{concern.pk}/" in client.get("/concerns/").content.decode()
 
-    concern_update(concern=concern, status="closed", outcome="Supplier warned; tickets declined.")
+    case_status_change(
+        case=concern.case, status="closed", outcome="Supplier warned; tickets declined."
+    )
     page = client.get(f"/concerns/{concern.pk}/").content.decode()
     assert '<strong data-testid="concern-status">Closed</strong>' in page
     assert "Supplier warned; tickets declined." in page
@@ -158,6 +164,9 @@ def test_an_anonymous_report_leaves_no_trace_of_its_reporter(login, agent, caplo
 
     with caplog.at_level(logging.DEBUG):
         response = client.post("/concerns/new/", {**REPORT, "anonymous": "on"})
+    # The report waits, without its reporter, for the hourly delivery (see cases).
+    assert not Concern.objects.exists()
+    pending_reports_deliver()
 
     concern = Concern.objects.get()
     assert rows_referencing(agent) == before
@@ -186,11 +195,11 @@ def test_an_anonymous_report_leaves_no_trace_of_its_reporter(login, agent, caplo
     assert agent.username not in logged.lower() and "reporter" not in entry.changes
     assert not AuditEntry.objects.filter(actor_name=agent.username).exists()
 
-    # Nothing the reporter is given back points at the report either.
-    assert response.status_code == 302 and response["Location"] == "/concerns/"
+    # Nothing the reporter is given back points at the report either: only the receipt code.
+    assert response.status_code == 200
+    assert "Thank you. Your report has been received." in response.content.decode()
     assert str(concern.pk) not in str(dict(client.session))
     page = client.get("/concerns/").content.decode()
-    assert "Thank you. Your report has been received." in page
     assert str(concern.pk) not in page and "concert tickets" not in page
     assert client.get(f"/concerns/{concern.pk}/").status_code == 404
 
@@ -225,6 +234,7 @@ def test_audit_entries_name_the_reporter_only_of_named_reports(login, agent, adm
     client = login(agent)
     client.post("/concerns/new/", REPORT)
     client.post("/concerns/new/", {**REPORT, "anonymous": "on"})
+    pending_reports_deliver()
     named = Concern.objects.get(is_anonymous=False)
     anonymous = Concern.objects.get(is_anonymous=True)
     entry = AuditEntry.objects.get(object_id=str(named.pk))
@@ -233,8 +243,8 @@ def test_audit_entries_name_the_reporter_only_of_named_reports(login, agent, adm
 
     # An admin working the anonymous report is not recorded against it either.
     admin = login(admin_user)
-    admin.post(f"/concerns/{anonymous.pk}/update/", {"status": "investigating"})
-    admin.post(f"/concerns/{named.pk}/update/", {"status": "investigating"})
+    for concern in (anonymous, named):
+        admin.post(f"/cases/{concern.case.pk}/status/", {"status": "investigating"})
     update = AuditEntry.objects.get(object_id=str(anonymous.pk), action="update")
     assert update.changes == {"status": ["new", "investigating"]}
     assert (update.actor_id, update.actor_name, update.source) == (None, "", "")
@@ -246,71 +256,29 @@ def test_admins_see_anonymous_reports_as_anonymous(login, agent, admin_user):
         reporter=agent, category="breach", description="Files left open.", anonymous=True
     )
     client = login(admin_user)
-    queue = client.get("/concerns/queue/").content.decode()
-    assert "<em>Anonymous</em>" in queue and "Alice" not in queue and "alice" not in queue
+    page = client.get(f"/concerns/{Concern.objects.get().pk}/").content.decode()
+    assert "<em>Anonymous</em>" in page and "Alice" not in page and "alice" not in page
     changelist = client.get("/admin/checklists/concern/")
     assert changelist.status_code == 200
     body = changelist.content.decode()
     assert "Anonymous" in body and "alice" not in body.lower()
 
 
-# --- The admins' queue ----------------------------------------------------------------------
+# --- Worked as cases -------------------------------------------------------------------------
 
 
-def test_queue_lists_open_concerns_oldest_first(
-    login, admin_user, agent, django_assert_max_num_queries
-):
-    for number in range(30):
-        concern_report(
-            reporter=agent,
-            category="abuse",
-            description=f"Incident number {number}.",
-            anonymous=bool(number % 2),
-        )
-    Concern.objects.filter(description="Incident number 7.").update(
-        reported_on=timezone.localdate() - timedelta(days=10)
-    )
-    closed = Concern.objects.get(description="Incident number 3.")
-    concern_update(concern=closed, status="closed", outcome="Handled.")
+def test_the_old_queue_and_update_lead_to_the_cases_and_change_nothing(login, admin_user, agent):
     client = login(admin_user)
-    with django_assert_max_num_queries(8):
-        body = client.get("/concerns/queue/").content.decode()
-    assert "Incident number 3." not in body
-    # The oldest comes first. Within a day the order follows the random key, so which 25 of the
-    # 29 open concerns make the first page varies: compare with whichever incident is listed.
-    assert body[body.index("Incident number ") :].startswith("Incident number 7.")
-    assert body.count("<em>Anonymous</em>") + body.count("Alice") == 25
-    closed_page = client.get("/concerns/queue/?status=closed").content.decode()
-    assert "Incident number 3." in closed_page and "Incident number 0." not in closed_page
-
-
-def test_closing_needs_an_outcome_and_is_final(login, admin_user, alices_concern):
-    client = login(admin_user)
-    url = f"/concerns/{alices_concern.pk}/update/"
-    response = client.post(url, {"status": "closed", "outcome": " "})
-    assert "Write down the outcome before closing a concern." in response.content.decode()
-    alices_concern.refresh_from_db()
-    assert alices_concern.status == "new"
-
-    client.post(url, {"status": "investigating"})
-    client.post(url, {"status": "closed", "outcome": "Refund reversed; coaching given."})
-    alices_concern.refresh_from_db()
-    assert (alices_concern.status, alices_concern.outcome) == (
-        "closed",
-        "Refund reversed; coaching given.",
+    response = client.get("/concerns/queue/")
+    assert response.status_code == 302 and response["Location"] == "/cases/"
+    case, _ = concern_raise(
+        reporter=agent, category="gift", description="Tickets offered.", anonymous=False
     )
-    assert alices_concern.closed_on is not None
-
-    response = client.post(url, {"status": "new"})
-    assert "it can no longer be changed" in response.content.decode()
-    alices_concern.refresh_from_db()
-    assert alices_concern.status == "closed"
-
-
-def test_unknown_status_is_refused(login, admin_user, alices_concern):
-    response = login(admin_user).post(
-        f"/concerns/{alices_concern.pk}/update/", {"status": "solved"}
+    response = client.post(
+        f"/concerns/{case.concern_id}/update/", {"status": "closed", "outcome": "Done."}
     )
-    assert "Select a valid choice" in response.content.decode()
-    alices_concern.refresh_from_db()
-    assert alices_concern.status == "new"
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+    case.refresh_from_db()
+    assert (case.status, case.concern.status) == (Case.Status.RECEIVED, "new")
+    page = client.get(f"/concerns/{case.concern_id}/").content.decode()
+    assert f'href="/cases/{case.pk}/"' in page and "Work this concern" not in page

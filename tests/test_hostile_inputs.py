@@ -27,10 +27,10 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django.utils.html import escape
 
+from cases.services import concern_raise
 from checklists.models import Checklist, ProofPlanTask
 from checklists.services import (
     checklist_run_create,
-    concern_report,
     decision_record_create,
     service_change_review_create,
     triage_request_log,
@@ -124,9 +124,10 @@ def _build_world():
     decision["follow_up_on"] = timezone.localdate() + timedelta(days=7)
     w["decision"] = decision_record_create(author=agent, fields=decision)
     w["oscar_decision"] = decision_record_create(author=oscar, fields=decision)
-    w["concern"] = concern_report(
+    w["case"], _ = concern_raise(
         reporter=agent, category="violation", description="Pushed to upsell.", anonymous=False
     )
+    w["concern"] = w["case"].concern
     w["dilemma"] = Dilemma.objects.published().order_by("pk").first()
     w["module"] = Module.objects.get(slug="data-and-privacy")
     w["task"] = ProofPlanTask.objects.first()
@@ -634,14 +635,14 @@ TARGETS = [
         shown=None,
     ),
     Target(
-        "concern.outcome",
+        "case.outcome",
         "admin",
-        lambda w: f"/concerns/{w['concern'].pk}/update/",
+        lambda w: f"/cases/{w['case'].pk}/status/",
         lambda w: {"status": "closed", "outcome": "Coached."},
         "outcome",
         "text",
         4000,
-        shown=lambda w: f"/concerns/{w['concern'].pk}/",
+        shown=lambda w: f"/cases/{w['case'].pk}/",
     ),
     Target(
         "proof_plan.notes",
@@ -749,14 +750,16 @@ TARGETS = [
         required=False,
     ),
     Target(
-        "queue.sort",
+        "queue.team",
         "supervisor",
         lambda w: "/reviews/",
-        lambda w: {"sort": "oldest"},
-        "sort",
+        lambda w: {"team": str(w["north"].pk)},
+        "team",
         "choice",
         method="get",
         required=False,
+        # A whole number that is not one of the supervisor's teams: someone else's, 404.
+        not_found_ok=True,
     ),
     Target(
         "my_scores.date_from",

@@ -42,6 +42,8 @@ def smtp():
 
 @pytest.fixture
 def cleanup_jobs():
+    # The queue's tables are not Django's to flush: other committed tests may have left jobs.
+    ProcrastinateJob.objects.all()._raw_delete(ProcrastinateJob.objects.db)
     yield
     ProcrastinateJob.objects.all()._raw_delete(ProcrastinateJob.objects.db)
 

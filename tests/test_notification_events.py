@@ -4,7 +4,8 @@ a concern's new status."""
 
 import pytest
 
-from checklists.services import concern_report, concern_update
+from cases.models import Case
+from cases.services import case_status_change, concern_raise, pending_reports_deliver
 from notifications.models import Kind, Notification
 from rubrics.disputes import dispute_raise, dispute_resolve
 from scripts_library.models import Script
@@ -76,22 +77,23 @@ def test_a_refused_dispute_tells_nobody(reviewed, agent, supervisor):
     assert inbox(supervisor) == []
 
 
-def test_a_concerns_new_status_tells_its_named_reporter(agent, other_agent):
-    named = concern_report(
+def test_a_cases_new_status_tells_its_named_reporter(agent, other_agent):
+    named, _ = concern_raise(
         reporter=agent, category="breach", description="A laptop left unlocked.", anonymous=False
     )
-    anonymous = concern_report(
+    concern_raise(
         reporter=other_agent, category="gift", description="Tickets offered.", anonymous=True
     )
-    concern_update(concern=named, status="investigating")
-    concern_update(concern=named, status="investigating")  # no change: nothing new to say
-    concern_update(concern=anonymous, status="closed", outcome="Declined.")
-    ((kind, text, url),) = inbox(agent)
-    assert kind == Kind.CONCERN_STATUS
-    assert "is now investigating" in text and "possible data breach" in text
-    assert "laptop" not in text
-    assert url == f"/concerns/{named.pk}/"
-    assert inbox(other_agent) == []  # an anonymous report has nobody to tell
+    pending_reports_deliver()
+    anonymous = Case.objects.get(concern__is_anonymous=True)
+    case_status_change(case=named, status="investigating")
+    case_status_change(case=named, status="investigating")  # no change: nothing new to say
+    case_status_change(case=anonymous, status="closed", outcome="Declined.")
+    ((kind, text, url),) = [each for each in inbox(agent) if each[0] == Kind.CONCERN_STATUS]
+    assert "is now investigating" in text and "laptop" not in text
+    assert url == f"/concerns/{named.concern_id}/"
+    # An anonymous report has nobody to tell.
+    assert [each for each in inbox(other_agent) if each[0] == Kind.CONCERN_STATUS] == []
 
 
 def test_publishing_a_must_read_script_asks_each_agent_who_has_not_confirmed(

@@ -112,3 +112,16 @@ def test_seeded_flags_and_acknowledgements_follow_the_rules():
             assert not acknowledged
         elif abs(evaluation.interaction.occurred_at - two_weeks_ago) > timedelta(minutes=1):
             assert acknowledged == (evaluation.interaction.occurred_at < two_weeks_ago)
+
+
+def test_two_revealed_calibration_sessions_once():
+    from calibration.models import AgreedRating, CalibrationSession
+
+    seed()
+    seed()
+    sessions = CalibrationSession.objects.all()
+    assert sessions.count() == 2
+    assert all(session.revealed_at is not None for session in sessions)
+    assert all(session.scores.count() == 6 for session in sessions)
+    assert AgreedRating.objects.count() == 2
+    assert not Evaluation.objects.filter(author__username="admin").exists()

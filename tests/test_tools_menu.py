@@ -12,7 +12,7 @@ EVERYONE = ["/checklists/", "/triage/", "/decisions/", "/concerns/"]
     [
         ("agent", ["/proof-plan/"], ["/service-changes/", "/concerns/queue/"]),
         ("supervisor", ["/service-changes/"], ["/proof-plan/", "/concerns/queue/"]),
-        ("admin", ["/service-changes/", "/concerns/queue/"], ["/proof-plan/"]),
+        ("admin", ["/service-changes/", "/cases/"], ["/proof-plan/"]),
     ],
 )
 def test_tools_menu_per_role(login, personas, persona, also, not_offered):

@@ -58,6 +58,7 @@ def states(w: dict) -> dict[str, list]:
         "/decisions/new/",
         "/concerns/",
         "/concerns/new/",
+        "/concerns/follow-up/",
         "/profile/",
         "/inbox/",
         "/inbox/preferences/",
@@ -132,10 +133,18 @@ def states(w: dict) -> dict[str, list]:
             "/service-changes/new/",
             f"/service-changes/{w['change']}/",
             f"/proof-plan/evidence/{w['people']['alice'].pk}/",
+            "/cases/",
+            "/cases/?status=overdue",
+            f"/cases/{w['case']}/",
             ("/dashboard/organisation/", 403),
             "/training/team/",
             f"/training/modules/{w['module']}/assign/",
             f"/training/certificates/{w['certificate']}/",
+            "/calibrations/",
+            "/calibrations/new/",
+            f"/calibrations/{w['revealed_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
             *training,
             *tools,
         ],
@@ -147,6 +156,7 @@ def states(w: dict) -> dict[str, list]:
             "/assignments/",
             "/dashboard/",
             "/training/team/",
+            "/calibrations/",
         ],
         "ada": [
             "/",
@@ -156,9 +166,9 @@ def states(w: dict) -> dict[str, list]:
             f"/dashboard/?team={w['north']}&threshold=90",
             f"/interactions/{w['critical']}/",
             f"/disputes/{w['open_dispute']}/resolve/",
-            "/concerns/queue/",
-            "/concerns/queue/?status=closed",
             f"/concerns/{w['breach']}/",
+            "/cases/",
+            f"/cases/{w['case']}/",
             "/library/acknowledgements/",
             f"/library/acknowledgements/{w['script']}/",
             "/audit/",
@@ -173,6 +183,8 @@ def states(w: dict) -> dict[str, list]:
             ("/assignments/", 403),
             "/assignments/rules/",
             f"/assignments/rules/{w['east']}/",
+            f"/calibrations/{w['revealed_calibration']}/",
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
         ],
     }
 
@@ -197,6 +209,11 @@ def is_in_the_state_it_names(page, username, path, w) -> bool:
         "sue /training/team/": "Pressure and hard conversations (",
         "/training/verify/?code=FORGED0CODE": "No certificate has this code",
         f"/training/verify/?code={w['certificate']}": "Genuine",
+        "sam /calibrations/": "No sessions yet.",
+        f"/calibrations/{w['revealed_calibration']}/": "Krippendorff",
+        f"sue /calibrations/{w['open_calibration']}/": "Blind until",
+        f"sue /calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/": "You have scored",
+        f"ada /calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/": "Save my calibration score",
     }
     for key in (path, f"{username} {path}"):
         if key in marks:
@@ -265,6 +282,10 @@ def test_forms_sent_back_with_errors_and_the_paused_sign_in_pass_axe(visit):
             "/reviews/record/",
             f"/disputes/{w['open_dispute']}/resolve/",
             "/service-changes/new/",
+            "/calibrations/new/",
+        ],
+        "ada": [
+            f"/calibrations/{w['open_calibration']}/interactions/{w['calibration_waiting']}/score/",
         ],
     }
     problems = []

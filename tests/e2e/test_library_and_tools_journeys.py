@@ -96,6 +96,10 @@ def test_an_agent_runs_a_checklist_raises_an_anonymous_concern_and_searches(visi
     page.check("input[type=checkbox]")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    assert "Write it down: it is the only way back." in page.content()
+    from cases.services import pending_reports_deliver
+
+    pending_reports_deliver()  # the hourly job
     concern = Concern.objects.get()
     assert concern.is_anonymous and concern.reporter_id is None
     assert "alice" not in page.content().lower().split("</nav>")[-1]

@@ -120,6 +120,48 @@ def training_world(*, alice, carl, sue, north) -> dict:
     }
 
 
+def calibration_sessions(sue, ada, waiting):
+    """A revealed calibration session (both scored; one agreed rating, a worked example) and an
+    open one that Sue has scored and Ada has not."""
+    from calibration.services import (
+        calibration_agree,
+        calibration_score_submit,
+        calibration_session_open,
+    )
+
+    def session(interactions):
+        return calibration_session_open(
+            facilitator=sue,
+            interaction_ids=[each.pk for each in interactions],
+            participant_usernames=["sue", "ada"],
+            deadline=timezone.now() + timedelta(days=3),
+        )
+
+    revealed = session(waiting[1:3])
+    for person, fairness in ((sue, 3), (ada, 4)):
+        for interaction in waiting[1:3]:
+            calibration_score_submit(
+                session=revealed,
+                participant=person,
+                interaction=interaction,
+                ratings={**RATINGS, "fairness": fairness},
+            )
+    revealed.refresh_from_db()
+    calibration_agree(
+        session=revealed,
+        facilitator=sue,
+        interaction=waiting[1],
+        criterion_key="fairness",
+        value=3,
+        note="The standard refund was offered; no goodwill extra was owed.",
+    )
+    still_open = session(waiting[3:4])
+    calibration_score_submit(
+        session=still_open, participant=sue, interaction=waiting[3], ratings=RATINGS
+    )
+    return revealed, still_open
+
+
 def build() -> dict:
     """Make the world; returns the people and the records that pages need (by name)."""
     from checklists.models import Checklist, DecisionRecord, ProofPlanTask
@@ -271,6 +313,15 @@ def build() -> dict:
         description="A ticket was sent to the wrong address.",
         anonymous=True,
     )
+    # A gift Alice reported goes to Sue, North's supervisor.
+    from cases.services import concern_raise
+
+    case, _ = concern_raise(
+        reporter=alice,
+        category="gift",
+        description="A customer offered concert tickets for a faster refund.",
+        anonymous=False,
+    )
     proof_plan_task_update(
         user=alice, task=ProofPlanTask.objects.order_by("pk").first(), done=True, notes="Done."
     )
@@ -292,8 +343,13 @@ def build() -> dict:
     )
     assignment_skip(assignment=assigned[-1], reason="A test call, not a customer.")
 
+    revealed, still_open = calibration_sessions(sue, ada, waiting)
+
     return {
         **training,
+        "revealed_calibration": revealed.pk,
+        "open_calibration": still_open.pk,
+        "calibration_waiting": waiting[3].pk,
         "people": {"alice": alice, "carl": carl, "bea": bea, "sue": sue, "sam": sam, "ada": ada},
         "north": north.pk,
         "east": east.pk,
@@ -313,5 +369,6 @@ def build() -> dict:
         "decision": decision.pk,
         "concern": concern.pk,
         "breach": breach.pk,
+        "case": case.pk,
         "script": script.slug,
     }

@@ -7,13 +7,25 @@ here mirrors `rubrics.models.weighted_score`; a test recomputes seeded scores wi
 
 import sys
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
+from calibration import selectors
+from calibration.fairness_job import fairness_refresh
+from calibration.models import CalibrationSession
+from calibration.services import (
+    calibration_agree,
+    calibration_score_submit,
+    calibration_session_open,
+)
+from cases.models import Case
+from cases.services import concern_raise, pending_reports_deliver
 from qa.models import AssignmentRule
 from qa.services import assignment_rule_set, assignments_top_up
 from rubrics import rollups
@@ -44,6 +56,13 @@ TEAMS = {
     },
 }
 ADMIN = ("admin", "Ada", "Admin")
+CALIBRATORS = ["supervisor1", "supervisor2", "admin"]
+# How far each demo calibration rating sits from 3: mostly close, sometimes apart.
+SPREAD = [1, 1, 0, 1, 2, 1, 0]
+DEMO_AGREED_NOTES = [
+    "The agent said plainly what the plan costs each month and what it leaves out.",
+    "Two options were laid out with their trade-offs before asking which suited.",
+]
 TOPICS = [
     "Billing question",
     "Refund request",
@@ -101,6 +120,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             agents = self.create_people(password)
             self.create_training(agents)
+            self.create_cases(agents)
         existing = Interaction.objects.filter(
             agent_id__in=[agent.id for agent, _ in agents]
         ).count()
@@ -121,6 +141,10 @@ class Command(BaseCommand):
             # dashboards' rollups up to date, so they are rebuilt once at the end.
             rollups.rebuild()
         self.assign_reviews()
+        with transaction.atomic():
+            self.create_calibration_sessions()
+        # The fairness audit is computed each night; once now, so its page is not empty.
+        fairness_refresh()
         self.stdout.write(self.style.SUCCESS(self.summary(password)))
 
     def assign_reviews(self):
@@ -131,6 +155,22 @@ class Command(BaseCommand):
                 assignment_rule_set(team=team, per_agent=2, period="week")
         made = assignments_top_up()
         self.stdout.write(f"Assignments for this week: {made} created.")
+
+    def create_cases(self, agents):
+        """A few cases: a named gift routed to a supervisor, an anonymous abusive-customer
+        report, and a named data breach for compliance. Only once: reseeding adds none."""
+        if Case.objects.exists():
+            return
+        (first, _), (second, _) = agents[0], agents[1]
+        for reporter, category, anonymous, text in [
+            (first, "gift", False, "A customer offered concert tickets for a faster refund."),
+            (second, "abuse", True, "A caller shouted insults for ten minutes on ticket ZD-2031."),
+            (second, "breach", False, "A refund export was left on a shared drive."),
+        ]:
+            concern_raise(
+                reporter=reporter, category=category, description=text, anonymous=anonymous
+            )
+        pending_reports_deliver()
 
     def create_people(self, password):
         User = get_user_model()
@@ -302,6 +342,50 @@ class Command(BaseCommand):
                 JOIN demo_ratings r ON r.interaction_id = e.interaction_id AND r.kind = e.kind
                 """,
                 {"rubric": rubric.id, "low": LOW_RATING},
+            )
+
+    def create_calibration_sessions(self):
+        """Two revealed calibration sessions (the admin facilitates, both supervisors and the
+        admin score), so the calibration pages and worked examples are not empty. Once only."""
+        if CalibrationSession.objects.exists():
+            return
+        people = list(get_user_model().objects.filter(username__in=CALIBRATORS))
+        people.sort(key=lambda person: CALIBRATORS.index(person.username))
+        interactions = list(
+            Interaction.objects.filter(agent__username__startswith="agent").order_by("id")[:4]
+        )
+        if len(people) < len(CALIBRATORS) or len(interactions) < 4:
+            return
+        admin = people[-1]
+        for number, pair in enumerate((interactions[:2], interactions[2:])):
+            session = calibration_session_open(
+                facilitator=admin,
+                interaction_ids=[each.pk for each in pair],
+                participant_usernames=CALIBRATORS,
+                deadline=timezone.now() + timedelta(days=7),
+            )
+            for coder, person in enumerate(people):
+                for unit, interaction in enumerate(pair):
+                    criteria = selectors.rubric_for(interaction).criteria.all()
+                    ratings = {
+                        criterion.key: 3 + SPREAD[(position + coder + unit + number) % len(SPREAD)]
+                        for position, criterion in enumerate(criteria)
+                    }
+                    calibration_score_submit(
+                        session=session,
+                        participant=person,
+                        interaction=interaction,
+                        ratings=ratings,
+                    )
+            session.refresh_from_db()
+            criterion = selectors.rubric_for(pair[0]).criteria.order_by("position").last()
+            calibration_agree(
+                session=session,
+                facilitator=admin,
+                interaction=pair[0],
+                criterion_key=criterion.key,
+                value=4,
+                note=DEMO_AGREED_NOTES[number],
             )
 
     @staticmethod

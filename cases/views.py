@@ -1,0 +1,176 @@
+"""Pages for raising a concern and for working cases.
+
+Nothing here may log, cache or message anything that identifies who sent an anonymous report.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.forms import CaseConcernForm, CaseMessageForm, CaseReassignForm, CaseStatusForm
+from cases.models import Case
+from core.views import apply_service_errors
+
+PAGE_SIZE = 25
+
+
+def case_worker_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not selectors.may_work_cases(request.user):
+            raise PermissionDenied("Only supervisors, compliance and admins work cases.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def concern_new(request):
+    form = CaseConcernForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _case, code = services.concern_raise(
+                reporter=request.user,
+                category=form.cleaned_data["category"],
+                description=form.cleaned_data["description"],
+                anonymous=form.cleaned_data["anonymous"],
+                about_supervisor=form.cleaned_data["about_supervisor"],
+                to_compliance=form.cleaned_data["to_compliance"],
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            if code:
+                # Shown once, in this answer only: no redirect, no message, no session.
+                response = render(request, "cases/receipt.html", {"code": code})
+                response["Referrer-Policy"] = "no-referrer"
+                return response
+            messages.success(request, "Thank you. Your report has been received.")
+            return redirect("concern_mine")
+    return render(request, "cases/concern_form.html", {"form": form})
+
+
+@case_worker_required
+@require_GET
+def case_list(request):
+    status = request.GET.get("status", "")
+    cases = selectors.cases_for_user(request.user)
+    if status in Case.Status.values:
+        cases = cases.filter(status=status)
+    elif status == "overdue":
+        cases = cases.overdue()
+    else:
+        status = ""
+        cases = cases.exclude(status=Case.Status.CLOSED)
+    page = Paginator(cases.order_by("opened_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for case in page:
+        case.overdue = case.overdue_reasons(today)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "status": status, "statuses": Case.Status.choices},
+    )
+
+
+def _case_page(request, case, **forms):
+    closed = case.status == Case.Status.CLOSED
+    context = {
+        "case": case,
+        "concern": case.concern,
+        "case_messages": case.messages.select_related("author"),
+        "overdue": case.overdue_reasons(),
+        "message_form": None if closed else forms.get("message_form", CaseMessageForm()),
+        "status_form": None if closed else forms.get("status_form", CaseStatusForm()),
+        "reassign_form": None if closed else forms.get("reassign_form", CaseReassignForm()),
+    }
+    return render(request, "cases/case_detail.html", context, status=forms.get("status", 200))
+
+
+@case_worker_required
+@require_GET
+def case_detail(request, pk):
+    return _case_page(request, selectors.get_case_for_user(request.user, pk))
+
+
+def _act(request, pk, form_class, form_name, action, done):
+    case = selectors.get_case_for_user(request.user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, done)
+            return redirect("case_detail", pk=case.pk)
+    return _case_page(request, case, **{form_name: form, "status": 400})
+
+
+@case_worker_required
+@require_POST
+def case_acknowledge(request, pk):
+    case = selectors.get_case_for_user(request.user, pk)
+    try:
+        services.case_acknowledge(case=case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Case acknowledged.")
+    return redirect("case_detail", pk=case.pk)
+
+
+@case_worker_required
+@require_POST
+def case_message(request, pk):
+    return _act(
+        request,
+        pk,
+        CaseMessageForm,
+        "message_form",
+        lambda case, data: services.case_message_add(
+            case=case, author=request.user, kind=data["kind"], text=data["text"]
+        ),
+        "Message added.",
+    )
+
+
+@case_worker_required
+@require_POST
+def case_status(request, pk):
+    return _act(
+        request,
+        pk,
+        CaseStatusForm,
+        "status_form",
+        lambda case, data: services.case_status_change(
+            case=case, status=data["status"], outcome=data["outcome"]
+        ),
+        "Case updated.",
+    )
+
+
+@case_worker_required
+@require_POST
+def case_reassign(request, pk):
+    return _act(
+        request,
+        pk,
+        CaseReassignForm,
+        "reassign_form",
+        lambda case, data: services.case_reassign(case=case, owner=data["owner"]),
+        "Case reassigned.",
+    )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rubrics", "0012_recorded_by_and_paired_reviews"),
+        ("rubrics", "0013_criterion_breach_when_one"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,11 +2,10 @@
 
 import re
 
-import pytest
-
 from tests.conftest import make_user
+from tests.e2e.conftest import E2E
 
-pytestmark = pytest.mark.e2e
+pytestmark = E2E
 
 
 def test_an_anonymous_reporter_and_the_routed_supervisor_talk_through_the_code(visit):

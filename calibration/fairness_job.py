@@ -14,7 +14,7 @@ from django.utils import timezone
 from calibration import selectors
 from calibration.fairness import Review, compare
 from calibration.models import CalibrationSession, FairnessRow
-from rubrics.models import Dispute, Evaluation
+from rubrics.models import Channel, Dispute, Evaluation
 from teams.models import Team
 
 PERIODS = (30, 90, 365)
@@ -90,6 +90,7 @@ def fairness_refresh(*, now=None) -> int:
         ]
         labels = {("team", pk): each.name for pk, each in teams.items()}
         labels |= {(kind, pk): name for pk, name in names.items() for kind in ("reviewer", "agent")}
+        labels |= {("channel", value): label for value, label in Channel.choices}
         for team, scoped in scopes:
             disputes = _disputes(since, team)
             for comparison in compare(scoped, labels):

@@ -85,3 +85,15 @@ def test_agents_may_not_open_it(login, agent):
 def test_nothing_before_the_first_run(login, admin_user):
     page = login(admin_user).get("/fairness/").content.decode()
     assert "computed each night" in page
+
+
+def test_the_page_names_channels_and_shows_shares_as_percentages(
+    login, reviewed, admin_user, supervisor
+):
+    fairness_refresh()
+    body = login(admin_user).get("/fairness/").content.decode()
+    channel = FairnessRow.objects.filter(team=None, days=90, kind="channel").first()
+    assert channel.label != channel.key  # "Phone", not "phone"
+    assert f"<th scope=\"row\">{channel.label}</th>" in body
+    # Sue: 1 of her 3 reviews disputed.
+    assert "<td>33%</td>" in body

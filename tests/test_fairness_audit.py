@@ -94,6 +94,6 @@ def test_the_page_names_channels_and_shows_shares_as_percentages(
     body = login(admin_user).get("/fairness/").content.decode()
     channel = FairnessRow.objects.filter(team=None, days=90, kind="channel").first()
     assert channel.label != channel.key  # "Phone", not "phone"
-    assert f"<th scope=\"row\">{channel.label}</th>" in body
+    assert f'<th scope="row">{channel.label}</th>' in body
     # Sue: 1 of her 3 reviews disputed.
     assert "<td>33%</td>" in body

@@ -187,9 +187,12 @@ def test_a_supervisor_records_and_reviews_an_interaction_never_self_scored(visit
     assert "Offered the credit only when asked." in page.content()
     assert page.locator("#bell [data-testid=bell-count]").count() == 0
 
+    # Opened from the inbox, the review counts as read: it now waits for acknowledgement.
     page = agent.go("/my/reviews/")
     row = page.locator("[data-testid=review-row]", has_text="ZD-UNSCORED")
-    assert "New" in row.inner_text() and f"{review.score} · {review.percent}%" in row.inner_text()
+    text = row.inner_text()
+    assert "Waiting for you" in text and "New" not in text
+    assert f"{review.score} · {review.percent}%" in text
     with page.expect_navigation():
         row.get_by_role("link", name="ZD-UNSCORED").click()
     agent.check()

@@ -15,6 +15,8 @@
 """
 
 import argparse
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -22,6 +24,7 @@ import re
 import shutil
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,8 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PASSWORD = "bench-password-1"
+# The benchmark admin's authenticator key (hex): admins sign in with a second factor.
+ADMIN_TOTP_KEY = "3132333435363738393031323334353637383930"
 RATINGS = {"empathy": 4, "accuracy": 5, "fairness": 3, "transparency": 4, "respect": 5}
 PAGES = [
     "agent_home",
@@ -132,7 +137,12 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
             manage("seed_benchmark", "--only-training", env={**env, "DATABASE_URL": url})
             assign_reviews(url, env)
             fill_notifications(url)
-            manage("seed_benchmark_extras", env={**env, "DATABASE_URL": url})
+            manage(
+                "seed_benchmark_extras",
+                "--admin-totp-key",
+                ADMIN_TOTP_KEY,
+                env={**env, "DATABASE_URL": url},
+            )
             return url
         print(f"Building the benchmark database {name} ({rows:,} evaluations)…")
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -143,11 +153,20 @@ def prepare_database(base_url: str, rows: int, env: dict) -> str:
     manage("seed_benchmark", "--rows", str(rows), "--password", PASSWORD, env=seed_env)
     assign_reviews(url, env)
     fill_notifications(url)
-    manage("seed_benchmark_extras", env=seed_env)
+    manage("seed_benchmark_extras", "--admin-totp-key", ADMIN_TOTP_KEY, env=seed_env)
     with admin.cursor() as cursor:
         cursor.execute(f'COMMENT ON DATABASE "{name}" IS %s', [marker])
     admin.close()
     return url
+
+
+def totp(key_hex: str) -> str:
+    """The six-digit code of RFC 6238 (30-second steps, SHA-1) for the key, now."""
+    counter = struct.pack(">Q", int(time.time()) // 30)
+    digest = hmac.new(bytes.fromhex(key_hex), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
 
 
 def free_port() -> int:
@@ -221,6 +240,16 @@ class Session:
         )
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"Could not log in as {username} (status {status}).")
+        if username == "bench-admin":
+            status, page = self.request("GET", "/accounts/two-factor/verify/")
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            status, _ = self.request(
+                "POST",
+                "/accounts/two-factor/verify/",
+                {"code": totp(ADMIN_TOTP_KEY), "csrfmiddlewaretoken": token.decode()},
+            )
+            if status != 302:
+                raise SystemExit(f"The second factor of {username} was refused ({status}).")
         return self
 
 

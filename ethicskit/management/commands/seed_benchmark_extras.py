@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from calibration import selectors
 from calibration.fairness_job import fairness_refresh
@@ -20,7 +21,7 @@ from rubrics.models import Interaction
 
 # One session a month per pair of neighbouring teams, two interactions each, three coders.
 SESSIONS = 40
-CATEGORIES = ["gift", "abuse", "breach", "other"]
+CATEGORIES = ["gift", "abuse", "breach", "violation"]
 
 
 class Command(BaseCommand):
@@ -29,12 +30,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sessions", type=int, default=SESSIONS)
         parser.add_argument("--cases-per-agent", type=int, default=1)
+        parser.add_argument("--admin-totp-key", default="", help="The admin's authenticator key.")
 
-    def handle(self, *args, sessions, cases_per_agent, **options):
+    def handle(self, *args, sessions, cases_per_agent, admin_totp_key, **options):
         if "bench" not in settings.DATABASES["default"]["NAME"]:
             raise CommandError("Refusing: the database name must contain 'bench'.")
         random.seed(11)
         users = get_user_model().objects
+        if admin_totp_key:
+            # Admins sign in with a second factor; the benchmark signs in with this key.
+            TOTPDevice.objects.update_or_create(
+                user=users.get(username="bench-admin"),
+                name="Benchmark",
+                defaults={"key": admin_totp_key, "confirmed": True},
+            )
         if not CalibrationSession.objects.exists():
             admin = users.get(username="bench-admin")
             for number in range(sessions):

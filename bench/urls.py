@@ -1,3 +1,5 @@
+import time
+
 from django.http import HttpResponse
 from django.urls import path
 
@@ -14,4 +16,16 @@ def signed_in(request):
     return HttpResponse(request.user.get_username().encode(), content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare", bare), path("bench/signed-in", signed_in), *app_patterns]
+def slow(request):
+    """A page slower than wrk's 10-second timeout (`--page slow_check`): it must be reported as
+    failing, and the page after it must not pay for its unfinished requests."""
+    time.sleep(12)
+    return HttpResponse(b"slow", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/bare", bare),
+    path("bench/signed-in", signed_in),
+    path("bench/slow", slow),
+    *app_patterns,
+]

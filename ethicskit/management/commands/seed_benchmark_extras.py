@@ -4,6 +4,7 @@ fairness audit's table. Idempotent; run by bench/run.py after `seed_benchmark`."
 import random
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -31,8 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--sessions", type=int, default=SESSIONS)
         parser.add_argument("--cases-per-agent", type=int, default=1)
         parser.add_argument("--admin-totp-key", default="", help="The admin's authenticator key.")
+        parser.add_argument("--webhook-slug", default="bench-helpdesk")
+        parser.add_argument("--webhook-secret", default="bench-webhook-secret-0123456789abcdef")
 
-    def handle(self, *args, sessions, cases_per_agent, admin_totp_key, **options):
+    def handle(
+        self, *args, sessions, cases_per_agent, admin_totp_key, webhook_slug, webhook_secret, **_
+    ):
         if "bench" not in settings.DATABASES["default"]["NAME"]:
             raise CommandError("Refusing: the database name must contain 'bench'.")
         random.seed(11)
@@ -60,6 +65,30 @@ class Command(BaseCommand):
                     )
             pending_reports_deliver()
         self.stdout.write(f"Fairness audit rows: {fairness_refresh()}")
+        if apps.is_installed("integrations"):
+            self.helpdesk(webhook_slug, webhook_secret)
+
+    def helpdesk(self, slug, secret):
+        """A generic helpdesk connection whose identities are the agents' usernames, for the
+        benchmark's signed webhook events."""
+        connection_model = apps.get_model("integrations", "Connection")
+        mapping_model = apps.get_model("integrations", "AgentMapping")
+        connection, _ = connection_model.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": "Benchmark helpdesk",
+                "kind": "generic",
+                "ticket_url_template": "https://helpdesk.example.com/tickets/{id}",
+                "signing_secret": secret,
+            },
+        )
+        if not connection.mappings.exists():
+            agents = get_user_model().objects.filter(username__startswith="bench-agent")
+            mapping_model.objects.bulk_create(
+                mapping_model(connection=connection, identity=agent.username, user=agent)
+                for agent in agents
+            )
+        self.stdout.write(f"Helpdesk connection {slug!r} for the webhook events.")
 
     def calibrate(self, admin, number):
         team = 1 + number % 40

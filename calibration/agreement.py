@@ -9,9 +9,6 @@ when fewer than two units are pairable or the pairable values do not vary at all
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-import krippendorff
-import numpy as np
-
 RELIABLE = Decimal("0.800")
 TENTATIVE = Decimal("0.667")
 
@@ -24,6 +21,10 @@ def interval_alpha(units: dict, coders: list) -> Decimal | None:
     values = {v for unit in pairable for v in unit.values() if v is not None}
     if len(values) < 2:
         return None
+    # Imported here: numpy costs a web worker ~20 MB, and only revealed sessions need alpha.
+    import krippendorff
+    import numpy as np
+
     data = np.array(
         [[np.nan if unit.get(c) is None else float(unit[c]) for unit in pairable] for c in coders]
     )

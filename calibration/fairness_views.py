@@ -8,6 +8,7 @@ from calibration.fairness import MIN_REVIEWS, flag_points, significance
 from calibration.fairness_job import PERIODS
 from calibration.models import FairnessRow
 from core.csv import csv_cell, csv_response
+from core.replica import reads_from_replica
 from core.views import int_or_none
 from teams.access import is_admin, role_required, teams_led_by
 from teams.models import Role
@@ -54,6 +55,7 @@ def _rows(team, days):
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_GET
+@reads_from_replica
 def fairness_audit(request):
     team, days, teams = _scope(request)
     rows = list(_rows(team, days))

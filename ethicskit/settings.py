@@ -129,6 +129,11 @@ DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url()
 DATABASES = {"default": parse_database_url(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for the dashboards and the fairness audit (core/replica.py); off when unset.
+REPLICA_URL = env_str("ETHICSKIT_REPLICA_URL")
+if REPLICA_URL:
+    DATABASES["replica"] = {**DATABASES["default"], **parse_database_url(REPLICA_URL)}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 # Each worker's own memory: the default cache, and the "pages" cache of rendered pages that
 # core/pagecache.py keeps in step across workers through PostgreSQL's LISTEN/NOTIFY.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)

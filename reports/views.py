@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from core.csv import csv_cell, csv_response
 from core.dates import date_window, last_day
 from core.forms import DateRangeForm
+from core.replica import reads_from_replica
 from core.views import int_or_none
 from qa import selectors as qa_selectors
 from reports import selectors
@@ -123,12 +124,14 @@ def _dashboard(request, *, organisation: bool):
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_GET
+@reads_from_replica
 def team_dashboard(request):
     return _dashboard(request, organisation=False)
 
 
 @role_required(Role.ADMIN)
 @require_GET
+@reads_from_replica
 def organisation_dashboard(request):
     return _dashboard(request, organisation=True)
 

@@ -400,4 +400,10 @@ class DisputeItem(models.Model):
 
 
 # The rollup tables live beside the SQL that keeps them.
-from rubrics.rollups import CriterionRollup, Period, ScoreRollup  # noqa: E402, F401
+from rubrics.rollups import (  # noqa: E402, F401
+    CriterionRollup,
+    Period,
+    RollupRebuild,
+    RollupTouched,
+    ScoreRollup,
+)

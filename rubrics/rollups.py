@@ -128,6 +128,26 @@ class CriterionRollup(Rollup):
         ]
 
 
+class RollupRebuild(models.Model):
+    """A row while `rebuild_rollups` builds new tables aside; writes then also record the
+    interactions they changed (`RollupTouched`), for the swap to bring the new tables up to
+    date (rubrics/rollup_rebuild.py)."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Rollup rebuild started {self.started_at}"
+
+
+class RollupTouched(models.Model):
+    """An interaction whose contribution changed while a rebuild was under way."""
+
+    interaction_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self):
+        return f"Interaction {self.interaction_id}, changed during a rebuild"
+
+
 _BUCKET = """
     CROSS JOIN LATERAL (SELECT (i.occurred_at AT TIME ZONE %(tz)s)::date AS day) AS d
     CROSS JOIN (VALUES ('D'), ('W'), ('M'), ('Q'), ('Y')) AS p(period)
@@ -235,12 +255,13 @@ def _contributions(sql: str, keys: list[str], interaction_ids=None) -> dict[tupl
         return {tuple(row[: len(keys)]): tuple(row[len(keys) :]) for row in cursor.fetchall()}
 
 
-def _apply(model, keys, sums, empty: str, deltas: dict[tuple, tuple]) -> None:
+def _apply(model, keys, sums, empty: str, deltas: dict[tuple, tuple], touched=(), table=None):
     """Add the deltas to the stored sums, in key order (so concurrent writers lock rows in the
-    same order), and drop buckets that are left empty."""
+    same order), and drop buckets that are left empty. While a rebuild is under way, the same
+    statement records the `touched` interactions for it."""
     if not deltas:
         return
-    table = model._meta.db_table
+    table = table or model._meta.db_table
     columns = keys + sums
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(deltas))
     ordered = sorted(deltas, key=lambda key: tuple(-1 if part is None else part for part in key))
@@ -248,10 +269,14 @@ def _apply(model, keys, sums, empty: str, deltas: dict[tuple, tuple]) -> None:
     updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in sums)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
+            f"WITH upserted AS (INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} "
-            f"RETURNING id, {empty}",
-            params,
+            f"RETURNING id, {empty} AS is_empty), "
+            "touched AS (INSERT INTO rubrics_rolluptouched (interaction_id) "
+            "SELECT unnest(%s::bigint[]) WHERE EXISTS (SELECT 1 FROM rubrics_rolluprebuild) "
+            "ON CONFLICT DO NOTHING) "
+            "SELECT id, is_empty FROM upserted",
+            [*params, list(touched)],
         )
         empty = [row_id for row_id, is_empty in cursor.fetchall() if is_empty]
         if empty:
@@ -291,7 +316,7 @@ def _tracking(*interaction_ids: int, new: bool = False):
             yield
             for (model, sql, keys, sums, empty), old in zip(TABLES, before, strict=True):
                 after = _contributions(sql, keys, fresh)
-                _apply(model, keys, sums, empty, _difference(old, after))
+                _apply(model, keys, sums, empty, _difference(old, after), touched=fresh)
     finally:
         _tracked.ids = active
 

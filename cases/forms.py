@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from cases.models import Case, CaseMessage
 from checklists.forms import ConcernForm, _free_text
+from rubrics.models import RootCause
 from teams.models import COMPLIANCE_GROUP, Role
 
 
@@ -84,3 +85,15 @@ class FollowUpForm(forms.Form):
         ],
     )
     text = _free_text("Your message", max_length=4000, required=False, rows=4)
+
+
+class RootCauseForm(forms.Form):
+    """The root causes a case owner puts on a case (see the dashboards' top root causes)."""
+
+    root_causes = forms.ModelMultipleChoiceField(
+        label="Root causes",
+        queryset=RootCause.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text="What lay behind it; tick none if nothing on the list fits.",
+    )

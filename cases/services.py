@@ -339,3 +339,12 @@ def case_reporter_writes(*, case: Case, kind: str, text: str) -> CaseMessage:
         message.full_clean(exclude=["case", "author"])
         message.save()
     return message
+
+
+def case_root_causes_set(*, case: Case, root_causes) -> Case:
+    """Tag a case with the root causes chosen; tags since retired (no longer offered) stay."""
+    with transaction.atomic():
+        case = _locked(case)
+        retired = list(case.root_causes.filter(is_active=False))
+        case.root_causes.set([*root_causes, *retired])
+    return case

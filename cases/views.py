@@ -16,7 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
-from cases.forms import CaseConcernForm, CaseMessageForm, CaseReassignForm, CaseStatusForm
+from cases.forms import (
+    CaseConcernForm,
+    CaseMessageForm,
+    CaseReassignForm,
+    CaseStatusForm,
+    RootCauseForm,
+)
 from cases.models import Case
 from core.views import apply_service_errors
 
@@ -88,6 +94,7 @@ def case_list(request):
 
 def _case_page(request, case, **forms):
     closed = case.status == Case.Status.CLOSED
+    tags = list(case.root_causes.all())
     context = {
         "case": case,
         "concern": case.concern,
@@ -96,6 +103,12 @@ def _case_page(request, case, **forms):
         "message_form": None if closed else forms.get("message_form", CaseMessageForm()),
         "status_form": None if closed else forms.get("status_form", CaseStatusForm()),
         "reassign_form": None if closed else forms.get("reassign_form", CaseReassignForm()),
+        # Tags may be added after the close too: that is often when the cause is clear.
+        "root_cause_form": forms.get(
+            "root_cause_form",
+            RootCauseForm(initial={"root_causes": [tag.pk for tag in tags]}),
+        ),
+        "case_root_causes": tags,
     }
     return render(request, "cases/case_detail.html", context, status=forms.get("status", 200))
 
@@ -173,4 +186,19 @@ def case_reassign(request, pk):
         "reassign_form",
         lambda case, data: services.case_reassign(case=case, owner=data["owner"]),
         "Case reassigned.",
+    )
+
+
+@case_worker_required
+@require_POST
+def case_root_causes(request, pk):
+    return _act(
+        request,
+        pk,
+        RootCauseForm,
+        "root_cause_form",
+        lambda case, data: services.case_root_causes_set(
+            case=case, root_causes=data["root_causes"]
+        ),
+        "Root causes saved.",
     )

@@ -15,7 +15,7 @@ from checklists.models import (
 from checklists.services import FOREIGN_ANSWERS
 from core.privacy import validate_no_personal_data
 from core.views import int_or_none
-from rubrics.models import Interaction
+from rubrics.models import Interaction, RootCause
 
 NOTE_MAX_LENGTH = 1000
 RECENT_INTERACTIONS = 50
@@ -411,3 +411,29 @@ class ConcernForm(forms.Form):
 class ProofPlanTaskForm(forms.Form):
     done = forms.BooleanField(label="Done", required=False)
     notes = _free_text("Notes", max_length=3000, required=False, rows=2)
+
+
+class AnswerRootCausesForm(forms.Form):
+    """The runner's root causes for each "no" of a run: a field `root_causes_<answer id>` each."""
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.no_answers = [answer for answer in answers if answer.answer == Answer.NO]
+        for answer in self.no_answers:
+            self.fields[f"root_causes_{answer.pk}"] = forms.ModelMultipleChoiceField(
+                label=f"Root causes of the no to “{answer.item_title}”",
+                queryset=RootCause.objects.active(),
+                required=False,
+                initial=[tag.pk for tag in answer.root_causes.all()],
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                help_text="What lay behind it, if anything on the list fits.",
+            )
+
+    def rows(self):
+        return [(answer, self[f"root_causes_{answer.pk}"]) for answer in self.no_answers]
+
+    def chosen(self) -> dict[int, list]:
+        return {
+            answer.pk: list(self.cleaned_data[f"root_causes_{answer.pk}"])
+            for answer in self.no_answers
+        }

@@ -205,6 +205,8 @@ class ChecklistAnswer(models.Model):
     item_question = models.CharField(max_length=300)
     answer = models.CharField(max_length=3, choices=Answer.choices)
     note = models.TextField(max_length=1000, blank=True, validators=[validate_no_personal_data])
+    # Only a "no" is tagged (`checklists.services.answer_root_causes_set`).
+    root_causes = models.ManyToManyField("rubrics.RootCause", blank=True, related_name="+")
 
     class Meta:
         ordering = ["run", "position", "id"]

@@ -71,7 +71,12 @@ def get_run_for_user(user, pk) -> ChecklistRun:
         ChecklistRun.objects.visible_to(user)
         .select_related("checklist", "runner", "team", "interaction")
         .prefetch_related(
-            Prefetch("answers", queryset=ChecklistAnswer.objects.order_by("position"))
+            Prefetch(
+                "answers",
+                queryset=ChecklistAnswer.objects.order_by("position").prefetch_related(
+                    "root_causes"
+                ),
+            )
         ),
         pk=pk,
     )

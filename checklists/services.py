@@ -310,3 +310,22 @@ def proof_plan_task_update(
         progress.full_clean(exclude=["user", "task"])
         progress.save()
     return progress
+
+
+def run_root_causes_set(*, run: ChecklistRun, runner, chosen: dict[int, list]) -> None:
+    """The runner tags the "no" answers of their run with root causes (answer id -> tags).
+
+    Only the runner tags, only "no" answers, and tags since retired stay on the answer."""
+    if run.runner_id != runner.pk:
+        raise ValidationError("Only the person who ran the checklist tags its answers.")
+    with transaction.atomic():
+        answers = {
+            answer.pk: answer
+            for answer in run.answers.select_for_update().filter(pk__in=chosen, answer=Answer.NO)
+        }
+        if set(answers) != set(chosen):
+            raise ValidationError("Root causes go on this run's “no” answers only.")
+        for answer_id, tags in chosen.items():
+            answer = answers[answer_id]
+            retired = list(answer.root_causes.filter(is_active=False))
+            answer.root_causes.set([*tags, *retired])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checklists import selectors, services
 from checklists.forms import (
     RECENT_INTERACTIONS,
+    AnswerRootCausesForm,
     ChecklistRunForm,
     DecisionRecordForm,
     FollowUpForm,
@@ -136,8 +137,33 @@ def checklist_runs(request):
 @role_required(*ANY_ROLE)
 @require_GET
 def checklist_run_detail(request, pk):
+    return _run_page(request, selectors.get_run_for_user(request.user, pk))
+
+
+def _run_page(request, run, form=None, status=200):
+    if form is None and run.runner_id == request.user.pk:
+        form = AnswerRootCausesForm(answers=run.answers.all())
+    return render(
+        request, "checklists/run_detail.html", {"run": run, "root_cause_form": form}, status=status
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_POST
+def checklist_run_root_causes(request, pk):
     run = selectors.get_run_for_user(request.user, pk)
-    return render(request, "checklists/run_detail.html", {"run": run})
+    if run.runner_id != request.user.pk:
+        raise PermissionDenied("Only the person who ran the checklist tags its answers.")
+    form = AnswerRootCausesForm(request.POST, answers=run.answers.all())
+    if form.is_valid():
+        try:
+            services.run_root_causes_set(run=run, runner=request.user, chosen=form.chosen())
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, "Root causes saved.")
+            return redirect("checklist_run_detail", pk=run.pk)
+    return _run_page(request, run, form, status=400)
 
 
 # --- Service-change reviews ---------------------------------------------------------------------

@@ -141,6 +141,12 @@ class Script(VersionedContent):
     checklist_items = models.ManyToManyField(
         "checklists.ChecklistItem", blank=True, related_name="scripts"
     )
+    root_causes = models.ManyToManyField(
+        "rubrics.RootCause",
+        blank=True,
+        related_name="remedy_scripts",
+        help_text="Root causes these words remedy; the root cause's page links here.",
+    )
     change_note = models.CharField(
         max_length=300,
         blank=True,
@@ -263,6 +269,9 @@ class FaqEntry(VersionedContent):
     answer = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
     related_scripts = models.ManyToManyField(Script, blank=True, related_name="faq_entries")
+    root_causes = models.ManyToManyField(
+        "rubrics.RootCause", blank=True, related_name="remedy_faq_entries"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -300,6 +309,14 @@ class CommonMistake(VersionedContent):
     why_it_hurts = models.TextField()
     remedy = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    # The tag people put on this mistake when they meet it (reviews, cases, checklist answers).
+    root_cause = models.OneToOneField(
+        "rubrics.RootCause",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mistake",
+    )
 
     history = HistoricalRecords()
 

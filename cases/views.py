@@ -18,12 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import selectors, services
 from cases.forms import (
     CaseConcernForm,
+    CaseDecisionForm,
     CaseMessageForm,
     CaseReassignForm,
     CaseStatusForm,
     RootCauseForm,
 )
 from cases.models import Case
+from checklists.models import DecisionRecord
 from core.views import apply_service_errors
 
 PAGE_SIZE = 25
@@ -109,6 +111,11 @@ def _case_page(request, case, **forms):
             RootCauseForm(initial={"root_causes": [tag.pk for tag in tags]}),
         ),
         "case_root_causes": tags,
+        # Only the decisions this person may open (the others' issues are not theirs to read).
+        "case_decisions": case.decisions.filter(
+            pk__in=DecisionRecord.objects.visible_to(request.user).values("pk")
+        ).select_related("author"),
+        "decision_form": forms.get("decision_form", CaseDecisionForm(user=request.user)),
     }
     return render(request, "cases/case_detail.html", context, status=forms.get("status", 200))
 
@@ -202,3 +209,21 @@ def case_root_causes(request, pk):
         ),
         "Root causes saved.",
     )
+
+
+@case_worker_required
+@require_POST
+def case_decision(request, pk):
+    case = selectors.get_case_for_user(request.user, pk)
+    form = CaseDecisionForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.case_decision_link(
+                case=case, decision=form.cleaned_data["decision"], user=request.user
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, "Decision linked.")
+            return redirect("case_detail", pk=case.pk)
+    return _case_page(request, case, decision_form=form, status=400)

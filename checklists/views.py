@@ -252,7 +252,7 @@ def service_change_decide(request, pk):
 @require_GET
 def triage_queue(request):
     visible = TriageRequest.objects.visible_to(request.user).select_related(
-        "rule", "logged_by", "team"
+        "rule", "logged_by", "team", "owner"
     )
     show_resolved = request.GET.get("show") == "resolved"
     if show_resolved:
@@ -307,7 +307,10 @@ def triage_resolve(request, pk):
     if form.is_valid():
         try:
             services.triage_request_resolve(
-                request=triaged, resolved_by=request.user, outcome=form.cleaned_data["outcome"]
+                request=triaged,
+                resolved_by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                handling=form.cleaned_data["handling"],
             )
         except ValidationError as error:
             apply_service_errors(error, form)
@@ -341,7 +344,13 @@ def decision_list(request):
 @role_required(*ANY_ROLE)
 @require_http_methods(["GET", "POST"])
 def decision_new(request):
-    form = DecisionRecordForm(request.POST if request.method == "POST" else None)
+    linked = {
+        "interaction": int_or_none(request.GET.get("interaction")),
+        "triage_request": int_or_none(request.GET.get("triage")),
+    }
+    form = DecisionRecordForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=linked
+    )
     if request.method == "POST" and form.is_valid():
         try:
             record = services.decision_record_create(author=request.user, fields=form.cleaned_data)
@@ -353,7 +362,11 @@ def decision_new(request):
     return render(
         request,
         "checklists/decision_form.html",
-        {"form": form, "steps": form.steps(DecisionStep.objects.all())},
+        {
+            "form": form,
+            "steps": form.steps(DecisionStep.objects.all()),
+            "links": [form["interaction"], form["triage_request"]],
+        },
     )
 
 

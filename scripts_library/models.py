@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from simple_history.models import HistoricalRecords
 
+from checklists.models import TriageRequest
+
 PLACEHOLDER = re.compile(r"\[([^\[\]]+)\]")
 # Letters first, then letters, digits, spaces, apostrophes or hyphens: "Customer Name", "Case Ref 2".
 PLACEHOLDER_NAME = re.compile(r"^[^\W\d_][\w '’-]{0,39}$")
@@ -341,6 +343,18 @@ class Playbook(VersionedContent):
     )
     metrics = models.TextField(help_text="One metric per line.")
     target_outcome = models.TextField()
+    # The triage requests this playbook handles, counted on its page (`TriageRequest.topic`).
+    triage_topic = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[choice for choice in TriageRequest.Topic.choices if choice[0]],
+        help_text="Count the triage requests of this kind on the playbook's page.",
+    )
+    target_change_percent = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The change in such requests aimed for, quarter on quarter: -10 is 10% fewer.",
+    )
 
     history = HistoricalRecords()
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +26,7 @@ from scripts_library.selectors import (
     acknowledgement_status,
     confirmation_request,
     library_search,
+    playbook_metrics,
 )
 from scripts_library.services import script_acknowledge
 from teams.access import role_required
@@ -230,8 +232,11 @@ def playbook_detail(request, slug):
     script = None
     if playbook.script_id:
         script = Script.objects.visible_to(request.user).filter(pk=playbook.script_id).first()
+    metrics = playbook_metrics(playbook, request.user, today=timezone.localdate())
     return render(
-        request, "scripts_library/playbook_detail.html", {"playbook": playbook, "script": script}
+        request,
+        "scripts_library/playbook_detail.html",
+        {"playbook": playbook, "script": script, "counts": metrics},
     )
 
 

@@ -581,6 +581,10 @@ MATRIX = {
     "case_reassign": [
         post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
     ],
+    # Linking a decision record to a case: as the case's other actions (no decision chosen: 400).
+    "case_decision": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
     # Tagging a case with root causes: as the case's other actions; no tag ticked is a valid answer.
     "case_root_causes": [
         post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302), kwargs={"pk": "alice_case"}, data={})

@@ -236,6 +236,10 @@ class Evaluation(models.Model):
         return result.critical_fail or any(is_low_rating(value) for value in ratings.values())
 
 
+# Named for the API schema's enum (ENUM_NAME_OVERRIDES): reviews and evaluations share it.
+EvaluationKind = Evaluation.Kind
+
+
 class Rating(models.Model):
     """One criterion's rating in an evaluation; a null value means not applicable."""
 

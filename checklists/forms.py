@@ -465,6 +465,8 @@ class AnswerRootCausesForm(forms.Form):
     def __init__(self, *args, answers, **kwargs):
         super().__init__(*args, **kwargs)
         self.no_answers = [answer for answer in answers if answer.answer == Answer.NO]
+        # One query for the choices of every field, however many "no" answers there are.
+        offered = [(cause.pk, cause.name) for cause in RootCause.objects.active()]
         for answer in self.no_answers:
             self.fields[f"root_causes_{answer.pk}"] = forms.ModelMultipleChoiceField(
                 label=f"Root causes of the no to “{answer.item_title}”",
@@ -474,6 +476,7 @@ class AnswerRootCausesForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                 help_text="What lay behind it, if anything on the list fits.",
             )
+            self.fields[f"root_causes_{answer.pk}"].choices = offered
 
     def rows(self):
         return [(answer, self[f"root_causes_{answer.pk}"]) for answer in self.no_answers]

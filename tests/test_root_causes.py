@@ -231,3 +231,44 @@ def test_an_agent_filter_leaves_cases_out(login, supervisor, agent, tagged):
         (d, s) for d, t, s in tagged if in_period(d) and t == "North" and d != date(2026, 11, 10)
     ]
     assert shown(context)[0] == Counter(slug for _, slug in rows)
+
+
+def test_the_run_and_case_pages_stay_constant(login, agent, supervisor, django_assert_num_queries):
+    """The tagging forms cost the same with one "no" or several, no tag or many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    checklist = Checklist.objects.get(kind=Checklist.Kind.INTERACTION)
+    items = list(checklist.items.filter(is_active=True, breach_when_no=False))
+    assert len(items) >= 3
+
+    def run_with(no_count, reference):
+        answers = {item.id: ("yes", "") for item in checklist.items.filter(is_active=True)}
+        for item in items[:no_count]:
+            answers[item.id] = ("no", "Not this time.")
+        run = checklist_run_create(
+            checklist=checklist,
+            runner=agent,
+            interaction=self_score(agent, reference=reference).interaction,
+            answers=answers,
+        )
+        for answer in run.answers.filter(answer="no"):
+            answer.root_causes.add(*tags("jargon", "overpromising"))
+        return run
+
+    def queries(client, url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client = login(agent)
+    one, three = run_with(1, "ZD-ONE"), run_with(3, "ZD-THREE")
+    assert queries(client, f"/checklists/runs/{one.pk}/") == queries(
+        client, f"/checklists/runs/{three.pk}/"
+    )
+
+    plain, _ = concern_raise(reporter=agent, category="gift", description="A.", anonymous=False)
+    busy, _ = concern_raise(reporter=agent, category="gift", description="B.", anonymous=False)
+    case_root_causes_set(case=busy, root_causes=tags("jargon", "overpromising", "no-follow-up"))
+    client = login(supervisor)
+    assert queries(client, f"/cases/{plain.pk}/") == queries(client, f"/cases/{busy.pk}/")

@@ -22,7 +22,7 @@ class CasesConfig(AppConfig):
         audit.register("cases.RoutingRule")
         # The receipt code's hash stays out of the log; an anonymous case's entries keep only
         # the day, and what its reporter writes is logged without a person or a request.
-        audit.register("cases.Case", left_out=["receipt_hash"])
+        audit.register("cases.Case", left_out=["receipt_hash"], relations=["root_causes"])
         audit.register(
             "cases.CaseMessage",
             anonymous_if=lambda message: message.from_reporter,

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 
 from cases.models import Case, CaseMessage
 from checklists.forms import ConcernForm, _free_text
+from checklists.models import DecisionRecord
+from rubrics.models import RootCause
 from teams.models import COMPLIANCE_GROUP, Role
 
 
@@ -84,3 +86,36 @@ class FollowUpForm(forms.Form):
         ],
     )
     text = _free_text("Your message", max_length=4000, required=False, rows=4)
+
+
+class RootCauseForm(forms.Form):
+    """The root causes a case owner puts on a case (see the dashboards' top root causes)."""
+
+    root_causes = forms.ModelMultipleChoiceField(
+        label="Root causes",
+        queryset=RootCause.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text="What lay behind it; tick none if nothing on the list fits.",
+    )
+
+
+class CaseDecisionForm(forms.Form):
+    """Link a decision record (the decision framework's) to the case it decided."""
+
+    decision = forms.ModelChoiceField(
+        label="Decision record",
+        queryset=DecisionRecord.objects.none(),
+        error_messages={"invalid_choice": "Choose one of the decision records you can see."},
+        help_text="Record the decision first with the decision framework, then link it here.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = DecisionRecord.objects.visible_to(user)
+        self.fields["decision"].queryset = visible
+        self.fields["decision"].widget.attrs["class"] = "form-select"
+        self.fields["decision"].widget.choices = [("", "Choose a decision")] + [
+            (record.pk, f"{record.created_at:%d %b %Y}: {record}")
+            for record in visible.order_by("-created_at")[:50]
+        ]

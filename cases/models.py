@@ -138,6 +138,9 @@ class Case(models.Model):
     interaction = models.ForeignKey(
         "rubrics.Interaction", null=True, blank=True, on_delete=models.SET_NULL
     )
+    root_causes = models.ManyToManyField("rubrics.RootCause", blank=True, related_name="+")
+    # The decision records that decided it (the decision framework's, in `checklists`).
+    decisions = models.ManyToManyField("checklists.DecisionRecord", blank=True, related_name="+")
     # SHA-256 of an anonymous reporter's receipt code; the code itself is never stored.
     receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 

@@ -17,7 +17,7 @@ from cases.models import (
     receipt_code_new,
     receipt_hash,
 )
-from checklists.models import Concern
+from checklists.models import Concern, DecisionRecord
 from checklists.services import concern_report
 from notifications.models import Kind
 from notifications.services import notify
@@ -339,3 +339,22 @@ def case_reporter_writes(*, case: Case, kind: str, text: str) -> CaseMessage:
         message.full_clean(exclude=["case", "author"])
         message.save()
     return message
+
+
+def case_root_causes_set(*, case: Case, root_causes) -> Case:
+    """Tag a case with the root causes chosen; tags since retired (no longer offered) stay."""
+    with transaction.atomic():
+        case = _locked(case)
+        retired = list(case.root_causes.filter(is_active=False))
+        case.root_causes.set([*root_causes, *retired])
+    return case
+
+
+def case_decision_link(*, case: Case, decision, user) -> Case:
+    """Link a decision record the user may see to the case it decided."""
+    if not DecisionRecord.objects.visible_to(user).filter(pk=decision.pk).exists():
+        raise ValidationError({"decision": "Choose one of the decision records you can see."})
+    with transaction.atomic():
+        case = _locked(case)
+        case.decisions.add(decision)
+    return case

@@ -11,4 +11,6 @@ urlpatterns = [
     path("cases/<int:pk>/message/", views.case_message, name="case_message"),
     path("cases/<int:pk>/status/", views.case_status, name="case_status"),
     path("cases/<int:pk>/reassign/", views.case_reassign, name="case_reassign"),
+    path("cases/<int:pk>/root-causes/", views.case_root_causes, name="case_root_causes"),
+    path("cases/<int:pk>/decisions/", views.case_decision, name="case_decision"),
 ]

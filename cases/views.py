@@ -16,8 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
-from cases.forms import CaseConcernForm, CaseMessageForm, CaseReassignForm, CaseStatusForm
+from cases.forms import (
+    CaseConcernForm,
+    CaseDecisionForm,
+    CaseMessageForm,
+    CaseReassignForm,
+    CaseStatusForm,
+    RootCauseForm,
+)
 from cases.models import Case
+from checklists.models import DecisionRecord
 from core.views import apply_service_errors
 
 PAGE_SIZE = 25
@@ -88,6 +96,7 @@ def case_list(request):
 
 def _case_page(request, case, **forms):
     closed = case.status == Case.Status.CLOSED
+    tags = list(case.root_causes.all())
     context = {
         "case": case,
         "concern": case.concern,
@@ -96,6 +105,17 @@ def _case_page(request, case, **forms):
         "message_form": None if closed else forms.get("message_form", CaseMessageForm()),
         "status_form": None if closed else forms.get("status_form", CaseStatusForm()),
         "reassign_form": None if closed else forms.get("reassign_form", CaseReassignForm()),
+        # Tags may be added after the close too: that is often when the cause is clear.
+        "root_cause_form": forms.get(
+            "root_cause_form",
+            RootCauseForm(initial={"root_causes": [tag.pk for tag in tags]}),
+        ),
+        "case_root_causes": tags,
+        # Only the decisions this person may open (the others' issues are not theirs to read).
+        "case_decisions": case.decisions.filter(
+            pk__in=DecisionRecord.objects.visible_to(request.user).values("pk")
+        ).select_related("author"),
+        "decision_form": forms.get("decision_form", CaseDecisionForm(user=request.user)),
     }
     return render(request, "cases/case_detail.html", context, status=forms.get("status", 200))
 
@@ -174,3 +194,36 @@ def case_reassign(request, pk):
         lambda case, data: services.case_reassign(case=case, owner=data["owner"]),
         "Case reassigned.",
     )
+
+
+@case_worker_required
+@require_POST
+def case_root_causes(request, pk):
+    return _act(
+        request,
+        pk,
+        RootCauseForm,
+        "root_cause_form",
+        lambda case, data: services.case_root_causes_set(
+            case=case, root_causes=data["root_causes"]
+        ),
+        "Root causes saved.",
+    )
+
+
+@case_worker_required
+@require_POST
+def case_decision(request, pk):
+    case = selectors.get_case_for_user(request.user, pk)
+    form = CaseDecisionForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.case_decision_link(
+                case=case, decision=form.cleaned_data["decision"], user=request.user
+            )
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, "Decision linked.")
+            return redirect("case_detail", pk=case.pk)
+    return _case_page(request, case, decision_form=form, status=400)

@@ -56,7 +56,7 @@ class ChecklistAdmin(admin.ModelAdmin):
 
 @admin.register(TriageRule)
 class TriageRuleAdmin(admin.ModelAdmin):
-    list_display = ["rank", "ethical_risk", "business_impact", "priority"]
+    list_display = ["rank", "ethical_risk", "business_impact", "priority", "due_in_days"]
 
 
 @admin.register(DecisionStep)
@@ -131,7 +131,16 @@ class ServiceChangeReviewAdmin(admin.ModelAdmin):
 
 @admin.register(TriageRequest)
 class TriageRequestAdmin(admin.ModelAdmin):
-    list_display = ["description", "rule", "logged_by", "team", "created_at", "resolved_at"]
+    list_display = [
+        "description",
+        "rule",
+        "logged_by",
+        "team",
+        "owner",
+        "due_on",
+        "created_at",
+        "resolved_at",
+    ]
     list_filter = ["rule", "team", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["description", "reference", "outcome"]
     list_select_related = ["rule", "logged_by", "team"]
@@ -149,6 +158,7 @@ class DecisionRecordAdmin(admin.ModelAdmin):
     list_filter = ["team", "follow_up_on", ("followed_up_at", admin.EmptyFieldListFilter)]
     search_fields = ["issue", "decision"]
     list_select_related = ["author", "team"]
+    raw_id_fields = ["interaction", "triage_request"]
 
     def has_add_permission(self, request):
         return False

@@ -15,7 +15,7 @@ from checklists.models import (
 from checklists.services import FOREIGN_ANSWERS
 from core.privacy import validate_no_personal_data
 from core.views import int_or_none
-from rubrics.models import Interaction
+from rubrics.models import Interaction, RootCause
 
 NOTE_MAX_LENGTH = 1000
 RECENT_INTERACTIONS = 50
@@ -258,9 +258,10 @@ class ServiceChangeDecisionForm(forms.Form):
 class TriageRequestForm(forms.ModelForm):
     class Meta:
         model = TriageRequest
-        fields = ["description", "reference", "ethical_risk", "business_impact"]
+        fields = ["description", "reference", "topic", "ethical_risk", "business_impact"]
         labels = {
             "description": "What is the customer asking for?",
+            "topic": "Kind of request",
             "ethical_risk": "Ethical risk",
             "business_impact": "Business impact",
         }
@@ -286,6 +287,9 @@ class TriageRequestForm(forms.ModelForm):
         # A ModelForm offers a blank choice for a radio list; the matrix has only two rows.
         for name in ["ethical_risk", "business_impact"]:
             self.fields[name].choices = Level.choices
+        # "Something else" is the blank choice itself.
+        self.fields["topic"].choices = TriageRequest.Topic.choices
+        self.fields["topic"].help_text = "Discount requests are counted on their playbook's page."
 
 
 class OutcomeForm(forms.Form):
@@ -293,6 +297,12 @@ class OutcomeForm(forms.Form):
         "Outcome",
         max_length=2000,
         error_messages={"required": "Describe the outcome before resolving the request."},
+    )
+    handling = forms.ChoiceField(
+        label="How was it handled?",
+        choices=TriageRequest.Handling.choices,
+        required=False,
+        help_text="Playbooks count requests declined with the script and those escalated.",
     )
 
 
@@ -349,6 +359,42 @@ class DecisionRecordForm(forms.ModelForm):
                 "actions",
             ]
         } | {"follow_up_on": forms.DateInput(attrs={"type": "date"})}
+
+    interaction = forms.ModelChoiceField(
+        label="The interaction it decided (optional)",
+        queryset=Interaction.objects.none(),
+        required=False,
+    )
+    triage_request = forms.ModelChoiceField(
+        label="The triage request it decided (optional)",
+        queryset=TriageRequest.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any the person can see is accepted; the list offers the most recent ones and the one
+        # the page was opened from (?interaction= or ?triage=).
+        interactions = Interaction.objects.visible_to(user)
+        requests = TriageRequest.objects.visible_to(user)
+        self.fields["interaction"].queryset = interactions
+        self.fields["triage_request"].queryset = requests
+        chosen_interaction = int_or_none(self.initial.get("interaction"))
+        chosen_request = int_or_none(self.initial.get("triage_request"))
+        recent = interactions.filter(
+            Q(pk=chosen_interaction)
+            | Q(pk__in=interactions.order_by("-occurred_at").values("pk")[:RECENT_INTERACTIONS])
+        ).order_by("-occurred_at")
+        self.fields["interaction"].widget.choices = [("", "None")] + [
+            (interaction.pk, interaction_label(interaction)) for interaction in recent
+        ]
+        open_requests = requests.filter(
+            Q(pk=chosen_request)
+            | Q(pk__in=requests.order_by("-created_at").values("pk")[:RECENT_INTERACTIONS])
+        ).order_by("-created_at")
+        self.fields["triage_request"].widget.choices = [("", "None")] + [
+            (triaged.pk, triaged.description[:80]) for triaged in open_requests
+        ]
 
     def clean_follow_up_on(self):
         follow_up_on = self.cleaned_data["follow_up_on"]
@@ -411,3 +457,32 @@ class ConcernForm(forms.Form):
 class ProofPlanTaskForm(forms.Form):
     done = forms.BooleanField(label="Done", required=False)
     notes = _free_text("Notes", max_length=3000, required=False, rows=2)
+
+
+class AnswerRootCausesForm(forms.Form):
+    """The runner's root causes for each "no" of a run: a field `root_causes_<answer id>` each."""
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.no_answers = [answer for answer in answers if answer.answer == Answer.NO]
+        # One query for the choices of every field, however many "no" answers there are.
+        offered = [(cause.pk, cause.name) for cause in RootCause.objects.active()]
+        for answer in self.no_answers:
+            self.fields[f"root_causes_{answer.pk}"] = forms.ModelMultipleChoiceField(
+                label=f"Root causes of the no to “{answer.item_title}”",
+                queryset=RootCause.objects.active(),
+                required=False,
+                initial=[tag.pk for tag in answer.root_causes.all()],
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                help_text="What lay behind it, if anything on the list fits.",
+            )
+            self.fields[f"root_causes_{answer.pk}"].choices = offered
+
+    def rows(self):
+        return [(answer, self[f"root_causes_{answer.pk}"]) for answer in self.no_answers]
+
+    def chosen(self) -> dict[int, list]:
+        return {
+            answer.pk: list(self.cleaned_data[f"root_causes_{answer.pk}"])
+            for answer in self.no_answers
+        }

@@ -71,7 +71,12 @@ def get_run_for_user(user, pk) -> ChecklistRun:
         ChecklistRun.objects.visible_to(user)
         .select_related("checklist", "runner", "team", "interaction")
         .prefetch_related(
-            Prefetch("answers", queryset=ChecklistAnswer.objects.order_by("position"))
+            Prefetch(
+                "answers",
+                queryset=ChecklistAnswer.objects.order_by("position").prefetch_related(
+                    "root_causes"
+                ),
+            )
         ),
         pk=pk,
     )
@@ -90,7 +95,7 @@ def get_service_change_for_user(user, pk) -> ServiceChangeReview:
 def get_triage_request_for_user(user, pk) -> TriageRequest:
     return get_object_or_404(
         TriageRequest.objects.visible_to(user).select_related(
-            "rule", "logged_by", "team", "resolved_by"
+            "rule", "logged_by", "team", "resolved_by", "owner"
         ),
         pk=pk,
     )
@@ -98,7 +103,10 @@ def get_triage_request_for_user(user, pk) -> TriageRequest:
 
 def get_decision_for_user(user, pk) -> DecisionRecord:
     return get_object_or_404(
-        DecisionRecord.objects.visible_to(user).select_related("author", "team"), pk=pk
+        DecisionRecord.objects.visible_to(user).select_related(
+            "author", "team", "interaction", "triage_request"
+        ),
+        pk=pk,
     )
 
 

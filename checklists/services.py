@@ -1,9 +1,11 @@
 """Writes for the checklists and decision tools: each saves everything it is given, or nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from checklists import signals
@@ -215,8 +217,10 @@ def triage_request_log(
     ethical_risk: str,
     business_impact: str,
     reference: str = "",
+    topic: str = "",
 ) -> TriageRequest:
-    """Log a request; its priority comes from the triage matrix cell it falls in."""
+    """Log a request; its priority, its owner and the day it is due come from the triage
+    matrix cell it falls in (`TriageRule.due_in_days`: 0, "immediately", is today)."""
     rule = TriageRule.objects.filter(
         ethical_risk=ethical_risk, business_impact=business_impact
     ).first()
@@ -230,17 +234,34 @@ def triage_request_log(
         rule=rule,
         logged_by=logged_by,
         team=_team_of(logged_by),
+        topic=topic or "",
+        due_on=timezone.localdate() + timedelta(days=rule.due_in_days),
     )
-    request.full_clean(exclude=["rule", "logged_by", "team", "resolved_by"])
+    request.owner = triage_owner(logged_by, request.team)
+    request.full_clean(exclude=["rule", "logged_by", "team", "resolved_by", "owner"])
     with transaction.atomic():  # the row and its audit entry, or neither
         request.save()
     return request
 
 
-def triage_request_resolve(*, request: TriageRequest, resolved_by, outcome: str) -> TriageRequest:
+def triage_owner(logged_by, team):
+    """Who answers for a request: a supervisor or admin owns what they log; an agent's goes to
+    the first active supervisor of their team by username or, with none, the first active admin."""
+    if has_role(logged_by, Role.SUPERVISOR, Role.ADMIN):
+        return logged_by
+    active = get_user_model().objects.filter(is_active=True).order_by("username")
+    lead = active.filter(led_teams=team).first() if team is not None else None
+    return lead or active.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True)).first()
+
+
+def triage_request_resolve(
+    *, request: TriageRequest, resolved_by, outcome: str, handling: str = ""
+) -> TriageRequest:
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": "Describe the outcome before resolving the request."})
+    if handling not in TriageRequest.Handling.values:
+        raise ValidationError({"handling": "Choose how the request was handled from the list."})
     with transaction.atomic():
         locked = TriageRequest.objects.select_for_update().get(pk=request.pk)
         if locked.is_resolved:
@@ -248,8 +269,9 @@ def triage_request_resolve(*, request: TriageRequest, resolved_by, outcome: str)
         locked.outcome = outcome
         locked.resolved_by = resolved_by
         locked.resolved_at = timezone.now()
-        locked.full_clean(exclude=["rule", "logged_by", "team", "resolved_by"])
-        locked.save(update_fields=["outcome", "resolved_by", "resolved_at"])
+        locked.handling = handling
+        locked.full_clean(exclude=["rule", "logged_by", "team", "resolved_by", "owner"])
+        locked.save(update_fields=["outcome", "resolved_by", "resolved_at", "handling"])
     return locked
 
 
@@ -258,8 +280,16 @@ def decision_record_create(*, author, fields: dict) -> DecisionRecord:
     follow_up_on = fields.get("follow_up_on")
     if isinstance(follow_up_on, date) and follow_up_on < timezone.localdate():
         raise ValidationError({"follow_up_on": "The follow-up date cannot be in the past."})
+    interaction, triaged = fields.get("interaction"), fields.get("triage_request")
+    if (
+        interaction
+        and not Interaction.objects.visible_to(author).filter(pk=interaction.pk).exists()
+    ):
+        raise ValidationError({"interaction": "Choose one of the interactions you can see."})
+    if triaged and not TriageRequest.objects.visible_to(author).filter(pk=triaged.pk).exists():
+        raise ValidationError({"triage_request": "Choose one of the triage requests you can see."})
     record = DecisionRecord(author=author, team=_team_of(author), **fields)
-    record.full_clean(exclude=["author", "team"])
+    record.full_clean(exclude=["author", "team", "interaction", "triage_request"])
     with transaction.atomic():  # the row and its audit entry, or neither
         record.save()
     return record
@@ -310,3 +340,22 @@ def proof_plan_task_update(
         progress.full_clean(exclude=["user", "task"])
         progress.save()
     return progress
+
+
+def run_root_causes_set(*, run: ChecklistRun, runner, chosen: dict[int, list]) -> None:
+    """The runner tags the "no" answers of their run with root causes (answer id -> tags).
+
+    Only the runner tags, only "no" answers, and tags since retired stay on the answer."""
+    if run.runner_id != runner.pk:
+        raise ValidationError("Only the person who ran the checklist tags its answers.")
+    with transaction.atomic():
+        answers = {
+            answer.pk: answer
+            for answer in run.answers.select_for_update().filter(pk__in=chosen, answer=Answer.NO)
+        }
+        if set(answers) != set(chosen):
+            raise ValidationError("Root causes go on this run's “no” answers only.")
+        for answer_id, tags in chosen.items():
+            answer = answers[answer_id]
+            retired = list(answer.root_causes.filter(is_active=False))
+            answer.root_causes.set([*tags, *retired])

@@ -6,6 +6,11 @@ urlpatterns = [
     path("checklists/", views.checklist_index, name="checklist_index"),
     path("checklists/runs/", views.checklist_runs, name="checklist_runs"),
     path("checklists/runs/<int:pk>/", views.checklist_run_detail, name="checklist_run_detail"),
+    path(
+        "checklists/runs/<int:pk>/root-causes/",
+        views.checklist_run_root_causes,
+        name="checklist_run_root_causes",
+    ),
     path("checklists/<slug:slug>/run/", views.checklist_run, name="checklist_run"),
     path("service-changes/", views.service_change_list, name="service_change_list"),
     path("service-changes/new/", views.service_change_new, name="service_change_new"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checklists import selectors, services
 from checklists.forms import (
     RECENT_INTERACTIONS,
+    AnswerRootCausesForm,
     ChecklistRunForm,
     DecisionRecordForm,
     FollowUpForm,
@@ -136,8 +137,33 @@ def checklist_runs(request):
 @role_required(*ANY_ROLE)
 @require_GET
 def checklist_run_detail(request, pk):
+    return _run_page(request, selectors.get_run_for_user(request.user, pk))
+
+
+def _run_page(request, run, form=None, status=200):
+    if form is None and run.runner_id == request.user.pk:
+        form = AnswerRootCausesForm(answers=run.answers.all())
+    return render(
+        request, "checklists/run_detail.html", {"run": run, "root_cause_form": form}, status=status
+    )
+
+
+@role_required(*ANY_ROLE)
+@require_POST
+def checklist_run_root_causes(request, pk):
     run = selectors.get_run_for_user(request.user, pk)
-    return render(request, "checklists/run_detail.html", {"run": run})
+    if run.runner_id != request.user.pk:
+        raise PermissionDenied("Only the person who ran the checklist tags its answers.")
+    form = AnswerRootCausesForm(request.POST, answers=run.answers.all())
+    if form.is_valid():
+        try:
+            services.run_root_causes_set(run=run, runner=request.user, chosen=form.chosen())
+        except ValidationError as error:
+            apply_service_errors(error, form)
+        else:
+            messages.success(request, "Root causes saved.")
+            return redirect("checklist_run_detail", pk=run.pk)
+    return _run_page(request, run, form, status=400)
 
 
 # --- Service-change reviews ---------------------------------------------------------------------
@@ -226,7 +252,7 @@ def service_change_decide(request, pk):
 @require_GET
 def triage_queue(request):
     visible = TriageRequest.objects.visible_to(request.user).select_related(
-        "rule", "logged_by", "team"
+        "rule", "logged_by", "team", "owner"
     )
     show_resolved = request.GET.get("show") == "resolved"
     if show_resolved:
@@ -281,7 +307,10 @@ def triage_resolve(request, pk):
     if form.is_valid():
         try:
             services.triage_request_resolve(
-                request=triaged, resolved_by=request.user, outcome=form.cleaned_data["outcome"]
+                request=triaged,
+                resolved_by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                handling=form.cleaned_data["handling"],
             )
         except ValidationError as error:
             apply_service_errors(error, form)
@@ -315,7 +344,13 @@ def decision_list(request):
 @role_required(*ANY_ROLE)
 @require_http_methods(["GET", "POST"])
 def decision_new(request):
-    form = DecisionRecordForm(request.POST if request.method == "POST" else None)
+    linked = {
+        "interaction": int_or_none(request.GET.get("interaction")),
+        "triage_request": int_or_none(request.GET.get("triage")),
+    }
+    form = DecisionRecordForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=linked
+    )
     if request.method == "POST" and form.is_valid():
         try:
             record = services.decision_record_create(author=request.user, fields=form.cleaned_data)
@@ -327,7 +362,11 @@ def decision_new(request):
     return render(
         request,
         "checklists/decision_form.html",
-        {"form": form, "steps": form.steps(DecisionStep.objects.all())},
+        {
+            "form": form,
+            "steps": form.steps(DecisionStep.objects.all()),
+            "links": [form["interaction"], form["triage_request"]],
+        },
     )
 
 

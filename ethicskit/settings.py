@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "DilemmaChannelEnum": "training.models.Channel",
         "AssignmentStatusEnum": "qa.models.AssignmentStatus",
         "CaseStatusEnum": "cases.models.CaseStatus",
+        "EvaluationKindEnum": "rubrics.models.EvaluationKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

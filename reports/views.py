@@ -16,6 +16,7 @@ from core.views import int_or_none
 from qa import selectors as qa_selectors
 from reports import selectors
 from reports.forms import DashboardFilterForm
+from reports.root_causes import root_cause_rows, root_cause_summary
 from rubrics.models import Criterion, self_scores_blind_for
 from teams.access import chosen_teams, get_agent_for_user, role_required, teams_led_by
 from teams.models import Membership, Role, Team
@@ -100,6 +101,16 @@ def _dashboard(request, *, organisation: bool):
     if agent_id is not None and agent is None:
         raise Http404("No such agent in your teams.")
     form.set_choices(teams=teams, agents=data["agents"] if len(chosen) == 1 else [])
+    root_causes = root_cause_summary(
+        root_cause_rows(
+            teams=chosen,
+            start=start,
+            end=end,
+            agent_id=agent_id,
+            # Every case, routed to a team or not, only on the whole organisation's figures.
+            every_case=organisation and filters["team_id"] is None,
+        )
+    )
     covered = qa_selectors.coverage(chosen, today=timezone.localdate())
     coverage = [{"team": team, **covered[team.pk]} for team in chosen]
     return render(
@@ -118,6 +129,7 @@ def _dashboard(request, *, organisation: bool):
             "export_query": request.GET.urlencode(),
             "overdue_training": overdue_by_agent(chosen),
             "coverage": coverage,
+            "root_causes": root_causes,
         },
     )
 

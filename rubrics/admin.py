@@ -13,6 +13,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from rubrics.models import (
     Criterion,
@@ -21,6 +22,7 @@ from rubrics.models import (
     Evaluation,
     Interaction,
     Rating,
+    RootCause,
     Rubric,
 )
 from rubrics.selectors import interactions_with_scores
@@ -424,3 +426,12 @@ class DisputeAdmin(ReadOnlyAdmin):
     search_fields = ["interaction__reference", "raised_by__username", "reason"]
     list_select_related = ["interaction", "raised_by", "resolved_by"]
     inlines = [DisputeItemInline]
+
+
+@admin.register(RootCause)
+class RootCauseAdmin(SimpleHistoryAdmin):
+    """Admins add, rename and retire root causes; each change is kept in the history."""
+
+    list_display = ["name", "slug", "position", "is_active"]
+    list_filter = ["is_active"]
+    prepopulated_fields = {"slug": ["name"]}

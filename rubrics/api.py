@@ -27,6 +27,7 @@ from rubrics.models import (
     Evaluation,
     Interaction,
     Rating,
+    RootCause,
     Rubric,
     validate_occurred_at,
 )
@@ -448,6 +449,22 @@ class ReviewCreateSerializer(RatingsInputSerializer):
         default="",
         validators=[validate_no_personal_data],
     )
+    root_causes = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=RootCause.objects.active(),
+        required=False,
+        default=list,
+        help_text="Slugs of the root causes behind what went wrong (see /root-causes/).",
+    )
+
+
+class ReviewSerializer(EvaluationSerializer):
+    root_causes = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
+
+    class Meta(EvaluationSerializer.Meta):
+        fields = [*EvaluationSerializer.Meta.fields, "root_causes"]
+        read_only_fields = fields
 
 
 class ReviewCreateView(APIView):
@@ -457,7 +474,7 @@ class ReviewCreateView(APIView):
         summary="A supervisor's review of an interaction of a team they review, self-scored "
         "or not (then on the current rubric version)",
         request=ReviewCreateSerializer,
-        responses={201: EvaluationSerializer},
+        responses={201: ReviewSerializer},
     )
     def post(self, request, pk):
         interaction = get_interaction_for_user(request.user, pk, scope="review")
@@ -469,10 +486,11 @@ class ReviewCreateView(APIView):
             ratings=serializer.validated_data["ratings"],
             comments=serializer.validated_data["comments"],
             comment=serializer.validated_data["comment"],
+            root_causes=serializer.validated_data["root_causes"],
         )
         review = (
             Evaluation.objects.select_related("rubric", "author")
-            .prefetch_related("ratings__criterion")
+            .prefetch_related("ratings__criterion", "root_causes")
             .get(pk=review.pk)
         )
-        return Response(EvaluationSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -20,6 +20,7 @@ class RubricsConfig(AppConfig):
         access.register_content(self.label, records=[*RECORDS, "dispute", "disputeitem"])
         for name in ("Rubric", "Criterion", "Evaluation", "Rating", "CoachingComment"):
             audit.register(f"rubrics.{name}")
+        audit.register("rubrics.RootCause")
         audit.register("rubrics.Dispute")
         audit.register("rubrics.DisputeItem")
         audit.register("rubrics.Interaction", left_out=["submission_token"])

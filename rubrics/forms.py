@@ -5,6 +5,7 @@ from rubrics.models import (
     RATING_MAX,
     RATING_MIN,
     Interaction,
+    RootCause,
     Rubric,
     is_low_rating,
     low_rating_comment_error,
@@ -222,6 +223,13 @@ class ReviewForm(RubricRatingForm):
             "You can add coaching once your review is saved, beside the agent's own score "
             "if they gave one."
         ),
+    )
+    root_causes = forms.ModelMultipleChoiceField(
+        label="Root causes (optional)",
+        queryset=RootCause.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text="What lay behind what went wrong, if anything did; the dashboards count them.",
     )
 
 

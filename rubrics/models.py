@@ -9,6 +9,7 @@ from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from core.privacy import validate_no_personal_data
+from rubrics.root_causes import RootCause  # noqa: F401 (the tags, in their own module)
 from rubrics.scoring import (  # noqa: F401 (the engine's names, at their usual address)
     LOW_RATING,
     RATING_MAX,
@@ -183,6 +184,8 @@ class Evaluation(models.Model):
         max_length=1000, blank=True, validators=[validate_no_personal_data]
     )
     comment = models.TextField(max_length=2000, blank=True, validators=[validate_no_personal_data])
+    # A reviewer's tags for what went wrong; kept across the review's revisions.
+    root_causes = models.ManyToManyField(RootCause, blank=True, related_name="reviews")
     created_at = models.DateTimeField(auto_now_add=True)
     # The agent's receipt of a review; the scores above never change after saving.
     seen_at = models.DateTimeField(null=True, blank=True)
@@ -231,6 +234,10 @@ class Evaluation(models.Model):
     def is_flagged(result: "ScoreResult", ratings: dict[str, int | None]) -> bool:
         """Flagged: a critical fail, or any criterion rated low."""
         return result.critical_fail or any(is_low_rating(value) for value in ratings.values())
+
+
+# Named for the API schema's enum (ENUM_NAME_OVERRIDES): reviews and evaluations share it.
+EvaluationKind = Evaluation.Kind
 
 
 class Rating(models.Model):

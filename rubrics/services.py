@@ -68,7 +68,7 @@ def _evaluation_create(
         if supersedes is not None:
             supersedes.is_current = False
             supersedes.save(update_fields=["is_current"])
-        return _evaluation_save(
+        evaluation = _evaluation_save(
             interaction=interaction,
             rubric=rubric,
             kind=kind,
@@ -81,6 +81,12 @@ def _evaluation_create(
             revision_reason=revision_reason,
             result=result,
         )
+        if supersedes is not None and kind == Evaluation.Kind.REVIEW:
+            # A review's root causes stay with it through a dispute's revision.
+            tags = list(supersedes.root_causes.all())
+            if tags:
+                evaluation.root_causes.add(*tags)
+        return evaluation
 
 
 def _evaluation_save(*, interaction, rubric, kind, author, ratings, comments, result, **fields):
@@ -353,6 +359,7 @@ def review_submit(
     ratings: dict[str, int | None],
     comments: dict[str, str],
     comment: str = "",
+    root_causes=(),
 ) -> Evaluation:
     """A supervisor's blind review, on the rubric version the agent scored themselves on, or
     the current version when the agent has not self-scored the interaction. Submitted twice
@@ -378,6 +385,8 @@ def review_submit(
             comments=comments,
             comment=comment.strip(),
         )
+        if root_causes:
+            review.root_causes.add(*root_causes)
         notices.review_submitted(review)
         return review
 

@@ -300,6 +300,7 @@ def review_create(request, pk):
                     ratings=form.ratings(),
                     comments=form.comments(),
                     comment=form.cleaned_data["comment"],
+                    root_causes=form.cleaned_data["root_causes"],
                 )
             except ValidationError as error:
                 apply_service_errors(error, [form])

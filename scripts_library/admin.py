@@ -188,7 +188,7 @@ class ScriptAdmin(LockedHistoryAdmin):
             None,
             {"fields": ["title", "slug", "category", "status", "situation", "body", "guidance"]},
         ),
-        ("What it helps with", {"fields": ["criterion_keys", "checklist_items"]}),
+        ("What it helps with", {"fields": ["criterion_keys", "checklist_items", "root_causes"]}),
         (
             "This version",
             {
@@ -203,6 +203,8 @@ class ScriptAdmin(LockedHistoryAdmin):
     ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "root_causes":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         if db_field.name == "checklist_items":
             # Checkboxes, not filter_horizontal: its search-box icons carry an aria-label that
             # screen readers are not allowed to announce on a plain span (axe: serious), and a
@@ -233,6 +235,11 @@ class FaqEntryAdmin(LockedHistoryAdmin):
     search_fields = ["question", "answer"]
     filter_horizontal = ["related_scripts"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "root_causes":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(Phrase)
 class PhraseAdmin(LockedHistoryAdmin):
@@ -241,7 +248,7 @@ class PhraseAdmin(LockedHistoryAdmin):
 
 @admin.register(CommonMistake)
 class CommonMistakeAdmin(LockedHistoryAdmin):
-    list_display = ["title", "position", "version"]
+    list_display = ["title", "root_cause", "position", "version"]
 
 
 @admin.register(Playbook)

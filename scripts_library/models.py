@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from simple_history.models import HistoricalRecords
 
+from checklists.models import TriageRequest
+
 PLACEHOLDER = re.compile(r"\[([^\[\]]+)\]")
 # Letters first, then letters, digits, spaces, apostrophes or hyphens: "Customer Name", "Case Ref 2".
 PLACEHOLDER_NAME = re.compile(r"^[^\W\d_][\w '’-]{0,39}$")
@@ -141,6 +143,12 @@ class Script(VersionedContent):
     checklist_items = models.ManyToManyField(
         "checklists.ChecklistItem", blank=True, related_name="scripts"
     )
+    root_causes = models.ManyToManyField(
+        "rubrics.RootCause",
+        blank=True,
+        related_name="remedy_scripts",
+        help_text="Root causes these words remedy; the root cause's page links here.",
+    )
     change_note = models.CharField(
         max_length=300,
         blank=True,
@@ -263,6 +271,9 @@ class FaqEntry(VersionedContent):
     answer = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
     related_scripts = models.ManyToManyField(Script, blank=True, related_name="faq_entries")
+    root_causes = models.ManyToManyField(
+        "rubrics.RootCause", blank=True, related_name="remedy_faq_entries"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -300,6 +311,14 @@ class CommonMistake(VersionedContent):
     why_it_hurts = models.TextField()
     remedy = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    # The tag people put on this mistake when they meet it (reviews, cases, checklist answers).
+    root_cause = models.OneToOneField(
+        "rubrics.RootCause",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mistake",
+    )
 
     history = HistoricalRecords()
 
@@ -324,6 +343,18 @@ class Playbook(VersionedContent):
     )
     metrics = models.TextField(help_text="One metric per line.")
     target_outcome = models.TextField()
+    # The triage requests this playbook handles, counted on its page (`TriageRequest.topic`).
+    triage_topic = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[choice for choice in TriageRequest.Topic.choices if choice[0]],
+        help_text="Count the triage requests of this kind on the playbook's page.",
+    )
+    target_change_percent = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The change in such requests aimed for, quarter on quarter: -10 is 10% fewer.",
+    )
 
     history = HistoricalRecords()
 

@@ -6,10 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from rubrics.models import Criterion, Rubric
+from rubrics.models import Criterion, RootCause, Rubric
 from scripts_library.forms import AcknowledgeForm, ScriptFillForm, SearchForm
 from scripts_library.models import (
     CommonMistake,
@@ -25,6 +26,7 @@ from scripts_library.selectors import (
     acknowledgement_status,
     confirmation_request,
     library_search,
+    playbook_metrics,
 )
 from scripts_library.services import script_acknowledge
 from teams.access import role_required
@@ -178,7 +180,38 @@ def language_bank(request):
 @require_GET
 def mistakes(request):
     return render(
-        request, "scripts_library/mistakes.html", {"mistakes": CommonMistake.objects.all()}
+        request,
+        "scripts_library/mistakes.html",
+        {"mistakes": CommonMistake.objects.select_related("root_cause")},
+    )
+
+
+@role_required(*READERS)
+@require_GET
+def root_cause_list(request):
+    root_causes = RootCause.objects.active().select_related("mistake")
+    return render(request, "scripts_library/root_cause_list.html", {"root_causes": root_causes})
+
+
+@role_required(*READERS)
+@require_GET
+def root_cause_detail(request, slug):
+    """A root cause and what remedies it: its common mistake, scripts and FAQ entries.
+
+    Retired root causes keep their page, since old reviews and dashboards still name them."""
+    root_cause = get_object_or_404(RootCause.objects.select_related("mistake"), slug=slug)
+    scripts = Script.objects.visible_to(request.user).filter(root_causes=root_cause)
+    return render(
+        request,
+        "scripts_library/root_cause_detail.html",
+        {
+            "root_cause": root_cause,
+            "mistake": getattr(root_cause, "mistake", None),
+            "scripts": scripts.only("title", "slug", "situation", "status"),
+            "faq_entries": FaqEntry.objects.filter(root_causes=root_cause).only(
+                "question", "answer"
+            ),
+        },
     )
 
 
@@ -199,8 +232,11 @@ def playbook_detail(request, slug):
     script = None
     if playbook.script_id:
         script = Script.objects.visible_to(request.user).filter(pk=playbook.script_id).first()
+    metrics = playbook_metrics(playbook, request.user, today=timezone.localdate())
     return render(
-        request, "scripts_library/playbook_detail.html", {"playbook": playbook, "script": script}
+        request,
+        "scripts_library/playbook_detail.html",
+        {"playbook": playbook, "script": script, "counts": metrics},
     )
 
 

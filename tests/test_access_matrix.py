@@ -44,7 +44,7 @@ from notifications.models import Notification
 from qa.models import Assignment
 from qa.services import assignment_rule_set
 from rubrics.disputes import dispute_raise
-from rubrics.models import Rubric
+from rubrics.models import RootCause, Rubric
 from rubrics.recording import interaction_record
 from scripts_library.models import (
     CommonMistake,
@@ -472,6 +472,10 @@ MATRIX = {
     ],
     "checklist_runs": [get(SIGNED_IN, mark="ZD-REVIEWED", seen_by=("agent", "supervisor", "admin"))],
     "checklist_run_detail": [get(ALICES, kwargs={"pk": "alice_run"})],
+    # Only the runner tags the "no" answers of a run; leaders who can see it get 403.
+    "checklist_run_root_causes": [
+        post(expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=404, admin=403), kwargs={"pk": "alice_run"}, data={})
+    ],
     "checklist_run": [
         get(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, label="interaction"),
         post(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, data={}, label="interaction"),
@@ -577,6 +581,14 @@ MATRIX = {
     "case_reassign": [
         post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
     ],
+    # Linking a decision record to a case: as the case's other actions (no decision chosen: 400).
+    "case_decision": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=400, other_supervisor=404, admin=400), kwargs={"pk": "alice_case"}, data={})
+    ],
+    # Tagging a case with root causes: as the case's other actions; no tag ticked is a valid answer.
+    "case_root_causes": [
+        post(expect(anon=LOGIN, agent=403, other_agent=403, supervisor=302, other_supervisor=404, admin=302), kwargs={"pk": "alice_case"}, data={})
+    ],
     "proof_plan": [get(AGENTS)],
     "proof_plan_task_update": [
         post(
@@ -623,6 +635,8 @@ MATRIX = {
     "library_faq": [get(SIGNED_IN, mark="draft_script_link", seen_by=("admin",))],
     "library_language": [get(SIGNED_IN)],
     "library_mistakes": [get(SIGNED_IN)],
+    "root_cause_list": [get(SIGNED_IN)],
+    "root_cause": [get(SIGNED_IN, kwargs={"slug": "root_cause"}, mark="published_script_link", seen_by=("agent", "other_agent", "supervisor", "other_supervisor", "admin"))],
     "library_playbooks": [get(SIGNED_IN)],
     "library_playbook": [get(SIGNED_IN, kwargs={"slug": "playbook"}, mark="draft_script_link", seen_by=("admin",))],
     "library_acknowledgements": [get(ADMINS)],
@@ -719,6 +733,8 @@ ADMIN_MODELS = {
     "teams.team": CONTENT,
     "teams.membership": CONTENT,
     "rubrics.rubric": CONTENT,
+    # Root causes are content every role reads; admins rename and retire them, with history.
+    "rubrics.rootcause": VERSIONED_CONTENT,
     "rubrics.interaction": SCORED_RECORD,
     "rubrics.evaluation": SCORED_RECORD,
     "rubrics.dispute": SCORED_RECORD,
@@ -950,6 +966,9 @@ def build_world() -> dict:
     # The draft sits beside published content, so lists can show they leave it out.
     FaqEntry.objects.order_by("pk").first().related_scripts.add(draft)
     playbook = Playbook.objects.order_by("pk").first()
+    # Seeded by a migration, so the admin's first one is saved here to have a past version.
+    RootCause.objects.order_by("pk").first().save()
+    root_cause = RootCause.objects.get(slug="no-follow-up")  # remedied by `published`
     playbook.script = draft
     for model in (FaqEntry, Phrase, CommonMistake):
         model.objects.order_by("pk").first().save()  # a history row for the revert page
@@ -1029,6 +1048,8 @@ def build_world() -> dict:
         "published_script": published.slug,
         "draft_script": draft.slug,
         "playbook": playbook.slug,
+        "root_cause": root_cause.slug,
+        "published_script_link": reverse("library_script", args=[published.slug]),
         "draft_script_link": reverse("library_script", args=[draft.slug]),
         "policy_checklist_link": reverse(
             "checklist_run", args=[Checklist.objects.get(kind=Checklist.Kind.POLICY).slug]

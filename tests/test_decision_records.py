@@ -106,7 +106,9 @@ def test_the_form_walks_the_six_steps(login, agent):
         start=1,
     ):
         assert f"Step {position}: {title}" in body
-    assert body.count("<fieldset") == 6
+    # One fieldset per step, and one for what the decision decided (interaction, triage request).
+    assert body.count("<fieldset") == 7
+    assert "What it decided" in body
 
 
 def test_saving_a_decision_keeps_every_step(login, agent, north):

@@ -16,6 +16,15 @@ NOT_ABOUT_CUSTOMERS = {
     "rubrics.Rubric": {"name", "notes"},
     "rubrics.Criterion": {"key", "name", "description", *(f"level_{n}" for n in range(1, 6))},
     "rubrics.ScoreRollup": {"kind"},
+    # Root causes are tags admins write, like criteria; their history keeps the same fields.
+    "rubrics.RootCause": {"name", "slug", "description"},
+    "rubrics.HistoricalRootCause": {
+        "name",
+        "slug",
+        "description",
+        "history_change_reason",
+        "history_type",
+    },
     "checklists.Checklist": {"slug", "title", "purpose"},
     "checklists.ChecklistItem": {"title", "question", "why_it_matters"},
     "checklists.TriageRule": {"priority", "guidance"},

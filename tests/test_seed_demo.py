@@ -125,3 +125,25 @@ def test_two_revealed_calibration_sessions_once():
     assert all(session.scores.count() == 6 for session in sessions)
     assert AgreedRating.objects.count() == 2
     assert not Evaluation.objects.filter(author__username="admin").exists()
+
+
+def test_root_causes_and_discount_requests_once():
+    from checklists.models import TriageRequest
+    from rubrics.models import RootCause
+
+    seed(interactions=200, review_share=1.0)
+    tagged = Evaluation.root_causes.through.objects.count()
+    low = Evaluation.objects.filter(kind="review", ratings__value__lte=2).distinct().count()
+    assert tagged == low > 0
+    # Uneven on purpose, so the dashboard's top root causes have an order.
+    counts = sorted(
+        (RootCause.objects.filter(reviews__isnull=False).values_list("slug", flat=True)),
+    )
+    assert len(set(counts)) > 1
+    discount = TriageRequest.objects.filter(topic="discount")
+    assert discount.count() == 8
+    assert discount.filter(handling="declined").count() == 5
+    assert not discount.filter(created_at__gt=timezone.now()).exists()
+    seed(interactions=200, review_share=1.0)
+    assert Evaluation.root_causes.through.objects.count() == tagged
+    assert TriageRequest.objects.filter(topic="discount").count() == 8

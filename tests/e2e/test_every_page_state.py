@@ -38,6 +38,8 @@ def states(w: dict) -> dict[str, list]:
         "/library/faq/?q=qqqqzzzz",
         "/library/language/",
         "/library/mistakes/",
+        "/library/root-causes/",
+        "/library/root-causes/jargon/",
         "/library/playbooks/",
         f"/library/playbooks/{playbook}/",
     ]

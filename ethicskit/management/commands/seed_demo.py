@@ -26,6 +26,7 @@ from calibration.services import (
 )
 from cases.models import Case
 from cases.services import concern_raise, pending_reports_deliver
+from ethicskit import demo_tags
 from qa.models import AssignmentRule
 from qa.services import assignment_rule_set, assignments_top_up
 from rubrics import rollups
@@ -141,6 +142,11 @@ class Command(BaseCommand):
             # dashboards' rollups up to date, so they are rebuilt once at the end.
             rollups.rebuild()
         self.assign_reviews()
+        with transaction.atomic():
+            tagged = demo_tags.tag_reviews()
+            demo_tags.tag_cases()
+            demo_tags.discount_requests(agents)
+        self.stdout.write(f"Root causes on demo reviews: {tagged} tagged.")
         with transaction.atomic():
             self.create_calibration_sessions()
         # The fairness audit is computed each night; once now, so its page is not empty.

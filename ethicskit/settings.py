@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cases",
     "scripts_library",
     "training",
+    "integrations",
     "reports",
     "ethicskit",
 ]

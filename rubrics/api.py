@@ -10,13 +10,18 @@ import uuid
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import Pagination, StrictBooleanField
 from core.dates import date_window
 from core.privacy import validate_no_personal_data
 from rubrics.models import (
@@ -92,8 +97,24 @@ class StrictRating(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {
+            "type": "integer",
+            "minimum": RATING_MIN,
+            "maximum": RATING_MAX,
+            "nullable": True,
+        },
+    }
+)
+class RatingsField(serializers.DictField):
+    """Criterion key -> rating; at least one (the schema's minProperties)."""
+
+
 class RatingsInputSerializer(serializers.Serializer):
-    ratings = serializers.DictField(
+    ratings = RatingsField(
         child=StrictRating(),
         allow_empty=False,
         help_text="A rating 1-5 per criterion key; null marks N/A where the criterion allows it.",
@@ -219,6 +240,7 @@ def interactions_for_api(user):
 
 class InteractionCreateSerializer(serializers.ModelSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
+    review_requested = StrictBooleanField(required=False, default=False)
     self_evaluation = RatingsInputSerializer()
 
     class Meta:
@@ -274,14 +296,13 @@ class InteractionFilterSerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
-    def validate(self, data):
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise serializers.ValidationError({"from": "'from' is after 'to'."})
-        return data
-
 
 DATE_PARAMS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day, inclusive."),
+    OpenApiParameter(
+        "from",
+        OpenApiTypes.DATE,
+        description="First day, inclusive. A `from` after `to` is an empty window, not an error.",
+    ),
     OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive."),
 ]
 
@@ -346,8 +367,16 @@ class InteractionListCreateView(generics.ListCreateAPIView):
     @extend_schema(
         summary="Interactions you may see, newest first, with their current evaluations",
         parameters=[
-            OpenApiParameter("agent", OpenApiTypes.INT, description="An agent's user id."),
-            OpenApiParameter("team", OpenApiTypes.INT, description="A team id."),
+            OpenApiParameter(
+                "agent",
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                description="An agent's user id.",
+            ),
+            OpenApiParameter(
+                "team",
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                description="A team id.",
+            ),
             *DATE_PARAMS,
         ],
     )
@@ -368,14 +397,18 @@ class InteractionListCreateView(generics.ListCreateAPIView):
                 description="Send the same UUID again to retry safely: one interaction is stored.",
             )
         ],
-        request=InteractionCreateSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="InteractionCreateOrRecord",
+            serializers=[InteractionCreateSerializer, InteractionRecordSerializer],
+            resource_type_field_name=None,
+        ),
         responses={201: InteractionSerializer},
     )
     def post(self, request, *args, **kwargs):
         token = _idempotency_key(request)
         names_agent = isinstance(request.data, dict) and "agent" in request.data
         if names_agent and not is_reviewer(request.user):
-            raise serializers.ValidationError({"agent": [AGENT_FIELD_REFUSED]})
+            raise PermissionDenied({"agent": [AGENT_FIELD_REFUSED]})
         if names_agent or not has_role(request.user, Role.AGENT):
             return self._record(request, token)
         serializer = InteractionCreateSerializer(data=request.data)
@@ -394,10 +427,13 @@ class InteractionListCreateView(generics.ListCreateAPIView):
 
     def _record(self, request, token):
         """A supervisor's interaction of one of their agents, with no evaluation."""
-        if not isinstance(request.data, dict) or "agent" not in request.data:
-            raise serializers.ValidationError({"agent": [AGENT_FIELD_MISSING]})
+        # The role decides which of the two documented shapes one may send: the other is a 403.
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        if "agent" not in request.data:
+            raise PermissionDenied({"agent": [AGENT_FIELD_MISSING]})
         if "self_evaluation" in request.data:
-            raise serializers.ValidationError({"self_evaluation": [NO_SELF_EVALUATION]})
+            raise PermissionDenied({"self_evaluation": [NO_SELF_EVALUATION]})
         serializer = InteractionRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -270,6 +270,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "user": env_str("API_THROTTLE_USER", "600/minute"),
+        # Per client address, for the signed helpdesk webhooks.
+        "webhook": env_str("API_THROTTLE_WEBHOOK", "1200/minute"),
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

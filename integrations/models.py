@@ -165,3 +165,28 @@ class SeenSignature(models.Model):
 
     def __str__(self):
         return f"{self.signature[:12]}… at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class HeldTicket(models.Model):
+    """A solved ticket of an agent no mapping knows yet: only what an interaction would keep.
+    Mapping the identity turns each held ticket into its interaction."""
+
+    unmapped_agent = models.ForeignKey(
+        UnmappedAgent, on_delete=models.CASCADE, related_name="held_tickets"
+    )
+    ticket_id = models.CharField(max_length=64, validators=[validate_ticket_id])
+    channel = models.CharField(max_length=10)
+    solved_at = models.DateTimeField()
+    topic = models.CharField(max_length=120, blank=True)
+    held_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["solved_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unmapped_agent", "ticket_id"], name="heldticket_one_per_ticket"
+            )
+        ]
+
+    def __str__(self):
+        return self.ticket_id

@@ -190,3 +190,7 @@ class HeldTicket(models.Model):
 
     def __str__(self):
         return self.ticket_id
+
+
+# File imports (integrations/import_models.py), loaded with the app's models.
+from integrations.import_models import ColumnMapping, ImportedRow, ImportJob  # noqa: E402, F401

@@ -243,6 +243,27 @@ def log_updated(instances, before: dict, using=None) -> None:
     _write(entries, using)
 
 
+def log_deleted(instances, using=None) -> None:
+    """Log rows removed with a bulk delete, which sends no signals."""
+    from teams.models import AuditEntry
+
+    who = _who()
+    entries = [
+        _entry(
+            AuditEntry.Action.DELETE,
+            obj,
+            {
+                name: [_plain(value), None]
+                for name, value in snapshot(obj).items()
+                if value not in (None, "")
+            },
+            who,
+        )
+        for obj in instances
+    ]
+    _write(entries, using)
+
+
 def log_password_changed(user) -> None:
     """A new password for `user`, by whoever is acting: that it changed, never what it is."""
     from teams.models import AuditEntry

@@ -40,6 +40,7 @@ from checklists.services import (
     service_change_review_create,
     triage_request_log,
 )
+from integrations.import_models import ImportJob
 from notifications.models import Notification
 from qa.models import Assignment
 from qa.services import assignment_rule_set
@@ -57,6 +58,7 @@ from scripts_library.models import (
 from signin.two_factor import two_factor_required
 from teams.models import ApiToken, Membership, Role, Team
 from tests.conftest import RATINGS, make_user, pass_second_factor, review, self_score
+from tests.helpdesk import make_connection
 from training.models import Dilemma, Module, Option
 from training.services import assignment_create, module_submit
 
@@ -135,6 +137,11 @@ ALICES = expect(
 OSCARS = expect(
     anon=LOGIN, agent=404, other_agent=200, supervisor=404, other_supervisor=200, admin=200
 )
+# An import Sue started: other leaders do not find it, agents lack the role; a POST redirects.
+SUES_IMPORT = expect(
+    anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200
+)
+SUES_IMPORT_POST = {**SUES_IMPORT, "supervisor": 302, "admin": 302}
 # Alice's own actions on her records: other agents 404, leaders lack the role (403).
 ALICE_ONLY = expect(
     anon=LOGIN, agent=200, other_agent=404, supervisor=403, other_supervisor=403, admin=403
@@ -492,6 +499,12 @@ MATRIX = {
             label="service-change",
         ),
     ],
+    # Ticket imports: leaders import; an import is seen by who started it (Sue) and admins.
+    "import_list": [get(LEADERS, mark="sue-tickets.csv", seen_by=("supervisor", "admin"))],
+    "import_new": [get(LEADERS), post(LEADERS, data={})],
+    "import_detail": [get(SUES_IMPORT, kwargs={"pk": "sue_import"})],
+    "import_start": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={})],
+    "import_undo": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={})],
     # Service changes are not tied to a team: every leader may see and decide them.
     "service_change_list": [get(LEADERS)],
     "service_change_new": [get(LEADERS), post(LEADERS, data={})],
@@ -877,6 +890,9 @@ def build_world() -> dict:
             item.id: ("yes", "") for item in interaction_checklist.items.filter(is_active=True)
         },
     )
+    sue_import = ImportJob.objects.create(
+        connection=make_connection("matrix-imports"), created_by=sue, file_name="sue-tickets.csv"
+    )
     service_change = Checklist.objects.get(kind=Checklist.Kind.SERVICE_CHANGE)
     change = service_change_review_create(
         proposed_by=sue,
@@ -1011,6 +1027,7 @@ def build_world() -> dict:
         "policy_checklist": Checklist.objects.get(kind=Checklist.Kind.POLICY).slug,
         "service_change_checklist": service_change.slug,
         "sue_change": change.pk,
+        "sue_import": sue_import.pk,
         "alice_triage": triage.pk,
         **{name: decision.pk for name, decision in decisions.items()},
         "oscar_interaction": oscars.pk,

@@ -132,6 +132,9 @@ def states(w: dict) -> dict[str, list]:
             "/service-changes/",
             "/service-changes/new/",
             f"/service-changes/{w['change']}/",
+            "/imports/",
+            "/imports/new/",
+            f"/imports/{w['ticket_import']}/",
             f"/proof-plan/evidence/{w['people']['alice'].pk}/",
             "/cases/",
             "/cases/?status=overdue",
@@ -282,6 +285,7 @@ def test_forms_sent_back_with_errors_and_the_paused_sign_in_pass_axe(visit):
             "/reviews/record/",
             f"/disputes/{w['open_dispute']}/resolve/",
             "/service-changes/new/",
+            "/imports/new/",
             "/calibrations/new/",
         ],
         "ada": [

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import dateparse, timezone
+from procrastinate.contrib.django import app
 
 from core.privacy import describe
 from integrations.import_files import FileRefused, read_table
@@ -31,6 +32,7 @@ BATCH_SIZE = 1000
 SAMPLE_ROWS = 20
 ERRORS_KEPT = 200
 TOPIC_MAX = 120
+HIDDEN = "(hidden: personal data)"
 TICKET_ID = re.compile(TICKET_ID_RE)
 # What helpdesks call their channels, beyond EthicsKit's own values and labels.
 CHANNEL_ALIASES = {
@@ -103,7 +105,17 @@ def import_preview(*, user, connection: Connection, upload, mapping: dict[str, s
             "error_count": len(errors),
             "errors": errors[:ERRORS_KEPT],
             "sample": [
-                {key: row[key] for key in ("row", "shown", "errors", "outcome")}
+                {
+                    "row": row["row"],
+                    "errors": row["errors"],
+                    "outcome": row["outcome"],
+                    "shown": {
+                        field: text
+                        if field == "agent" or not checker.personal_data(text)
+                        else HIDDEN
+                        for field, text in row["shown"].items()
+                    },
+                }
                 for row in checked[:SAMPLE_ROWS]
             ],
         },
@@ -133,6 +145,12 @@ class RowChecker:
             self.guard_cache[text] = describe(text)
         return self.guard_cache[text]
 
+    def quote(self, text: str) -> str:
+        """A value for a message or the preview: quoted, or hidden if it holds personal data
+        (a wrongly mapped column must not carry a customer's details into the preview). The
+        agent's identity is shown as it is: it is staff's, and mappings keep it too."""
+        return HIDDEN if self.personal_data(text) else repr(text)
+
     def check(self, number: int, row: tuple, columns: dict[str, int]) -> dict:
         value = {
             field: (row[index] if index < len(row) else "") for field, index in columns.items()
@@ -144,7 +162,7 @@ class RowChecker:
             errors.append("No ticket id.")
         elif self.personal_data(ticket_id):
             errors.append("Personal data in the ticket id: it is not imported.")
-            shown["ticket_id"] = "(hidden: personal data)"
+            shown["ticket_id"] = HIDDEN
         elif not TICKET_ID.match(ticket_id):
             errors.append("The ticket id is not up to 64 letters, digits and . _ : # / -.")
         elif ticket_id in self.seen:
@@ -153,19 +171,19 @@ class RowChecker:
             self.seen[ticket_id] = number
         agent = self.agents.get(value["agent"].lower())
         if agent is None:
-            errors.append(f"Unknown agent {value['agent']!r}: map them to a person first.")
+            errors.append(f"Unknown agent {repr(value['agent'])}: map them to a person first.")
         elif agent[1] is None:
-            errors.append(f"{value['agent']!r} is not an agent of any team.")
+            errors.append(f"{repr(value['agent'])} is not an agent of any team.")
         elif self.teams is not None and agent[1] not in self.teams:
-            errors.append(f"{value['agent']!r} is an agent of another team than yours.")
+            errors.append(f"{repr(value['agent'])} is an agent of another team than yours.")
         channel = CHANNELS.get(value["channel"].lower())
         if channel is None:
-            errors.append(f"Unknown channel {value['channel']!r}.")
-        solved_at = _parse_when(value["solved_at"], errors)
+            errors.append(f"Unknown channel {self.quote(value['channel'])}.")
+        solved_at = _parse_when(value["solved_at"], errors, self.quote)
         topic = value.get("topic", "") or FALLBACK_TOPIC
         if self.personal_data(topic):
             errors.append("Personal data in the topic: it is not imported.")
-            shown["topic"] = "(hidden: personal data)"
+            shown["topic"] = HIDDEN
         elif len(topic) > TOPIC_MAX:
             errors.append(f"The topic is longer than {TOPIC_MAX} characters.")
         kept = None
@@ -190,7 +208,7 @@ class RowChecker:
                         row["note"] = "Already scored: left as it is."
 
 
-def _parse_when(text: str, errors: list[str]):
+def _parse_when(text: str, errors: list[str], quote):
     try:
         when = dateparse.parse_datetime(text)
         if when is None and (day := dateparse.parse_date(text)) is not None:
@@ -198,14 +216,14 @@ def _parse_when(text: str, errors: list[str]):
     except ValueError:
         when = None
     if when is None:
-        errors.append(f"Bad date {text!r}: use ISO 8601, e.g. 2026-03-05T14:30:00+01:00.")
+        errors.append(f"Bad date {quote(text)}: use ISO 8601, e.g. 2026-03-05T14:30:00+01:00.")
         return None
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     try:
         validate_occurred_at(when)
     except ValidationError as error:
-        errors.append(f"Bad date {text!r}: {error.messages[0]}")
+        errors.append(f"Bad date {quote(text)}: {error.messages[0]}")
         return None
     return when
 
@@ -243,9 +261,8 @@ def _values_of_row(kept: list) -> tuple:
 
 
 def import_start(*, job: ImportJob) -> None:
-    """Queue a previewed import for the background worker."""
-    from integrations import tasks
-
+    """Queue a previewed import for the background worker (integrations.tasks.import_run,
+    named rather than imported: the task module imports this one)."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != ImportJob.Status.PREVIEW:
@@ -254,7 +271,8 @@ def import_start(*, job: ImportJob) -> None:
             raise ValidationError("No row of this file can be imported: fix the errors first.")
         job.status = ImportJob.Status.QUEUED
         job.save(update_fields=["status"])
-        transaction.on_commit(lambda: tasks.import_run.defer(job_id=job.pk))
+        task = app.configure_task("integrations.tasks.import_run", queue="default")
+        transaction.on_commit(lambda: task.defer(job_id=job.pk))
 
 
 def import_run(*, job_id: int) -> None:

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from core.api import Pagination, StrictBooleanField
 from core.dates import date_window
 from core.privacy import validate_no_personal_data
+from rubrics.api_filters import DATE_PARAMS, InteractionFilterSerializer, date_filters
 from rubrics.models import (
     RATING_MAX,
     RATING_MIN,
@@ -288,36 +289,6 @@ NO_SELF_EVALUATION = (
     "A supervisor records an interaction without a self-evaluation: only the agent scores "
     "themselves. Review it with POST /api/v1/interactions/{id}/reviews/."
 )
-
-
-class InteractionFilterSerializer(serializers.Serializer):
-    agent = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    team = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
-DATE_PARAMS = [
-    OpenApiParameter(
-        "from",
-        OpenApiTypes.DATE,
-        description="First day, inclusive. A `from` after `to` is an empty window, not an error.",
-    ),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive."),
-]
-
-
-def date_filters(request) -> dict:
-    """?from=&to= (ISO dates) checked as a whole; errors name the parameters the caller sent."""
-    raw = {"date_from": request.query_params.get("from"), "date_to": request.query_params.get("to")}
-    checked = InteractionFilterSerializer(data={k: v for k, v in raw.items() if v is not None})
-    if not checked.is_valid():
-        errors = {
-            {"date_from": "from", "date_to": "to"}.get(key, key): value
-            for key, value in checked.errors.items()
-        }
-        raise serializers.ValidationError(errors)
-    return checked.validated_data
 
 
 class AgentOrReviewer(IsReviewer):

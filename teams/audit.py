@@ -248,20 +248,7 @@ def log_deleted(instances, using=None) -> None:
     from teams.models import AuditEntry
 
     who = _who()
-    entries = [
-        _entry(
-            AuditEntry.Action.DELETE,
-            obj,
-            {
-                name: [_plain(value), None]
-                for name, value in snapshot(obj).items()
-                if value not in (None, "")
-            },
-            who,
-        )
-        for obj in instances
-    ]
-    _write(entries, using)
+    _write([_entry(AuditEntry.Action.DELETE, obj, _deleted_changes(obj), who) for obj in instances])
 
 
 def log_password_changed(user) -> None:
@@ -382,15 +369,18 @@ def _after_save(sender, instance, created, raw=False, using=None, **kwargs):
     _write([entry], using)
 
 
-def _after_delete(sender, instance, using=None, **kwargs):
-    from teams.models import AuditEntry
-
-    changes = {
+def _deleted_changes(instance) -> dict:
+    return {
         name: [_plain(value), None]
         for name, value in snapshot(instance).items()
         if value not in (None, "")
     }
-    _write([_entry(AuditEntry.Action.DELETE, instance, changes, _who())], using)
+
+
+def _after_delete(sender, instance, using=None, **kwargs):
+    from teams.models import AuditEntry
+
+    _write([_entry(AuditEntry.Action.DELETE, instance, _deleted_changes(instance), _who())], using)
 
 
 _relations: dict = {}

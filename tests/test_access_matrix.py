@@ -331,14 +331,17 @@ MATRIX = {
             label="south",
         ),
         # Agents record their own with a self-score, supervisors one of their agents' to
-        # review; an empty body is bad input. Admins do not record (ETHICSKIT_ADMINS_REVIEW off).
+        # review: an empty body is bad input for an agent, and for a supervisor the agent's
+        # shape (no "agent"), which their role may not send (403). Admins do not record
+        # (ETHICSKIT_ADMINS_REVIEW off).
         post(
-            expect(anon=401, agent=400, other_agent=400, supervisor=400, other_supervisor=400, admin=403),
+            expect(anon=401, agent=400, other_agent=400, supervisor=403, other_supervisor=403, admin=403),
             data={},
         ),
-        # Naming Alice: Sue records it (201); Sam, not her supervisor, and agents are refused.
+        # Naming Alice: Sue records it (201); Sam, not her supervisor, is refused (400); agents
+        # may not send the supervisors' shape (403).
         post(
-            expect(anon=401, agent=400, other_agent=400, supervisor=201, other_supervisor=400, admin=403),
+            expect(anon=401, agent=403, other_agent=403, supervisor=201, other_supervisor=400, admin=403),
             data={"agent": "alice_username", "occurred_at": "record_when", "channel": "chat", "reference": "ZD-MATRIX-API", "topic": "Refund request"},
             label="record",
         ),

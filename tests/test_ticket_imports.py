@@ -35,12 +35,16 @@ def solved(hours_ago=2):
     return (timezone.now() - timedelta(hours=hours_ago)).isoformat(timespec="seconds")
 
 
+# One time for every row of a module run, so a re-import of the same row is unchanged.
+WHEN = solved(hours_ago=3)
+
+
 def csv_file(lines, name="tickets.csv", header=HEADER):
     return SimpleUploadedFile(name, (header + "".join(lines)).encode(), content_type="text/csv")
 
 
 def line(ticket, agent="alice@corp.test", channel="chat", when=None, topic="Refund"):
-    return f"{ticket},{agent},{channel},{when or solved()},{topic},jo@example.com\n"
+    return f"{ticket},{agent},{channel},{when or WHEN},{topic},jo@example.com\n"
 
 
 @pytest.fixture
@@ -96,6 +100,15 @@ def test_the_preview_shows_each_kind_of_row_error_and_the_totals(acme, superviso
     assert [row[0] for row in job.rows] == ["1001", "1007"]
     assert job.rows[1][3:] == ["phone", job.rows[1][4], "Helpdesk ticket"]
     assert not Interaction.objects.exists()
+
+
+def test_a_wrongly_mapped_column_of_customer_details_never_reaches_the_preview(acme, supervisor):
+    mapping = {**MAPPING, "channel": "Requester email", "solved_at": "Requester email"}
+    job = importing.import_preview(
+        user=supervisor, connection=acme, upload=csv_file([line("1")]), mapping=mapping
+    )
+    assert "jo@example.com" not in str(job.preview) and job.rows == []
+    assert "Unknown channel (hidden: personal data)" in job.preview["errors"][0]["errors"][0]
 
 
 def test_an_admin_imports_for_every_team(acme, admin_user):

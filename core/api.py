@@ -185,3 +185,18 @@ class StrictBooleanField(BooleanField):
         if data is True or data is False:
             return data
         self.fail("invalid", input=data)
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def document_text_rules(result, generator, request, public):
+    """Schema post-processing: every text a client sends refuses the NUL character (DRF's
+    CharField does, and PostgreSQL could not store it), so say so with a pattern."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for prop in component.get("properties", {}).values():
+            if prop.get("type") == "string" and not {"format", "enum", "pattern"} & set(prop):
+                prop["pattern"] = NO_NUL
+    return result

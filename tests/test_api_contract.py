@@ -124,3 +124,11 @@ def test_each_role_sends_its_own_shape_of_interaction(schema, agent, supervisor)
         "/api/v1/interactions/", {**self_scored, "agent": "alice"}, format="json"
     )
     assert by_agent.status_code == 403 and "agent" in by_agent.json()
+
+
+def test_texts_sent_document_that_nul_is_refused(schema, agent):
+    concern = component(schema, "ConcernCreateRequest")["properties"]["description"]
+    assert concern["pattern"] == "^[^\\u0000]*$"
+    body = {"category": "gift", "description": "A gift\u0000 was offered."}
+    response = api_as(agent).post("/api/v1/concerns/", body, format="json")
+    assert response.status_code == 400 and "description" in response.json()

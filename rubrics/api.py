@@ -179,10 +179,17 @@ class InteractionSerializer(serializers.ModelSerializer):
             "agent",
             "recorded_by",
             "team",
+            "ticket_url",
             "self_evaluation",
             "review",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "ticket_url": {
+                "help_text": "The helpdesk ticket's address, for an interaction from a helpdesk "
+                "connection; empty otherwise."
+            }
+        }
 
     def _current(self, interaction, kind):
         return next((e for e in interaction.current_evaluations if e.kind == kind), None)
@@ -273,6 +280,8 @@ class InteractionFilterSerializer(serializers.Serializer):
     team = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
+    reference = serializers.CharField(required=False, max_length=64)
+    connection = serializers.SlugField(required=False, max_length=50)
 
     def validate(self, data):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
@@ -297,6 +306,15 @@ def date_filters(request) -> dict:
         }
         raise serializers.ValidationError(errors)
     return checked.validated_data
+
+
+# Filters of the interactions list that higher apps add (`register_list_filter`): a query
+# parameter's name to a function (queryset, checked value) -> queryset.
+LIST_FILTERS: dict = {}
+
+
+def register_list_filter(name: str, apply) -> None:
+    LIST_FILTERS[name] = apply
 
 
 class AgentOrReviewer(IsReviewer):
@@ -325,15 +343,19 @@ class InteractionListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         queryset = interactions_for_api(self.request.user)
         params = self.request.query_params
-        ids = InteractionFilterSerializer(
-            data={key: params[key] for key in ("agent", "team") if key in params}
-        )
+        names = ("agent", "team", "reference", "connection")
+        ids = InteractionFilterSerializer(data={key: params[key] for key in names if key in params})
         if not ids.is_valid():
             raise serializers.ValidationError(ids.errors)
         if "agent" in ids.validated_data:
             queryset = queryset.filter(agent_id=ids.validated_data["agent"])
         if "team" in ids.validated_data:
             queryset = queryset.filter(team_id=ids.validated_data["team"])
+        if "reference" in ids.validated_data:
+            queryset = queryset.filter(reference=ids.validated_data["reference"])
+        for name, apply in LIST_FILTERS.items():
+            if name in ids.validated_data:
+                queryset = apply(queryset, ids.validated_data[name])
         dates = date_filters(self.request)
         if dates:
             start, end = date_window(dates.get("date_from"), dates.get("date_to"))
@@ -348,6 +370,17 @@ class InteractionListCreateView(generics.ListCreateAPIView):
         parameters=[
             OpenApiParameter("agent", OpenApiTypes.INT, description="An agent's user id."),
             OpenApiParameter("team", OpenApiTypes.INT, description="A team id."),
+            OpenApiParameter(
+                "reference",
+                OpenApiTypes.STR,
+                description="Exactly this ticket reference (case and all), up to 64 characters.",
+            ),
+            OpenApiParameter(
+                "connection",
+                OpenApiTypes.STR,
+                pattern=r"^[-a-zA-Z0-9_]+$",
+                description="Only interactions from the helpdesk connection with this slug.",
+            ),
             *DATE_PARAMS,
         ],
     )

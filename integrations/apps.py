@@ -7,10 +7,10 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Helpdesk connections"
 
     def ready(self):
-        from rubrics import api as rubrics_api
+        from rubrics import api_filters
         from teams import access, audit
 
-        rubrics_api.register_list_filter(
+        api_filters.register_list_filter(
             "connection",
             lambda interactions, slug: interactions.filter(ticket_link__connection__slug=slug),
         )

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from core.api import Pagination
 from core.dates import date_window
 from core.privacy import validate_no_personal_data
+from rubrics import api_filters
 from rubrics.models import (
     RATING_MAX,
     RATING_MIN,
@@ -308,15 +309,6 @@ def date_filters(request) -> dict:
     return checked.validated_data
 
 
-# Filters of the interactions list that higher apps add (`register_list_filter`): a query
-# parameter's name to a function (queryset, checked value) -> queryset.
-LIST_FILTERS: dict = {}
-
-
-def register_list_filter(name: str, apply) -> None:
-    LIST_FILTERS[name] = apply
-
-
 class AgentOrReviewer(IsReviewer):
     """Agents record their own interactions, reviewers those of their agents."""
 
@@ -351,11 +343,7 @@ class InteractionListCreateView(generics.ListCreateAPIView):
             queryset = queryset.filter(agent_id=ids.validated_data["agent"])
         if "team" in ids.validated_data:
             queryset = queryset.filter(team_id=ids.validated_data["team"])
-        if "reference" in ids.validated_data:
-            queryset = queryset.filter(reference=ids.validated_data["reference"])
-        for name, apply in LIST_FILTERS.items():
-            if name in ids.validated_data:
-                queryset = apply(queryset, ids.validated_data[name])
+        queryset = api_filters.apply(queryset, ids.validated_data)
         dates = date_filters(self.request)
         if dates:
             start, end = date_window(dates.get("date_from"), dates.get("date_to"))
@@ -370,17 +358,7 @@ class InteractionListCreateView(generics.ListCreateAPIView):
         parameters=[
             OpenApiParameter("agent", OpenApiTypes.INT, description="An agent's user id."),
             OpenApiParameter("team", OpenApiTypes.INT, description="A team id."),
-            OpenApiParameter(
-                "reference",
-                OpenApiTypes.STR,
-                description="Exactly this ticket reference (case and all), up to 64 characters.",
-            ),
-            OpenApiParameter(
-                "connection",
-                OpenApiTypes.STR,
-                pattern=r"^[-a-zA-Z0-9_]+$",
-                description="Only interactions from the helpdesk connection with this slug.",
-            ),
+            *api_filters.PARAMETERS,
             *DATE_PARAMS,
         ],
     )

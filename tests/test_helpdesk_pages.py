@@ -302,3 +302,36 @@ def test_the_schema_documents_the_filters_and_the_webhook(client, admin_user):
     assert {"reference", "connection"} <= names
     webhook = schema["paths"]["/api/v1/webhooks/{slug}/"]["post"]
     assert "202" in webhook["responses"]
+
+
+# The dashboard's connection filter -------------------------------------------------------------
+
+
+def test_the_dashboard_filters_by_connection(client, login, acme, agent, supervisor):
+    from tests.conftest import review
+
+    interaction = imported(client)
+    review(interaction, supervisor)
+    sue = login(supervisor)
+    page = sue.get("/dashboard/").content.decode()
+    assert 'name="connection"' in page and "Acme" in page
+    response = sue.get("/dashboard/?connection=acme")
+    figures = response.context["from_connection"]
+    assert (figures["interactions"], figures["reviewed"]) == (1, 1)
+    assert 'data-testid="from-connection"' in response.content.decode()
+    export = sue.get("/dashboard/export.csv?connection=acme")
+    body = b"".join(export.streaming_content).decode()
+    assert "4821" in body
+
+
+def test_the_dashboard_has_no_connection_field_without_connections(login, supervisor):
+    page = login(supervisor).get("/dashboard/").content.decode()
+    assert 'name="connection"' not in page
+
+
+def test_a_connection_of_another_team_is_not_offered(client, login, south, supervisor):
+    make_connection("southdesk", team=south)
+    response = login(supervisor).get("/dashboard/?connection=southdesk")
+    assert response.status_code == 200
+    assert response.context["from_connection"] is None
+    assert "Southdesk" not in response.content.decode()

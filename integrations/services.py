@@ -1,6 +1,7 @@
 """Every write of helpdesk connections: receiving a solved ticket, holding tickets of unknown
 agents, mapping agents (which releases their held tickets)."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
@@ -243,3 +244,27 @@ def mapping_remove(*, actor, mapping: AgentMapping) -> None:
     if not is_admin(actor):
         raise ValidationError("Only admins map helpdesk agents.")
     mapping.delete()
+
+
+def connection_save(*, actor, form) -> tuple[Connection, str]:
+    """Save a connection form (an admin's act); returns the connection and the secret made up
+    for it, which is shown once ("" when the admin typed one or kept the old)."""
+    if not is_admin(actor):
+        raise ValidationError("Only admins manage helpdesk connections.")
+    connection = form.save(commit=False)
+    made_up = ""
+    typed = form.cleaned_data.get("new_secret")
+    if typed:
+        connection.signing_secret = typed
+    elif not connection.signing_secret:
+        made_up = connection.signing_secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        connection.save()
+    return connection, made_up
+
+
+def unmapped_dismiss(*, actor, unmapped: UnmappedAgent) -> None:
+    """Forget an identity and the tickets held for it (e.g. a bot's account)."""
+    if not is_admin(actor):
+        raise ValidationError("Only admins map helpdesk agents.")
+    unmapped.delete()

@@ -76,21 +76,33 @@ class WebhookView(APIView):
         ],
         responses={
             202: AcceptedSerializer,
-            401: OpenApiResponse(description="Not signed, or the signature header is malformed."),
-            403: OpenApiResponse(
-                description="Wrong signature, a timestamp over 5 minutes off, or a replay."
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Not JSON, or not the shape of the kind."
             ),
-            404: OpenApiResponse(description="No active connection at that address."),
-            413: OpenApiResponse(description="The body is over 64 KB."),
+            401: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Not signed, or the signature header is malformed.",
+            ),
+            403: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Wrong signature, a timestamp over 5 minutes off, or a replay.",
+            ),
+            404: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="No active connection at that address."
+            ),
+            413: OpenApiResponse(OpenApiTypes.OBJECT, description="The body is over 64 KB."),
         },
     )
     def post(self, request, slug):
         connection = Connection.objects.filter(slug=slug, is_active=True).first()
         if connection is None:
             return _refused("No active helpdesk connection at this address.", 404)
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
             return _refused("The body is over 64 KB: send one ticket per event.", 413)
         body = request._request.body
+        if len(body) > MAX_BODY_BYTES:
+            return _refused("The body is over 64 KB: send one ticket per event.", 413)
         if connection.signing_secret == DEMO_SECRET and not settings.DEBUG:
             return _refused(
                 "This connection still has the demo secret, which works only with DEBUG on: "

@@ -12,8 +12,9 @@ from core.csv import csv_cell, csv_response
 from core.dates import date_window, last_day
 from core.forms import DateRangeForm
 from core.views import int_or_none
+from integrations.selectors import connections_for
 from qa import selectors as qa_selectors
-from reports import selectors
+from reports import selectors, sources
 from reports.forms import DashboardFilterForm
 from rubrics.models import Criterion, self_scores_blind_for
 from teams.access import chosen_teams, get_agent_for_user, role_required, teams_led_by
@@ -52,6 +53,8 @@ def _dashboard_filters(request):
     The threshold a leader sets is remembered in their session until they change it.
     """
     form = DashboardFilterForm(request.GET or None)
+    connections = list(connections_for(request.user).order_by("name"))
+    form.set_connection_choices(connections)
     cleaned = form.valid_values()
     start, end = date_window(cleaned.get("date_from"), cleaned.get("date_to"))
     threshold = cleaned.get("threshold")
@@ -67,6 +70,7 @@ def _dashboard_filters(request):
         "start": start,
         "end": end,
         "threshold": threshold,
+        "connection": next((c for c in connections if c.slug == cleaned.get("connection")), None),
     }
 
 
@@ -99,6 +103,16 @@ def _dashboard(request, *, organisation: bool):
     if agent_id is not None and agent is None:
         raise Http404("No such agent in your teams.")
     form.set_choices(teams=teams, agents=data["agents"] if len(chosen) == 1 else [])
+    from_connection = None
+    if filters["connection"] is not None:
+        from_connection = sources.connection_figures(
+            filters["connection"],
+            teams=chosen,
+            agent_id=agent_id,
+            start=start,
+            end=end,
+            blind=blind,
+        )
     covered = qa_selectors.coverage(chosen, today=timezone.localdate())
     coverage = [{"team": team, **covered[team.pk]} for team in chosen]
     return render(
@@ -117,6 +131,7 @@ def _dashboard(request, *, organisation: bool):
             "export_query": request.GET.urlencode(),
             "overdue_training": overdue_by_agent(chosen),
             "coverage": coverage,
+            "from_connection": from_connection,
         },
     )
 
@@ -188,6 +203,7 @@ def dashboard_export(request):
     evaluations = selectors.dashboard_evaluations(
         request.user, teams=chosen, agent_id=agent_id, start=start, end=end
     )
+    evaluations = sources.for_export(evaluations, filters["connection"])
     keys = _criterion_columns()
     rows = (
         [

@@ -24,7 +24,8 @@ from rest_framework.views import APIView
 from core.api import Pagination, StrictBooleanField
 from core.dates import date_window
 from core.privacy import validate_no_personal_data
-from rubrics.api_filters import DATE_PARAMS, InteractionFilterSerializer, date_filters
+from rubrics import api_filters
+from rubrics.api_dates import DATE_PARAMS, InteractionFilterSerializer, date_filters
 from rubrics.models import (
     RATING_MAX,
     RATING_MIN,
@@ -201,10 +202,17 @@ class InteractionSerializer(serializers.ModelSerializer):
             "agent",
             "recorded_by",
             "team",
+            "ticket_url",
             "self_evaluation",
             "review",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "ticket_url": {
+                "help_text": "The helpdesk ticket's address, for an interaction from a helpdesk "
+                "connection; empty otherwise."
+            }
+        }
 
     def _current(self, interaction, kind):
         return next((e for e in interaction.current_evaluations if e.kind == kind), None)
@@ -317,15 +325,15 @@ class InteractionListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         queryset = interactions_for_api(self.request.user)
         params = self.request.query_params
-        ids = InteractionFilterSerializer(
-            data={key: params[key] for key in ("agent", "team") if key in params}
-        )
+        names = ("agent", "team", "reference", "connection")
+        ids = InteractionFilterSerializer(data={key: params[key] for key in names if key in params})
         if not ids.is_valid():
             raise serializers.ValidationError(ids.errors)
         if "agent" in ids.validated_data:
             queryset = queryset.filter(agent_id=ids.validated_data["agent"])
         if "team" in ids.validated_data:
             queryset = queryset.filter(team_id=ids.validated_data["team"])
+        queryset = api_filters.apply(queryset, ids.validated_data)
         dates = date_filters(self.request)
         if dates:
             start, end = date_window(dates.get("date_from"), dates.get("date_to"))
@@ -348,6 +356,7 @@ class InteractionListCreateView(generics.ListCreateAPIView):
                 {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
                 description="A team id.",
             ),
+            *api_filters.PARAMETERS,
             *DATE_PARAMS,
         ],
     )

@@ -1,37 +1,36 @@
-"""The query parameters the interaction list and the team summary share: ids and a date window.
-A `from` after `to` is an empty window: a rule across two parameters, which the schema cannot
-state, is not an error."""
+"""Filters of the interactions list beyond people and dates: the exact ticket reference, and
+those higher apps add (`register_list_filter`), such as integrations' `?connection=<slug>`."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
 
+# A query parameter's name to a function (queryset, checked value) -> queryset.
+LIST_FILTERS: dict = {}
 
-class InteractionFilterSerializer(serializers.Serializer):
-    agent = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    team = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
-DATE_PARAMS = [
+PARAMETERS = [
     OpenApiParameter(
-        "from",
-        OpenApiTypes.DATE,
-        description="First day, inclusive. A `from` after `to` is an empty window, not an error.",
+        "reference",
+        {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[^\\u0000]*$"},
+        description="Exactly this ticket reference (case and all), up to 64 characters.",
     ),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive."),
+    OpenApiParameter(
+        "connection",
+        OpenApiTypes.STR,
+        pattern=r"^[-a-zA-Z0-9_]+$",
+        description="Only interactions from the helpdesk connection with this slug.",
+    ),
 ]
 
 
-def date_filters(request) -> dict:
-    """?from=&to= (ISO dates) checked as a whole; errors name the parameters the caller sent."""
-    raw = {"date_from": request.query_params.get("from"), "date_to": request.query_params.get("to")}
-    checked = InteractionFilterSerializer(data={k: v for k, v in raw.items() if v is not None})
-    if not checked.is_valid():
-        errors = {
-            {"date_from": "from", "date_to": "to"}.get(key, key): value
-            for key, value in checked.errors.items()
-        }
-        raise serializers.ValidationError(errors)
-    return checked.validated_data
+def register_list_filter(name: str, apply) -> None:
+    LIST_FILTERS[name] = apply
+
+
+def apply(queryset, checked: dict):
+    """`queryset` narrowed by the checked query parameters this module knows."""
+    if "reference" in checked:
+        queryset = queryset.filter(reference=checked["reference"])
+    for name, narrow in LIST_FILTERS.items():
+        if name in checked:
+            queryset = narrow(queryset, checked[name])
+    return queryset

@@ -41,6 +41,7 @@ from checklists.services import (
     triage_request_log,
 )
 from integrations.import_models import ImportJob
+from integrations.models import AgentMapping, Connection, UnmappedAgent
 from notifications.models import Notification
 from qa.models import Assignment
 from qa.services import assignment_rule_set
@@ -661,6 +662,37 @@ MATRIX = {
             kwargs={"pk": "alice_notification"},
         )
     ],
+    # --- Helpdesk connections (integrations): admins manage them ---
+    "connection_list": [get(ADMINS, mark="Matrix helpdesk", seen_by=("admin",))],
+    "connection_new": [get(ADMINS), post(ADMINS, data={})],
+    "connection_detail": [
+        get(ADMINS, kwargs={"slug": "helpdesk"}, mark="held.agent@corp.test", seen_by=("admin",)),
+        post(ADMINS, kwargs={"slug": "helpdesk"}, data={}),
+    ],
+    "connection_mapping_add": [post(ADMINS, kwargs={"slug": "helpdesk"}, data={})],
+    "connection_mapping_delete": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"slug": "helpdesk", "pk": "helpdesk_mapping"},
+        )
+    ],
+    "connection_unmapped_map": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"slug": "helpdesk", "pk": "helpdesk_held"},
+            data={"user": "alice"},
+        )
+    ],
+    "connection_unmapped_dismiss": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"slug": "helpdesk", "pk": "helpdesk_held"},
+        )
+    ],
+    # The webhook: no session, no token, only a signature; unsigned, everyone gets 401.
+    "api:helpdesk_webhook": [
+        post(expect(anon=401, agent=401, other_agent=401, supervisor=401, other_supervisor=401, admin=401), kwargs={"slug": "helpdesk"}, data={})
+    ],
     # --- The Django admin's own pages (the per-model pages are generated below) ---
     "admin:index": [get(STAFF)],
     # Signed-in people who are not staff see the form with a note; staff go on to the index.
@@ -1000,6 +1032,20 @@ def build_world() -> dict:
         due_on=timezone.localdate() + timedelta(days=3),
     )
 
+    helpdesk = Connection.objects.create(
+        name="Matrix helpdesk",
+        slug="matrix-desk",
+        kind=Connection.Kind.GENERIC,
+        ticket_url_template="https://desk.example.test/tickets/{id}",
+        signing_secret="matrix-signing-secret-0123",
+    )
+    helpdesk_mapping = AgentMapping.objects.create(
+        connection=helpdesk, identity="alice@corp.test", user=alice
+    )
+    helpdesk_held = UnmappedAgent.objects.create(
+        connection=helpdesk, identity="held.agent@corp.test"
+    )
+
     tokens = {}
     for persona, user in people.items():
         token, key = ApiToken.issue(user=user, name=f"Matrix token of {persona}")
@@ -1014,6 +1060,9 @@ def build_world() -> dict:
         "alice_token": ApiToken.objects.get(user=alice).pk,
         "rubric_version": Rubric.objects.current().version,
         "alice_interaction": reviewed.pk,
+        "helpdesk": helpdesk.slug,
+        "helpdesk_mapping": helpdesk_mapping.pk,
+        "helpdesk_held": helpdesk_held.pk,
         "alice_notification": Notification.objects.filter(recipient=alice).first().pk,
         "alice_notification_text": Notification.objects.filter(recipient=alice).first().text,
         "alice_waiting": waiting.pk,

@@ -274,8 +274,8 @@ def test_dashboard_query_count_is_constant(
         # gaps and their names, the waiting counts (of every date, from the yearly rollups),
         # the waiting lists, checklist answers; overdue training (agents, assignments, passes);
         # review coverage (rules, agents, the reviewed agents from the rollups, overdue
-        # assignments); the bell's unread count.
-        with django_assert_max_num_queries(23):
+        # assignments); the bell's unread count; the helpdesk connections the filter offers.
+        with django_assert_max_num_queries(24):
             response = client.get(url)
         assert response.status_code == 200
         assert response.context["totals"]["scored"] == count // 2

@@ -324,3 +324,19 @@ def test_an_event_about_an_open_ticket_is_acknowledged_and_ignored(client, agent
     assert response.status_code == 202
     assert response.json()["status"] == "ignored"
     assert not Interaction.objects.exists()
+
+
+def test_a_body_over_64_kb_is_refused(client, acme):
+    body = json.dumps(generic_event(padding="x" * 70_000)).encode()
+    response = post_signed(client, "acme", None, body=body)
+    assert response.status_code == 413
+    assert nothing_stored()
+
+
+def test_an_event_signed_with_the_old_secret_after_a_change_is_refused(client, acme):
+    acme.signing_secret = "the-new-secret-after-rotation"
+    acme.save()
+    response = post_signed(client, "acme", generic_event())
+    assert response.status_code == 403
+    ok = post_signed(client, "acme", generic_event(), secret="the-new-secret-after-rotation")
+    assert ok.status_code == 202

@@ -192,6 +192,38 @@ def _ticket_import(sue, alice):
     )
 
 
+def helpdesk_world(*, alice, north) -> dict:
+    """A Zendesk connection for North: Alice mapped, one ticket of hers imported (its
+    reference links to the ticket), and an identity held until someone maps it."""
+    from integrations.models import AgentMapping, Connection, HeldTicket, UnmappedAgent
+    from integrations.payloads import TicketEvent
+    from integrations.services import receive_event
+
+    desk = Connection.objects.create(
+        name="Acme Zendesk",
+        slug="acme-zendesk",
+        kind=Connection.Kind.ZENDESK,
+        ticket_url_template="https://acme.zendesk.example/agent/tickets/{id}",
+        signing_secret="world-signing-secret-0123456789",
+        team=north,
+    )
+    AgentMapping.objects.create(connection=desk, identity="alice@acme.example", user=alice)
+    outcome = receive_event(
+        desk,
+        TicketEvent("35436", "alice@acme.example", "chat", None, "Refund request"),
+        sent_at=timezone.now() - timedelta(hours=3),
+        signature="0" * 64,
+    )
+    held = UnmappedAgent.objects.create(connection=desk, identity="new.agent@acme.example")
+    HeldTicket.objects.create(
+        unmapped_agent=held,
+        ticket_id="35437",
+        channel="email",
+        solved_at=timezone.now() - timedelta(hours=2),
+    )
+    return {"helpdesk": desk.slug, "imported": outcome.interaction_id}
+
+
 def build() -> dict:
     """Make the world; returns the people and the records that pages need (by name)."""
     from checklists.models import Checklist, DecisionRecord, ProofPlanTask
@@ -375,8 +407,10 @@ def build() -> dict:
     assignment_skip(assignment=assigned[-1], reason="A test call, not a customer.")
 
     revealed, still_open = calibration_sessions(sue, ada, waiting)
+    helpdesk = helpdesk_world(alice=alice, north=north)
 
     return {
+        **helpdesk,
         **training,
         "revealed_calibration": revealed.pk,
         "open_calibration": still_open.pk,

@@ -21,8 +21,12 @@ LEADERS = role_permission(Role.SUPERVISOR, Role.ADMIN)
 
 
 class SessionCreateSerializer(serializers.Serializer):
-    interactions = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-    participants = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    interactions = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, min_length=1
+    )
+    participants = serializers.ListField(
+        child=serializers.CharField(), allow_empty=False, min_length=1
+    )
     benchmark = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateTimeField()
 

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from cases import selectors, services
 from cases.models import Case
 from checklists.models import Concern
-from core.api import Pagination
+from core.api import Pagination, StrictBooleanField
 from core.privacy import validate_no_personal_data
 
 
@@ -25,9 +25,9 @@ class CaseWorkers(permissions.BasePermission):
 class ConcernCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Concern.Category.choices)
     description = serializers.CharField(max_length=4000, validators=[validate_no_personal_data])
-    anonymous = serializers.BooleanField(default=False)
-    about_supervisor = serializers.BooleanField(default=False)
-    to_compliance = serializers.BooleanField(default=False)
+    anonymous = StrictBooleanField(default=False)
+    about_supervisor = StrictBooleanField(default=False)
+    to_compliance = StrictBooleanField(default=False)
 
 
 class ConcernCreateView(APIView):

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import authentication, exceptions, parsers
+from rest_framework.fields import BooleanField
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -82,9 +83,42 @@ class JSONParser(parsers.JSONParser):
 
 
 class Pagination(PageNumberPagination):
+    """`?page=` from 1 and `?page_size=` from 1 to 200, both whole numbers: anything else is a
+    400 naming the parameter, as the schema documents, rather than silently the default."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def _whole_number(self, request, name: str, maximum: int | None = None) -> int | None:
+        raw = request.query_params.getlist(name)
+        if not raw:
+            return None
+        if len(raw) > 1 or not raw[0].isascii() or not raw[0].isdigit():
+            raise exceptions.ValidationError({name: ["Send one whole number."]})
+        value = int(raw[0])
+        if value < 1 or (maximum is not None and value > maximum):
+            top = f" to {maximum}" if maximum is not None else " or more"
+            raise exceptions.ValidationError({name: [f"Send a whole number from 1{top}."]})
+        return value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._whole_number(request, self.page_query_param, maximum=10**9)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        chosen = self._whole_number(request, self.page_size_query_param, self.max_page_size)
+        return self.page_size if chosen is None else chosen
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": 10**9},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 def exception_handler(exc, context):
@@ -140,4 +174,29 @@ def add_error_responses(result, generator, request, public):
                         "content": {"application/json": {"schema": reference}},
                     },
                 )
+    return result
+
+
+class StrictBooleanField(BooleanField):
+    """JSON true or false only: DRF's own field also takes 0, 1, "yes" and "on", which the
+    schema (type boolean) does not allow."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def document_text_rules(result, generator, request, public):
+    """Schema post-processing: every text a client sends refuses the NUL character (DRF's
+    CharField does, and PostgreSQL could not store it), so say so with a pattern."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for prop in component.get("properties", {}).values():
+            if prop.get("type") == "string" and not {"format", "enum", "pattern"} & set(prop):
+                prop["pattern"] = NO_NUL
     return result

@@ -5,6 +5,7 @@ from django.urls import path
 from calibration import api as calibration_api
 from cases import api as cases_api
 from checklists import api as checklists_api
+from integrations import webhook as integrations_webhook
 from notifications import api as notifications_api
 from qa import api as qa_api
 from reports import api as reports_api
@@ -60,4 +61,9 @@ urlpatterns = [
     path("concerns/", cases_api.ConcernCreateView.as_view(), name="concerns"),
     path("cases/", cases_api.CaseListView.as_view(), name="cases"),
     path("cases/<int:pk>/", cases_api.CaseDetailView.as_view(), name="case"),
+    path(
+        "webhooks/<slug:slug>/",
+        integrations_webhook.WebhookView.as_view(),
+        name="helpdesk_webhook",
+    ),
 ]

@@ -68,3 +68,21 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class ApiJsonNotFoundMiddleware:
+    """Any 404 under /api/ answers in JSON, as the schema documents, also with DEBUG on (where
+    Django would otherwise show its HTML debug page for a URL that matches no route)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return JsonResponse({"detail": "Not found."}, status=404)
+        return response

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cases",
     "scripts_library",
     "training",
+    "integrations",
     "reports",
     "ethicskit",
 ]
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Above sessions and auth, which query the database before any view runs.
     "ethicskit.middleware.DatabaseUnavailableMiddleware",
+    "ethicskit.middleware.ApiJsonNotFoundMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -273,6 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "user": env_str("API_THROTTLE_USER", "600/minute"),
+        # Per client address, for the signed helpdesk webhooks.
+        "webhook": env_str("API_THROTTLE_WEBHOOK", "1200/minute"),
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -299,6 +303,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",
+        "core.api.document_text_rules",
     ],
 }
 
@@ -435,6 +440,8 @@ PROCRASTINATE_ON_APP_READY = "notifications.jobs.on_app_ready"
 PROCRASTINATE_IMPORT_PATHS = env_list("ETHICSKIT_TASK_MODULES")
 # The daily digest e-mail leaves at this hour (TIME_ZONE).
 ETHICSKIT_DIGEST_HOUR = env_int("ETHICSKIT_DIGEST_HOUR", 7)
+# The largest ticket export a supervisor may upload for a file import, in bytes.
+ETHICSKIT_IMPORT_MAX_BYTES = env_int("ETHICSKIT_IMPORT_MAX_BYTES", 20_000_000)
 # Finished jobs are deleted after this many days (failed ones stay for admins to read).
 ETHICSKIT_JOBS_KEEP_DAYS = env_int("ETHICSKIT_JOBS_KEEP_DAYS", 7)
 # 1: the worker runs the log retention purge (`purge_logs --apply`) every night.

@@ -74,6 +74,8 @@ urlpatterns = [
     path("", include("checklists.urls")),
     path("library/", include("scripts_library.urls")),
     path("training/", include("training.urls")),
+    path("imports/", include("integrations.import_urls")),
+    path("", include("integrations.urls")),
     path("admin/", admin.site.urls),
     # Two-factor sign-in and single sign-on.
     path("", include("signin.urls")),

@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import Pagination, StrictBooleanField
 from qa.models import PER_AGENT_MAX, PER_AGENT_MIN, Assignment, AssignmentRule, Period
 from qa.selectors import assignments_for_reviewer, eligible_reviewers, get_team_for_rule
 from qa.services import PER_AGENT_ERROR, assignment_rule_set
@@ -66,7 +66,7 @@ class AssignmentRuleSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=Period.choices)
     # Usernames; empty: every supervisor of the team.
     reviewers = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    active = serializers.BooleanField(required=False, default=True)
+    active = StrictBooleanField(required=False, default=True)
 
 
 def _rule_data(rule: AssignmentRule | None) -> dict:

@@ -8,6 +8,8 @@ class DashboardFilterForm(DateRangeForm):
     # answered with a 404 by the view, not a form error.
     team = forms.IntegerField(label="Team", required=False, widget=forms.Select)
     agent = forms.IntegerField(label="Agent", required=False, widget=forms.Select)
+    # Interactions from one helpdesk connection (integrations), by slug.
+    connection = forms.ChoiceField(label="Helpdesk", required=False, choices=[])
     threshold = forms.DecimalField(
         label="Alert below (%)",
         required=False,
@@ -20,6 +22,15 @@ class DashboardFilterForm(DateRangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["team", "agent", "date_from", "date_to", "threshold"])
+
+    def set_connection_choices(self, connections) -> None:
+        """The helpdesk connections the viewer may pick (by slug); no field when there are none."""
+        if not connections:
+            del self.fields["connection"]
+            return
+        self.fields["connection"].choices = [("", "Every source")] + [
+            (connection.slug, connection.name) for connection in connections
+        ]
 
     def set_choices(self, *, teams, agents) -> None:
         self.fields["team"].widget.choices = [("", "All my teams")] + [

@@ -13,8 +13,9 @@ from core.dates import date_window, last_day
 from core.forms import DateRangeForm
 from core.replica import reads_from_replica
 from core.views import int_or_none
+from integrations.selectors import connections_for
 from qa import selectors as qa_selectors
-from reports import selectors
+from reports import selectors, sources
 from reports.forms import DashboardFilterForm
 from reports.root_causes import root_cause_rows, root_cause_summary
 from rubrics.models import Criterion, self_scores_blind_for
@@ -54,6 +55,8 @@ def _dashboard_filters(request):
     The threshold a leader sets is remembered in their session until they change it.
     """
     form = DashboardFilterForm(request.GET or None)
+    connections = list(connections_for(request.user).order_by("name"))
+    form.set_connection_choices(connections)
     cleaned = form.valid_values()
     start, end = date_window(cleaned.get("date_from"), cleaned.get("date_to"))
     threshold = cleaned.get("threshold")
@@ -69,6 +72,7 @@ def _dashboard_filters(request):
         "start": start,
         "end": end,
         "threshold": threshold,
+        "connection": next((c for c in connections if c.slug == cleaned.get("connection")), None),
     }
 
 
@@ -111,6 +115,16 @@ def _dashboard(request, *, organisation: bool):
             every_case=organisation and filters["team_id"] is None,
         )
     )
+    from_connection = None
+    if filters["connection"] is not None:
+        from_connection = sources.connection_figures(
+            filters["connection"],
+            teams=chosen,
+            agent_id=agent_id,
+            start=start,
+            end=end,
+            blind=blind,
+        )
     covered = qa_selectors.coverage(chosen, today=timezone.localdate())
     coverage = [{"team": team, **covered[team.pk]} for team in chosen]
     return render(
@@ -130,6 +144,7 @@ def _dashboard(request, *, organisation: bool):
             "overdue_training": overdue_by_agent(chosen),
             "coverage": coverage,
             "root_causes": root_causes,
+            "from_connection": from_connection,
         },
     )
 
@@ -203,6 +218,7 @@ def dashboard_export(request):
     evaluations = selectors.dashboard_evaluations(
         request.user, teams=chosen, agent_id=agent_id, start=start, end=end
     )
+    evaluations = sources.for_export(evaluations, filters["connection"])
     keys = _criterion_columns()
     rows = (
         [

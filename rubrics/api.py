@@ -10,15 +10,22 @@ import uuid
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import Pagination, StrictBooleanField
 from core.dates import date_window
 from core.privacy import validate_no_personal_data
+from rubrics import api_filters
+from rubrics.api_dates import DATE_PARAMS, InteractionFilterSerializer, date_filters
 from rubrics.models import (
     RATING_MAX,
     RATING_MIN,
@@ -93,8 +100,24 @@ class StrictRating(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {
+            "type": "integer",
+            "minimum": RATING_MIN,
+            "maximum": RATING_MAX,
+            "nullable": True,
+        },
+    }
+)
+class RatingsField(serializers.DictField):
+    """Criterion key -> rating; at least one (the schema's minProperties)."""
+
+
 class RatingsInputSerializer(serializers.Serializer):
-    ratings = serializers.DictField(
+    ratings = RatingsField(
         child=StrictRating(),
         allow_empty=False,
         help_text="A rating 1-5 per criterion key; null marks N/A where the criterion allows it.",
@@ -180,10 +203,17 @@ class InteractionSerializer(serializers.ModelSerializer):
             "agent",
             "recorded_by",
             "team",
+            "ticket_url",
             "self_evaluation",
             "review",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "ticket_url": {
+                "help_text": "The helpdesk ticket's address, for an interaction from a helpdesk "
+                "connection; empty otherwise."
+            }
+        }
 
     def _current(self, interaction, kind):
         return next((e for e in interaction.current_evaluations if e.kind == kind), None)
@@ -220,6 +250,7 @@ def interactions_for_api(user):
 
 class InteractionCreateSerializer(serializers.ModelSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
+    review_requested = StrictBooleanField(required=False, default=False)
     self_evaluation = RatingsInputSerializer()
 
     class Meta:
@@ -269,37 +300,6 @@ NO_SELF_EVALUATION = (
 )
 
 
-class InteractionFilterSerializer(serializers.Serializer):
-    agent = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    team = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-    def validate(self, data):
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise serializers.ValidationError({"from": "'from' is after 'to'."})
-        return data
-
-
-DATE_PARAMS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day, inclusive."),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive."),
-]
-
-
-def date_filters(request) -> dict:
-    """?from=&to= (ISO dates) checked as a whole; errors name the parameters the caller sent."""
-    raw = {"date_from": request.query_params.get("from"), "date_to": request.query_params.get("to")}
-    checked = InteractionFilterSerializer(data={k: v for k, v in raw.items() if v is not None})
-    if not checked.is_valid():
-        errors = {
-            {"date_from": "from", "date_to": "to"}.get(key, key): value
-            for key, value in checked.errors.items()
-        }
-        raise serializers.ValidationError(errors)
-    return checked.validated_data
-
-
 class AgentOrReviewer(IsReviewer):
     """Agents record their own interactions, reviewers those of their agents."""
 
@@ -326,15 +326,15 @@ class InteractionListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         queryset = interactions_for_api(self.request.user)
         params = self.request.query_params
-        ids = InteractionFilterSerializer(
-            data={key: params[key] for key in ("agent", "team") if key in params}
-        )
+        names = ("agent", "team", "reference", "connection")
+        ids = InteractionFilterSerializer(data={key: params[key] for key in names if key in params})
         if not ids.is_valid():
             raise serializers.ValidationError(ids.errors)
         if "agent" in ids.validated_data:
             queryset = queryset.filter(agent_id=ids.validated_data["agent"])
         if "team" in ids.validated_data:
             queryset = queryset.filter(team_id=ids.validated_data["team"])
+        queryset = api_filters.apply(queryset, ids.validated_data)
         dates = date_filters(self.request)
         if dates:
             start, end = date_window(dates.get("date_from"), dates.get("date_to"))
@@ -347,8 +347,17 @@ class InteractionListCreateView(generics.ListCreateAPIView):
     @extend_schema(
         summary="Interactions you may see, newest first, with their current evaluations",
         parameters=[
-            OpenApiParameter("agent", OpenApiTypes.INT, description="An agent's user id."),
-            OpenApiParameter("team", OpenApiTypes.INT, description="A team id."),
+            OpenApiParameter(
+                "agent",
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                description="An agent's user id.",
+            ),
+            OpenApiParameter(
+                "team",
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                description="A team id.",
+            ),
+            *api_filters.PARAMETERS,
             *DATE_PARAMS,
         ],
     )
@@ -369,14 +378,18 @@ class InteractionListCreateView(generics.ListCreateAPIView):
                 description="Send the same UUID again to retry safely: one interaction is stored.",
             )
         ],
-        request=InteractionCreateSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="InteractionCreateOrRecord",
+            serializers=[InteractionCreateSerializer, InteractionRecordSerializer],
+            resource_type_field_name=None,
+        ),
         responses={201: InteractionSerializer},
     )
     def post(self, request, *args, **kwargs):
         token = _idempotency_key(request)
         names_agent = isinstance(request.data, dict) and "agent" in request.data
         if names_agent and not is_reviewer(request.user):
-            raise serializers.ValidationError({"agent": [AGENT_FIELD_REFUSED]})
+            raise PermissionDenied({"agent": [AGENT_FIELD_REFUSED]})
         if names_agent or not has_role(request.user, Role.AGENT):
             return self._record(request, token)
         serializer = InteractionCreateSerializer(data=request.data)
@@ -395,10 +408,13 @@ class InteractionListCreateView(generics.ListCreateAPIView):
 
     def _record(self, request, token):
         """A supervisor's interaction of one of their agents, with no evaluation."""
-        if not isinstance(request.data, dict) or "agent" not in request.data:
-            raise serializers.ValidationError({"agent": [AGENT_FIELD_MISSING]})
+        # The role decides which of the two documented shapes one may send: the other is a 403.
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        if "agent" not in request.data:
+            raise PermissionDenied({"agent": [AGENT_FIELD_MISSING]})
         if "self_evaluation" in request.data:
-            raise serializers.ValidationError({"self_evaluation": [NO_SELF_EVALUATION]})
+            raise PermissionDenied({"self_evaluation": [NO_SELF_EVALUATION]})
         serializer = InteractionRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -108,6 +108,9 @@ class Interaction(models.Model):
     )
     topic = models.CharField(max_length=120, validators=[validate_no_personal_data])
     summary = models.TextField(max_length=1000, blank=True, validators=[validate_no_personal_data])
+    # The helpdesk ticket's address, set when the interaction came from a helpdesk connection
+    # (integrations), so every page links the reference without another query.
+    ticket_url = models.URLField(max_length=400, blank=True, default="", db_default="")
     # The agent's own request that a supervisor review this one; the review queue shows it.
     review_requested = models.BooleanField(default=False, db_default=False)
     # The supervisor who recorded it for review; empty when the agent recorded it by self-scoring.

@@ -243,6 +243,14 @@ def log_updated(instances, before: dict, using=None) -> None:
     _write(entries, using)
 
 
+def log_deleted(instances, using=None) -> None:
+    """Log rows removed with a bulk delete, which sends no signals."""
+    from teams.models import AuditEntry
+
+    who = _who()
+    _write([_entry(AuditEntry.Action.DELETE, obj, _deleted_changes(obj), who) for obj in instances])
+
+
 def log_password_changed(user) -> None:
     """A new password for `user`, by whoever is acting: that it changed, never what it is."""
     from teams.models import AuditEntry
@@ -361,15 +369,18 @@ def _after_save(sender, instance, created, raw=False, using=None, **kwargs):
     _write([entry], using)
 
 
-def _after_delete(sender, instance, using=None, **kwargs):
-    from teams.models import AuditEntry
-
-    changes = {
+def _deleted_changes(instance) -> dict:
+    return {
         name: [_plain(value), None]
         for name, value in snapshot(instance).items()
         if value not in (None, "")
     }
-    _write([_entry(AuditEntry.Action.DELETE, instance, changes, _who())], using)
+
+
+def _after_delete(sender, instance, using=None, **kwargs):
+    from teams.models import AuditEntry
+
+    _write([_entry(AuditEntry.Action.DELETE, instance, _deleted_changes(instance), _who())], using)
 
 
 _relations: dict = {}

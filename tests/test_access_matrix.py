@@ -40,6 +40,8 @@ from checklists.services import (
     service_change_review_create,
     triage_request_log,
 )
+from integrations.import_models import ImportJob
+from integrations.models import AgentMapping, Connection, UnmappedAgent
 from notifications.models import Notification
 from qa.models import Assignment
 from qa.services import assignment_rule_set
@@ -57,6 +59,7 @@ from scripts_library.models import (
 from signin.two_factor import two_factor_required
 from teams.models import ApiToken, Membership, Role, Team
 from tests.conftest import RATINGS, make_user, pass_second_factor, review, self_score
+from tests.helpdesk import make_connection
 from training.models import Dilemma, Module, Option
 from training.services import assignment_create, module_submit
 
@@ -135,6 +138,11 @@ ALICES = expect(
 OSCARS = expect(
     anon=LOGIN, agent=404, other_agent=200, supervisor=404, other_supervisor=200, admin=200
 )
+# An import Sue started: other leaders do not find it, agents lack the role; a POST redirects.
+SUES_IMPORT = expect(
+    anon=LOGIN, agent=403, other_agent=403, supervisor=200, other_supervisor=404, admin=200
+)
+SUES_IMPORT_POST = {**SUES_IMPORT, "supervisor": 302, "admin": 302}
 # Alice's own actions on her records: other agents 404, leaders lack the role (403).
 ALICE_ONLY = expect(
     anon=LOGIN, agent=200, other_agent=404, supervisor=403, other_supervisor=403, admin=403
@@ -324,14 +332,17 @@ MATRIX = {
             label="south",
         ),
         # Agents record their own with a self-score, supervisors one of their agents' to
-        # review; an empty body is bad input. Admins do not record (ETHICSKIT_ADMINS_REVIEW off).
+        # review: an empty body is bad input for an agent, and for a supervisor the agent's
+        # shape (no "agent"), which their role may not send (403). Admins do not record
+        # (ETHICSKIT_ADMINS_REVIEW off).
         post(
-            expect(anon=401, agent=400, other_agent=400, supervisor=400, other_supervisor=400, admin=403),
+            expect(anon=401, agent=400, other_agent=400, supervisor=403, other_supervisor=403, admin=403),
             data={},
         ),
-        # Naming Alice: Sue records it (201); Sam, not her supervisor, and agents are refused.
+        # Naming Alice: Sue records it (201); Sam, not her supervisor, is refused (400); agents
+        # may not send the supervisors' shape (403).
         post(
-            expect(anon=401, agent=400, other_agent=400, supervisor=201, other_supervisor=400, admin=403),
+            expect(anon=401, agent=403, other_agent=403, supervisor=201, other_supervisor=400, admin=403),
             data={"agent": "alice_username", "occurred_at": "record_when", "channel": "chat", "reference": "ZD-MATRIX-API", "topic": "Refund request"},
             label="record",
         ),
@@ -496,6 +507,12 @@ MATRIX = {
             label="service-change",
         ),
     ],
+    # Ticket imports: leaders import; an import is seen by who started it (Sue) and admins.
+    "import_list": [get(LEADERS, mark="sue-tickets.csv", seen_by=("supervisor", "admin"))],
+    "import_new": [get(LEADERS), post(LEADERS, data={})],
+    "import_detail": [get(SUES_IMPORT, kwargs={"pk": "sue_import"})],
+    "import_start": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={})],
+    "import_undo": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={})],
     # Service changes are not tied to a team: every leader may see and decide them.
     "service_change_list": [get(LEADERS)],
     "service_change_new": [get(LEADERS), post(LEADERS, data={})],
@@ -658,6 +675,37 @@ MATRIX = {
             expect(anon=LOGIN, agent=302, other_agent=404, supervisor=404, other_supervisor=404, admin=404),
             kwargs={"pk": "alice_notification"},
         )
+    ],
+    # --- Helpdesk connections (integrations): admins manage them ---
+    "connection_list": [get(ADMINS, mark="Matrix helpdesk", seen_by=("admin",))],
+    "connection_new": [get(ADMINS), post(ADMINS, data={})],
+    "connection_detail": [
+        get(ADMINS, kwargs={"slug": "helpdesk"}, mark="held.agent@corp.test", seen_by=("admin",)),
+        post(ADMINS, kwargs={"slug": "helpdesk"}, data={}),
+    ],
+    "connection_mapping_add": [post(ADMINS, kwargs={"slug": "helpdesk"}, data={})],
+    "connection_mapping_delete": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"slug": "helpdesk", "pk": "helpdesk_mapping"},
+        )
+    ],
+    "connection_unmapped_map": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"slug": "helpdesk", "pk": "helpdesk_held"},
+            data={"user": "alice"},
+        )
+    ],
+    "connection_unmapped_dismiss": [
+        post(
+            expect(anon=LOGIN, agent=403, other_agent=403, supervisor=403, other_supervisor=403, admin=302),
+            kwargs={"slug": "helpdesk", "pk": "helpdesk_held"},
+        )
+    ],
+    # The webhook: no session, no token, only a signature; unsigned, everyone gets 401.
+    "api:helpdesk_webhook": [
+        post(expect(anon=401, agent=401, other_agent=401, supervisor=401, other_supervisor=401, admin=401), kwargs={"slug": "helpdesk"}, data={})
     ],
     # --- The Django admin's own pages (the per-model pages are generated below) ---
     "admin:index": [get(STAFF)],
@@ -893,6 +941,9 @@ def build_world() -> dict:
             item.id: ("yes", "") for item in interaction_checklist.items.filter(is_active=True)
         },
     )
+    sue_import = ImportJob.objects.create(
+        connection=make_connection("matrix-imports"), created_by=sue, file_name="sue-tickets.csv"
+    )
     service_change = Checklist.objects.get(kind=Checklist.Kind.SERVICE_CHANGE)
     change = service_change_review_create(
         proposed_by=sue,
@@ -1000,6 +1051,20 @@ def build_world() -> dict:
         due_on=timezone.localdate() + timedelta(days=3),
     )
 
+    helpdesk = Connection.objects.create(
+        name="Matrix helpdesk",
+        slug="matrix-desk",
+        kind=Connection.Kind.GENERIC,
+        ticket_url_template="https://desk.example.test/tickets/{id}",
+        signing_secret="matrix-signing-secret-0123",
+    )
+    helpdesk_mapping = AgentMapping.objects.create(
+        connection=helpdesk, identity="alice@corp.test", user=alice
+    )
+    helpdesk_held = UnmappedAgent.objects.create(
+        connection=helpdesk, identity="held.agent@corp.test"
+    )
+
     tokens = {}
     for persona, user in people.items():
         token, key = ApiToken.issue(user=user, name=f"Matrix token of {persona}")
@@ -1014,6 +1079,9 @@ def build_world() -> dict:
         "alice_token": ApiToken.objects.get(user=alice).pk,
         "rubric_version": Rubric.objects.current().version,
         "alice_interaction": reviewed.pk,
+        "helpdesk": helpdesk.slug,
+        "helpdesk_mapping": helpdesk_mapping.pk,
+        "helpdesk_held": helpdesk_held.pk,
         "alice_notification": Notification.objects.filter(recipient=alice).first().pk,
         "alice_notification_text": Notification.objects.filter(recipient=alice).first().text,
         "alice_waiting": waiting.pk,
@@ -1030,6 +1098,7 @@ def build_world() -> dict:
         "policy_checklist": Checklist.objects.get(kind=Checklist.Kind.POLICY).slug,
         "service_change_checklist": service_change.slug,
         "sue_change": change.pk,
+        "sue_import": sue_import.pk,
         "alice_triage": triage.pk,
         **{name: decision.pk for name, decision in decisions.items()},
         "oscar_interaction": oscars.pk,

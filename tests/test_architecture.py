@@ -1,7 +1,7 @@
 """The floor plan: apps are floors, and code only ever looks down.
 
 Floors, bottom to top: core < teams < signin < notifications < rubrics < qa < checklists <
-scripts_library < training < reports < ethicskit.
+scripts_library < training < integrations < reports < ethicskit.
 
 1. A module of an app imports only its own app or apps on lower floors. Every import counts:
    module level or function-local, absolute or relative, migrations and management commands too.
@@ -31,6 +31,7 @@ FLOORS = (
     "cases",
     "scripts_library",
     "training",
+    "integrations",
     "reports",
     "ethicskit",
 )

@@ -497,7 +497,7 @@ def test_an_agent_made_supervisor_stops_scoring_and_starts_reviewing_at_once(age
         assert client.get(url).status_code == 403, url
     # No self-score any more: as a supervisor they must name one of their agents.
     recording = api.post("/api/v1/interactions/", {"self_evaluation": {}}, format="json")
-    assert recording.status_code == 400 and "Name the agent" in recording.json()["agent"][0]
+    assert recording.status_code == 403 and "Name the agent" in recording.json()["agent"][0]
     assert queue(client) == {"ZD-S2"}
     dashboard = client.get("/dashboard/")
     assert [team.name for team in dashboard.context["chosen"]] == ["South"]

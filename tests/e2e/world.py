@@ -162,6 +162,68 @@ def calibration_sessions(sue, ada, waiting):
     return revealed, still_open
 
 
+def _ticket_import(sue, alice):
+    """A previewed file import of Sue's: two good rows and one of an unknown agent."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from integrations.importing import import_preview
+    from integrations.models import AgentMapping, Connection
+
+    connection = Connection.objects.create(
+        name="Acme desk",
+        slug="acme-desk",
+        kind="zendesk",
+        ticket_url_template="https://acme.zendesk.example/agent/tickets/{id}",
+        signing_secret="a-long-secret-for-the-e2e-world",
+    )
+    AgentMapping.objects.create(connection=connection, identity="alice@acme.example", user=alice)
+    solved = (timezone.now() - timedelta(hours=3)).isoformat(timespec="seconds")
+    rows = "".join(
+        f"{ticket},{agent},chat,{solved},Billing\n"
+        for ticket, agent in [("7001", "alice@acme.example"), ("7002", "nobody@acme.example")]
+    )
+    upload = SimpleUploadedFile("tickets.csv", f"id,agent,channel,solved,topic\n{rows}".encode())
+    mapping = {"ticket_id": "id", "agent": "agent", "channel": "channel"}
+    return import_preview(
+        user=sue,
+        connection=connection,
+        upload=upload,
+        mapping={**mapping, "solved_at": "solved", "topic": "topic"},
+    )
+
+
+def helpdesk_world(*, alice, north) -> dict:
+    """A Zendesk connection for North: Alice mapped, one ticket of hers imported (its
+    reference links to the ticket), and an identity held until someone maps it."""
+    from integrations.models import AgentMapping, Connection, HeldTicket, UnmappedAgent
+    from integrations.payloads import TicketEvent
+    from integrations.services import receive_event
+
+    desk = Connection.objects.create(
+        name="Acme Zendesk",
+        slug="acme-zendesk",
+        kind=Connection.Kind.ZENDESK,
+        ticket_url_template="https://acme.zendesk.example/agent/tickets/{id}",
+        signing_secret="world-signing-secret-0123456789",
+        team=north,
+    )
+    AgentMapping.objects.create(connection=desk, identity="alice@acme.example", user=alice)
+    outcome = receive_event(
+        desk,
+        TicketEvent("35436", "alice@acme.example", "chat", None, "Refund request"),
+        sent_at=timezone.now() - timedelta(hours=3),
+        signature="0" * 64,
+    )
+    held = UnmappedAgent.objects.create(connection=desk, identity="new.agent@acme.example")
+    HeldTicket.objects.create(
+        unmapped_agent=held,
+        ticket_id="35437",
+        channel="email",
+        solved_at=timezone.now() - timedelta(hours=2),
+    )
+    return {"helpdesk": desk.slug, "imported": outcome.interaction_id}
+
+
 def build() -> dict:
     """Make the world; returns the people and the records that pages need (by name)."""
     from checklists.models import Checklist, DecisionRecord, ProofPlanTask
@@ -268,6 +330,7 @@ def build() -> dict:
         )
         for n in range(LONG)
     ]
+    ticket_import = _ticket_import(sue, alice)
     service_change = Checklist.objects.get(kind=Checklist.Kind.SERVICE_CHANGE)
     change = service_change_review_create(
         proposed_by=sue,
@@ -344,8 +407,10 @@ def build() -> dict:
     assignment_skip(assignment=assigned[-1], reason="A test call, not a customer.")
 
     revealed, still_open = calibration_sessions(sue, ada, waiting)
+    helpdesk = helpdesk_world(alice=alice, north=north)
 
     return {
+        **helpdesk,
         **training,
         "revealed_calibration": revealed.pk,
         "open_calibration": still_open.pk,
@@ -365,6 +430,7 @@ def build() -> dict:
         "recorded": recorded.pk,
         "run": runs[0].pk,
         "change": change.pk,
+        "ticket_import": ticket_import.pk,
         "triage": triage.pk,
         "decision": decision.pk,
         "concern": concern.pk,

@@ -27,6 +27,8 @@ from calibration.services import (
 from cases.models import Case
 from cases.services import concern_raise, pending_reports_deliver
 from ethicskit import demo_tags
+from integrations.models import AgentMapping, Connection
+from integrations.services import DEMO_SECRET
 from qa.models import AssignmentRule
 from qa.services import assignment_rule_set, assignments_top_up
 from rubrics import rollups
@@ -122,6 +124,7 @@ class Command(BaseCommand):
             agents = self.create_people(password)
             self.create_training(agents)
             self.create_cases(agents)
+            self.create_helpdesk_connection(agents)
         existing = Interaction.objects.filter(
             agent_id__in=[agent.id for agent, _ in agents]
         ).count()
@@ -177,6 +180,23 @@ class Command(BaseCommand):
                 reporter=reporter, category=category, description=text, anonymous=anonymous
             )
         pending_reports_deliver()
+
+    def create_helpdesk_connection(self, agents):
+        """The generic demo connection `demo`, its demo secret (refused with DEBUG off) and each
+        demo agent mapped by their username."""
+        demo, _ = Connection.objects.get_or_create(
+            slug="demo",
+            defaults={
+                "name": "Demo helpdesk",
+                "kind": Connection.Kind.GENERIC,
+                "ticket_url_template": "https://helpdesk.example.com/tickets/{id}",
+                "signing_secret": DEMO_SECRET,
+            },
+        )
+        for agent, _ in agents:
+            AgentMapping.objects.get_or_create(
+                connection=demo, identity=agent.username, defaults={"user": agent}
+            )
 
     def create_people(self, password):
         User = get_user_model()

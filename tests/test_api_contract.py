@@ -1,0 +1,134 @@
+"""What Schemathesis (`--checks all`, as a supervisor) found, each kept fixed: the schema states
+what the API refuses, and the API accepts what the schema allows or answers 403/404 in JSON."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
+
+from tests.conftest import RATINGS, self_score
+from tests.test_api import api_as
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def component(schema, name):
+    return schema["components"]["schemas"][name]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/interactions/null,null/",
+        "/api/v1/interactions/null,null/reviews/",
+        "/api/v1/teams/null,null/summary/",
+        "/api/v1/nothing-here/",
+    ],
+)
+@pytest.mark.parametrize("debug", [True, False])
+def test_unmatched_api_urls_answer_json_404(supervisor, url, debug):
+    with override_settings(DEBUG=debug):
+        response = api_as(supervisor).get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_pages_outside_the_api_keep_their_html_404(login, supervisor):
+    response = login(supervisor).get("/no-such-page/")
+    assert response.status_code == 404 and "text/html" in response["Content-Type"]
+
+
+def test_ratings_document_at_least_one_property_and_empty_ratings_are_refused(
+    schema, agent, supervisor
+):
+    ratings = component(schema, "RatingsInputRequest")["properties"]["ratings"]
+    assert ratings["minProperties"] == 1 and ratings["type"] == "object"
+    interaction = self_score(agent).interaction
+    response = api_as(supervisor).post(
+        f"/api/v1/interactions/{interaction.pk}/reviews/", {"ratings": {}}, format="json"
+    )
+    assert response.status_code == 400 and "ratings" in response.json()
+
+
+def test_calibration_lists_document_at_least_one_item(schema):
+    session = component(schema, "SessionCreateRequest")["properties"]
+    assert session["interactions"]["minItems"] == 1
+    assert session["participants"]["minItems"] == 1
+
+
+def test_from_after_to_is_documented_and_accepted(schema, supervisor, agent):
+    self_score(agent)
+    parameters = schema["paths"]["/api/v1/interactions/"]["get"]["parameters"]
+    described = {parameter["name"]: parameter for parameter in parameters}
+    assert "empty window" in described["from"]["description"]
+    assert described["agent"]["schema"]["minimum"] == 1
+    response = api_as(supervisor).get("/api/v1/interactions/?from=2026-05-02&to=2026-05-01")
+    assert response.status_code == 200 and response.json()["count"] == 0
+    summary = api_as(supervisor).get(
+        f"/api/v1/teams/{agent.membership.team_id}/summary/?from=2026-05-02&to=2026-05-01"
+    )
+    assert summary.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["page_size=null", "page_size=0", "page_size=201", "page_size=1&page_size=2", "page=x"]
+)
+def test_paging_parameters_outside_the_schema_are_400(supervisor, query):
+    response = api_as(supervisor).get(f"/api/v1/interactions/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
+
+
+def test_paging_parameters_are_documented_with_their_bounds(schema):
+    parameters = schema["paths"]["/api/v1/faq/"]["get"]["parameters"]
+    described = {parameter["name"]: parameter["schema"] for parameter in parameters}
+    assert (described["page_size"]["minimum"], described["page_size"]["maximum"]) == (1, 200)
+    assert described["page"]["minimum"] == 1
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_booleans_are_json_true_or_false_only(agent, value):
+    body = {"category": "gift", "description": "A gift was offered.", "to_compliance": value}
+    response = api_as(agent).post("/api/v1/concerns/", body, format="json")
+    assert response.status_code == 400 and "to_compliance" in response.json()
+
+
+def test_each_role_sends_its_own_shape_of_interaction(schema, agent, supervisor):
+    """The request is one of two documented shapes; the other role's shape is a 403."""
+    shapes = schema["paths"]["/api/v1/interactions/"]["post"]["requestBody"]["content"]
+    one_of = shapes["application/json"]["schema"]
+    assert len(component(schema, one_of["$ref"].rsplit("/", 1)[1])["oneOf"]) == 2
+    self_scored = {
+        "occurred_at": "2026-01-01T10:00:00Z",
+        "channel": "phone",
+        "reference": "ZD-1",
+        "topic": "Refund",
+        "self_evaluation": {"ratings": dict(RATINGS)},
+    }
+    by_supervisor = api_as(supervisor).post("/api/v1/interactions/", self_scored, format="json")
+    assert by_supervisor.status_code == 403 and "Name the agent" in by_supervisor.json()["agent"][0]
+    by_agent = api_as(agent).post(
+        "/api/v1/interactions/", {**self_scored, "agent": "alice"}, format="json"
+    )
+    assert by_agent.status_code == 403 and "agent" in by_agent.json()
+
+
+def test_texts_sent_document_that_nul_is_refused(schema, agent):
+    concern = component(schema, "ConcernCreateRequest")["properties"]["description"]
+    assert concern["pattern"] == "^[^\\u0000]*$"
+    body = {"category": "gift", "description": "A gift\u0000 was offered."}
+    response = api_as(agent).post("/api/v1/concerns/", body, format="json")
+    assert response.status_code == 400 and "description" in response.json()

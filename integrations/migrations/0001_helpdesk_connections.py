@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("rubrics", "0015_interaction_ticket_url"),
+        ("rubrics", "0017_interaction_ticket_url"),
         ("teams", "0006_api_token_expiry_and_scope"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

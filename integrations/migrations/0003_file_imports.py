@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("integrations", "0002_held_tickets"),
-        ("rubrics", "0015_interaction_ticket_url"),
+        ("rubrics", "0017_interaction_ticket_url"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rubrics", "0014_unseen_review_index_current_only"),
+        ("rubrics", "0016_default_root_causes"),
     ]
 
     operations = [

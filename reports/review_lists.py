@@ -6,7 +6,8 @@ from django.db.models import Q
 
 from core.forms import DateRangeForm
 from rubrics.models import Dispute, Evaluation, Interaction
-from teams.access import is_admin
+from teams.access import is_admin, teams_led_by
+from teams.models import Role
 
 
 class ReviewsGivenFilterForm(DateRangeForm):
@@ -35,10 +36,14 @@ class ReviewsGivenFilterForm(DateRangeForm):
 
 
 def reviewed_agents(user):
-    """The agents whose interactions the leader reviewed (an admin: anyone reviewed), by name."""
+    """The agents the filter offers: those of the teams the leader leads now and any whose
+    interactions the leader reviewed (an admin: anyone reviewed), by name."""
     return (
         get_user_model()
-        .objects.filter(interactions__in=_reviews_given(user).values("interaction"))
+        .objects.filter(
+            Q(membership__team__in=teams_led_by(user), groups__name=Role.AGENT)
+            | Q(interactions__in=_reviews_given(user).values("interaction"))
+        )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -192,3 +192,20 @@ def test_the_lists_cost_the_same_queries_for_more_data(
     assert "ZD-B11" in body
     assert len(many) == len(few)
     assert Evaluation.objects.filter(author=supervisor).count() == 15
+
+
+def test_the_dashboards_agent_rows_link_to_evidence_and_reviews(login, supervisor, agent, reviews):
+    client = login(supervisor)
+    body = page(client, "/dashboard/")
+    row = next(part for part in body.split('data-testid="agent-row"')[1:] if ">Alice<" in part)
+    assert f'href="/proof-plan/evidence/{agent.pk}/"' in row
+    assert f'href="/reviews/given/?agent={agent.pk}"' in row
+    assert client.get(f"/proof-plan/evidence/{agent.pk}/").status_code == 200
+    reviewed = page(client, f"/reviews/given/?agent={agent.pk}")
+    assert "ZD-WAITING" in reviewed and "ZD-BOB" not in reviewed and "is-invalid" not in reviewed
+
+
+def test_an_agent_of_the_team_not_yet_reviewed_is_a_valid_filter(login, supervisor, north):
+    newcomer = make_user("nia", Role.AGENT, team=north)
+    body = page(login(supervisor), f"/reviews/given/?agent={newcomer.pk}")
+    assert "is-invalid" not in body and "No review matches." in body

@@ -46,6 +46,11 @@ def agent_work(user) -> dict:
         .order_by("seen_at", "created_at", "id")
     )
     reviews = list(to_answer[: SHORT_LIST + 1])
+    must_read = list(
+        Script.objects.awaiting_acknowledgement_by(user)
+        .only("title", "slug", "version", "change_note")
+        .order_by("title")[: SHORT_LIST + 1]
+    )
     training = [status for status in module_statuses(user) if not status.is_passed]
     for status in training:
         status.overdue = status.is_overdue(today)
@@ -53,11 +58,8 @@ def agent_work(user) -> dict:
         "unread_reviews": unread_review_count(user),
         "reviews_to_answer": reviews[:SHORT_LIST],
         "more_reviews": len(reviews) > SHORT_LIST,
-        "awaiting_acknowledgement": list(
-            Script.objects.awaiting_acknowledgement_by(user).only(
-                "title", "slug", "version", "change_note"
-            )[:SHORT_LIST]
-        ),
+        "awaiting_acknowledgement": must_read[:SHORT_LIST],
+        "more_must_read": len(must_read) > SHORT_LIST,
         "training_due": training[:SHORT_LIST],
         "quick_checklists": list(runnable_checklists(user).only("title", "slug", "kind")),
         "quick_scripts": list(

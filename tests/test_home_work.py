@@ -119,7 +119,9 @@ def test_the_agent_sees_what_needs_them_with_a_link_to_each(
     assert "Read the review of ZD-R-0" in body
     assert "ZD-D-0</a>" not in body.split('data-testid="agent-needs"')[1].split("</ul>")[0]
     script = Script.objects.published().order_by("pk")[0]
-    assert f'<li data-testid="must-read"><a href="/library/scripts/{script.slug}/">' in body
+    must_read = body.split('id="must-read-heading"')[1].split("</section>")[0]
+    assert script.title in must_read
+    assert f'href="/library/scripts/{script.slug}/">Read and confirm<' in must_read
     assert "Take " + published_module().title in body
     # The library's search box, quick links to checklists and scripts, the last interactions.
     assert 'action="/library/search/"' in body and 'name="q"' in body

@@ -142,7 +142,7 @@ def ask_everyone_to_read_a_script(agent, supervisor, south):
     script = Script.objects.published().first()
     script.acknowledgement_version = script.version
     script.save()
-    return f'<li data-testid="must-read"><a href="/library/scripts/{script.slug}/">'
+    return f'href="/library/scripts/{script.slug}/">Read and confirm<'
 
 
 def add_a_checklist(agent, supervisor, south):

@@ -42,7 +42,7 @@ def agent_work(user) -> dict:
         )
         # A review under an open dispute waits on the supervisor, not on the agent.
         .exclude(interaction__dispute__status=Dispute.Status.OPEN)
-        .select_related("interaction", "author")
+        .select_related("interaction")
         .order_by("seen_at", "created_at", "id")
     )
     reviews = list(to_answer[: SHORT_LIST + 1])

@@ -22,25 +22,28 @@ class EthicsKitConfig(AppConfig):
 
 def connect_home_page() -> None:
     """Drop the kept home pages when something they show changes. Content that every agent
-    sees (the rubric, the toolkit's sizes, must-read scripts, teams) drops every copy; a
-    person's own records drop theirs."""
+    sees (the rubric, checklists, scripts, training modules, teams) drops every copy; a
+    person's own records (interactions, scores, disputes, training due) drop theirs. Dates
+    passing (training falling overdue) are covered by the copies' five-minute expiry."""
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
     from checklists.models import Checklist
     from core.pagecache import EVERYTHING, drop_on, invalidate
     from notifications.signals import inbox_changed
-    from rubrics.models import Criterion, Evaluation, Rubric
+    from rubrics.models import Criterion, Dispute, Evaluation, Interaction, Rubric
     from rubrics.signals import reviews_seen
-    from scripts_library.models import Acknowledgement, FaqEntry, Script
+    from scripts_library.models import Acknowledgement, FaqEntry, Script, ScriptCategory
     from teams.models import Membership, Team
+    from training.models import Assignment as TrainingAssignment
+    from training.models import Certificate, Module
 
     saved_or_deleted = (post_save, post_delete)
 
     def everything(instance, **kwargs):
         return [EVERYTHING]
 
-    for model in (Rubric, Criterion, Checklist, Script, FaqEntry, Team):
+    for model in (Rubric, Criterion, Checklist, Script, ScriptCategory, FaqEntry, Team, Module):
         drop_on(saved_or_deleted, model, everything, f"{model._meta.label}.everything")
 
     User = get_user_model()
@@ -58,15 +61,25 @@ def connect_home_page() -> None:
     drop_on(saved_or_deleted, Membership, lambda m, **kw: [home_key(m.user_id)], "membership")
     drop_on(saved_or_deleted, Acknowledgement, lambda a, **kw: [home_key(a.user_id)], "ack")
 
-    def reviewed_agent(evaluation, **kwargs):
-        # Reviews count towards the agent's unread badge; self-scores do not show on the page.
-        if evaluation.kind != Evaluation.Kind.REVIEW:
-            return []
+    def scored_agent(evaluation, **kwargs):
+        # Reviews wait to be read and acknowledged; both kinds show on the last interactions.
         return [home_key(evaluation.interaction.agent_id)]
 
     # Saves only: a post_delete receiver would make every cascade fetch each evaluation, and
     # evaluations are not deleted on their own (the admin shows them read-only).
-    drop_on([post_save], Evaluation, reviewed_agent, "evaluation")
+    drop_on([post_save], Evaluation, scored_agent, "evaluation")
+    drop_on(saved_or_deleted, Interaction, lambda i, **kw: [home_key(i.agent_id)], "interaction")
+    # A dispute takes its review off the agent's "to acknowledge" until it is settled.
+    drop_on(saved_or_deleted, Dispute, lambda d, **kw: [home_key(d.raised_by_id)], "dispute")
+
+    def assigned_training(assignment, **kwargs):
+        if assignment.agent_id is not None:
+            return [home_key(assignment.agent_id)]
+        members = Membership.objects.filter(team_id=assignment.team_id)
+        return [home_key(pk) for pk in members.values_list("user_id", flat=True)]
+
+    drop_on(saved_or_deleted, TrainingAssignment, assigned_training, "training-assignment")
+    drop_on(saved_or_deleted, Certificate, lambda c, **kw: [home_key(c.user_id)], "certificate")
 
     def seen(sender, agent, **kwargs):
         invalidate(home_key(agent.pk))  # the unread badge

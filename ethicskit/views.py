@@ -2,11 +2,8 @@ import sys
 
 from axes.helpers import get_client_username
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Count, IntegerField, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,17 +14,15 @@ from django.views.decorators.http import require_GET
 
 from cases.models import Case
 from cases.selectors import may_work_cases
-from checklists.models import Checklist
 from core import pagecache
 from ethicskit.apps import home_key
+from ethicskit.home import home_context
 from ethicskit.lockout import pause_for
 from ethicskit.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from ethicskit.personal_data import personal_data
-from rubrics.models import Dispute, Rubric
-from rubrics.selectors import unread_review_count
-from scripts_library.models import FaqEntry, Script
-from teams.access import has_role, is_admin, user_roles
-from teams.models import Role, Team
+from rubrics.models import Rubric
+from teams.access import is_admin, user_roles
+from teams.models import Role
 
 
 @require_GET
@@ -43,12 +38,6 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _count(queryset):
-    """A scalar subquery counting `queryset`, to fold several counts into one query."""
-    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
-
-
 @login_required
 @require_GET
 def home(request):
@@ -60,42 +49,8 @@ def home(request):
 
 def _home_page(request, csrf_token: str) -> tuple[str, bool]:
     user = request.user
-    # The rubric and the toolkit's sizes come back in one query (plus one for the criteria).
-    rubric = (
-        Rubric.objects.prefetch_related("criteria")
-        .annotate(
-            checklist_count=_count(Checklist.objects.filter(is_active=True)),
-            script_count=_count(Script.objects.filter(status=Script.Status.PUBLISHED)),
-            faq_count=_count(FaqEntry.objects.all()),
-        )
-        .order_by("-version")
-        .first()
-    )
-    context = {
-        "rubric": rubric,
-        "toolkit_counts": {
-            "checklists": rubric.checklist_count if rubric else 0,
-            "scripts": rubric.script_count if rubric else 0,
-            "faq": rubric.faq_count if rubric else 0,
-        },
-    }
-    if has_role(user, Role.AGENT):
-        membership = getattr(user, "membership", None)
-        context["team"] = membership.team if membership else None
-        if membership:
-            context["team_supervisors"] = membership.team.supervisors.order_by("username")
-        context["unread_reviews"] = unread_review_count(user)
-        context["awaiting_acknowledgement"] = Script.objects.awaiting_acknowledgement_by(user).only(
-            "title", "slug", "version", "change_note"
-        )
-    if has_role(user, Role.SUPERVISOR):
-        context["led_teams"] = user.led_teams.annotate(agent_count=Count("memberships"))
-    if has_role(user, Role.SUPERVISOR, Role.ADMIN):
-        # Admins may settle any dispute; a supervisor settles those on their own reviews.
-        open_disputes = Dispute.objects.open()
-        if not is_admin(user):
-            open_disputes = open_disputes.filter(review__author=user)
-        context["disputes_to_settle"] = open_disputes.count()
+    rubric = Rubric.objects.prefetch_related("criteria").order_by("-version").first()
+    context = {"rubric": rubric, **home_context(user)}
     if may_work_cases(user):
         # The owner's overdue cases (an admin's: every overdue case), flagged on top.
         overdue = Case.objects.overdue()
@@ -104,11 +59,6 @@ def _home_page(request, csrf_token: str) -> tuple[str, bool]:
                 :10
             ]
         )
-    if is_admin(user):
-        context["admin_counts"] = {
-            "teams": Team.objects.count(),
-            "people": get_user_model().objects.filter(is_active=True).count(),
-        }
     html = render_to_string("home.html", {**context, "csrf_token": csrf_token}, request)
     # Supervisors' and admins' pages count open disputes and overdue cases, which change all day: not kept.
     return html, user_roles(user) == {Role.AGENT}

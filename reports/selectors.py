@@ -427,3 +427,9 @@ def evidence_of_practice(
             blind=blind,
         ),
     }
+
+
+def agents_under_threshold(teams, start: datetime, end: datetime, threshold, *, blind=False):
+    """The agents of `teams` whose average over [start, end) is under `threshold`, the lowest
+    first (at most DASHBOARD_LIST_LIMIT), as the dashboard lists them."""
+    return _agent_averages(teams, start, end, threshold, False, blind)

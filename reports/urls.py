@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import review_list_views, views
 
 urlpatterns = [
     path("my/scores/", views.my_scores_page, name="my_scores"),
@@ -9,4 +9,6 @@ urlpatterns = [
     path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
     path("proof-plan/evidence/", views.evidence, name="evidence"),
     path("proof-plan/evidence/<int:user_id>/", views.evidence_for_agent, name="evidence_for_agent"),
+    path("reviews/given/", review_list_views.reviews_given, name="reviews_given"),
+    path("disputes/", review_list_views.disputes_to_settle, name="disputes_to_settle"),
 ]

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from core.user_agent import describe
+
 
 class Role(models.TextChoices):
     """The three roles; each is a Django group of the same name, made by a migration."""
@@ -207,6 +209,11 @@ class SignedInSession(models.Model):
 
     def __str__(self):
         return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def browser(self) -> str:
+        """The browser and system as people name them ("Chrome on Linux")."""
+        return describe(self.user_agent)
 
 
 class TemporaryPassword(models.Model):

@@ -315,6 +315,12 @@ MATRIX = {
         get(NORTHS_LEADERS, query="team={north}&agent={alice}", label="alice"),
     ],
     "organisation_dashboard": [get(ADMINS)],
+    # Leaders' own lists: Sue's review of Alice and its open dispute; Sam sees nothing of North.
+    "reviews_given": [
+        get(LEADERS, mark="ZD-REVIEWED", seen_by=("supervisor", "admin")),
+        get(LEADERS, query="dispute=open&acknowledgement=waiting", label="filtered", mark="ZD-REVIEWED", seen_by=("supervisor", "admin")),
+    ],
+    "disputes_to_settle": [get(LEADERS, mark="ZD-REVIEWED", seen_by=("supervisor", "admin"))],
     "dashboard_export": [
         get(LEADERS, mark="ZD-REVIEWED", seen_by=("supervisor", "admin")),
         get(NORTHS_LEADERS, query="team={north}", label="north"),

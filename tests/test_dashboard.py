@@ -535,11 +535,12 @@ def test_waiting_work_on_old_calls_follows_the_chosen_teams(
     assert (sam["totals"]["open_disputes"], sam["totals"]["unacknowledged"]) == (0, 1)
 
 
-def test_the_home_pages_disputes_are_on_the_dashboard(login, supervisor, scores, old_waiting):
+def test_the_home_pages_disputes_are_the_ones_to_settle(login, supervisor, scores, old_waiting):
     client = login(supervisor)
     home = client.get("/").content.decode()
     assert 'data-testid="disputes-to-settle">2 disputes on your reviews are waiting' in home
-    assert 'href="/dashboard/#disputes-heading">open disputes on the dashboard</a>' in home
+    assert 'href="/disputes/">settle them</a>' in home
+    assert client.get("/disputes/").content.decode().count('data-testid="dispute-to-settle"') == 2
     context = client.get("/dashboard/").context
     assert context["totals"]["open_disputes"] == 2
     mine = [r for r in context["waiting"]["disputes"] if r.author_id == supervisor.pk]

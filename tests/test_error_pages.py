@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.template.loader import render_to_string
 
-from ethicskit import views
+from ethicskit import home, views
 from ethicskit.middleware import database_unavailable_response
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def fail_with(monkeypatch, error):
         raise error
 
     # The home page asks for the agent's unread reviews: a convenient place to break.
-    monkeypatch.setattr(views, "unread_review_count", broken)
+    monkeypatch.setattr(home, "unread_review_count", broken)
 
 
 def test_404_page_is_friendly(production_client, agent):

@@ -37,7 +37,7 @@ def test_agent_home_shows_their_team_and_supervisor(
     login, agent, supervisor, django_assert_max_num_queries
 ):
     client = login(agent)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         response = client.get("/")
     body = response.content.decode()
     assert response.status_code == 200

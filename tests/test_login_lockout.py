@@ -280,3 +280,14 @@ def test_weak_passwords_are_refused(agent, weak, reason):
 
 def test_a_strong_password_is_accepted(agent):
     assert validate_password("plum-orbit-lantern-92", user=agent) is None
+
+
+def test_the_pause_page_says_when_the_pause_ends(client, agent, time_machine):
+    time_machine.move_to("2026-03-02 09:00:00+00:00", tick=False)
+    response = fail(client, times=5)
+    page = response.content.decode()
+    # 5 minutes after the fifth failure; the browser rewrites it in its own time zone.
+    ends = page.split('data-testid="pause-ends"')[0].rsplit("<time", 1)[1]
+    assert 'datetime="2026-03-02T09:05:00+00:00"' in ends
+    assert "data-local-time" in ends
+    assert "/static/js/local_time.js" in page

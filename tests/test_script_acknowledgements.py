@@ -173,9 +173,12 @@ def test_home_query_count_does_not_grow_with_must_read_scripts(
 ):
     Script.objects.update(acknowledgement_version=1)
     client = login(agent)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         body = home(client)
-    assert body.count(">Read and confirm<") == Script.objects.count()
+    # Five at a time, the rest one click away in the library.
+    assert Script.objects.count() > 5
+    assert body.count('data-testid="must-read"') == 5
+    assert "More must-read scripts in the library" in body
 
 
 # --- Confirming after reading: on the script page, below the text, with the changes -----------

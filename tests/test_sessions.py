@@ -183,3 +183,52 @@ def test_signing_out_removes_the_session_from_the_list(agent):
 def test_no_address_is_kept_with_a_session():
     fields = {field.name for field in SignedInSession._meta.get_fields()}
     assert fields == {"session", "user", "created_at", "last_seen_at", "user_agent"}
+
+
+@pytest.mark.parametrize(
+    "header, named",
+    [
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36",
+            "Chrome on Linux",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge on Windows",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            "Safari on iOS",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Firefox on macOS",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Mobile Safari/537.36",
+            "Chrome on Android",
+        ),
+        ("curl/8.5.0", "curl"),
+        ("", "Unknown browser"),
+        ("Firefox on the office PC", "Unknown browser"),
+    ],
+)
+def test_a_sessions_browser_is_named_as_people_say_it(header, named):
+    from core.user_agent import describe
+
+    assert describe(header) == named
+
+
+def test_the_sessions_list_names_the_browser_not_the_raw_header(agent):
+    chrome = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36"
+    )
+    office = sign_in(agent, chrome)
+    body = office.get("/profile/").content.decode()
+    row = body.split('data-testid="session-row"')[1].split("</tr>")[0]
+    assert ">Chrome on Linux</span>" in row

@@ -71,7 +71,10 @@ def get_run_for_user(user, pk) -> ChecklistRun:
         ChecklistRun.objects.visible_to(user)
         .select_related("checklist", "runner", "team", "interaction")
         .prefetch_related(
-            Prefetch("answers", queryset=ChecklistAnswer.objects.order_by("position"))
+            Prefetch(
+                "answers",
+                queryset=ChecklistAnswer.objects.select_related("item").order_by("position"),
+            )
         ),
         pk=pk,
     )

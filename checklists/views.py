@@ -89,6 +89,7 @@ def checklist_run(request, slug):
                     answers=form.answers(),
                     interaction=form.cleaned_data.get("interaction"),
                     policy_change=form.cleaned_data.get("policy_change", ""),
+                    ticket_reference=form.cleaned_data.get("ticket_reference", ""),
                 )
             except ValidationError as error:
                 apply_service_errors(error, form)
@@ -96,7 +97,7 @@ def checklist_run(request, slug):
                 messages.success(request, f"Saved your run of the {checklist.title.lower()}.")
                 return redirect("checklist_run_detail", pk=run.pk)
     else:
-        initial = {}
+        initial = {"ticket_reference": request.GET.get("reference", "")[:64]}
         chosen = int_or_none(request.GET.get("interaction"))
         if checklist.kind == Checklist.Kind.INTERACTION and chosen is not None:
             initial["interaction"] = (
@@ -131,13 +132,6 @@ def checklist_runs(request):
             "leads": has_role(request.user, *LEADERS),
         },
     )
-
-
-@role_required(*ANY_ROLE)
-@require_GET
-def checklist_run_detail(request, pk):
-    run = selectors.get_run_for_user(request.user, pk)
-    return render(request, "checklists/run_detail.html", {"run": run})
 
 
 # --- Service-change reviews ---------------------------------------------------------------------

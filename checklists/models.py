@@ -213,7 +213,11 @@ class ChecklistRun(models.Model):
     def subject(self) -> str:
         if self.interaction_id:
             return str(self.interaction.reference)
-        return self.policy_change or self.ticket_reference or "Before acting"
+        if self.policy_change:
+            return self.policy_change
+        if self.ticket_reference:
+            return f"{self.ticket_reference}, before acting"
+        return "Before acting, no ticket named"
 
 
 class ChecklistAnswer(models.Model):

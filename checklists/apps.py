@@ -28,6 +28,7 @@ class ChecklistsConfig(AppConfig):
                 template="checklists/attach_on_score.html",
                 context=run_help.attach_context,
                 save=run_help.attach_save,
+                wanted=run_help.attach_wanted,
             )
         )
 

@@ -127,6 +127,10 @@ def attach_context(*, user, data, query) -> dict:
     return {"runs": runs, "ticked": ticked}
 
 
+def attach_wanted(data) -> bool:
+    return bool(data.getlist("attach_runs"))
+
+
 def attach_save(*, user, interaction, data) -> None:
     ids = {int_or_none(raw) for raw in data.getlist("attach_runs")}
     if not ids:

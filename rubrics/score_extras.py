@@ -3,8 +3,10 @@ agent made before the call, to attach to it).
 
 Each extra gives the self-score form a fragment (`template`, rendered with the context that
 `context(user, data, query)` returns; an empty context shows nothing) and a `save(user,
-interaction, data)` called in the self-score's transaction: a ValidationError it raises
-refuses the whole score, so the score and its extras are saved together or not at all.
+interaction, data)` called in the self-score's transaction when `wanted(data)` says the form
+asked for something: a ValidationError it raises refuses the whole score, so the score and
+its extras are saved together or not at all. A score that asks for no extra takes no more
+queries than one without extras.
 """
 
 from collections.abc import Callable
@@ -16,6 +18,7 @@ class ScoreExtra:
     template: str
     context: Callable[..., dict]
     save: Callable[..., None]
+    wanted: Callable[..., bool]
 
 
 EXTRAS: list[ScoreExtra] = []
@@ -36,6 +39,11 @@ def forms_for(user, data=None, query=None) -> list[dict]:
     return shown
 
 
-def save_all(user, interaction, data) -> None:
-    for extra in EXTRAS:
+def wanted(data) -> list[ScoreExtra]:
+    """The extras the posted form asks to save."""
+    return [extra for extra in EXTRAS if extra.wanted(data)]
+
+
+def save_all(extras, user, interaction, data) -> None:
+    for extra in extras:
         extra.save(user=user, interaction=interaction, data=data)

@@ -1,4 +1,5 @@
 import uuid
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -51,8 +52,10 @@ def self_score(request):
         rating_form = RubricRatingForm(request.POST, rubric=rubric)
         token = uuid_or_none(request.POST.get("submission_token"))
         if interaction_form.is_valid() & rating_form.is_valid():
+            extras = score_extras.wanted(request.POST)
             try:
-                with transaction.atomic():  # the score and what its extras attach, or nothing
+                # The score and what its extras attach, or nothing.
+                with transaction.atomic() if extras else nullcontext():
                     evaluation = interaction_self_score(
                         agent=request.user,
                         rubric=rubric,
@@ -61,7 +64,9 @@ def self_score(request):
                         comments=rating_form.comments(),
                         submission_token=token,
                     )
-                    score_extras.save_all(request.user, evaluation.interaction, request.POST)
+                    score_extras.save_all(
+                        extras, request.user, evaluation.interaction, request.POST
+                    )
             except ValidationError as error:
                 apply_service_errors(error, [rating_form, interaction_form])
                 next_steps = _instead_of_scoring_twice(request.user, error)

@@ -16,7 +16,7 @@ from teams.models import Role
 ANY_ROLE = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _run_page(request, run, attach_form=None, status=200):
+def _run_page(request, run, attach_form=None):
     with_no_answer_help([run])
     is_runner = run.runner_id == request.user.pk
     may_attach = (
@@ -32,7 +32,6 @@ def _run_page(request, run, attach_form=None, status=200):
             "attach_form": attach_form if may_attach else None,
             "may_detach": is_runner and run.interaction_id is not None,
         },
-        status=status,
     )
 
 
@@ -63,7 +62,7 @@ def checklist_run_attach(request, pk):
         else:
             messages.success(request, f"Attached this run to {interaction.reference}.")
             return redirect("checklist_run_detail", pk=run.pk)
-    return _run_page(request, run, attach_form=form, status=400)
+    return _run_page(request, run, attach_form=form)
 
 
 @role_required(*ANY_ROLE)

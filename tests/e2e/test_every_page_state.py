@@ -277,6 +277,7 @@ def test_forms_sent_back_with_errors_and_the_paused_sign_in_pass_axe(visit):
             f"/interactions/{w['waiting']}/correct/",
             f"/interactions/{w['undisputed']}/dispute/",
             "/checklists/interaction-ethics/run/",
+            f"/checklists/runs/{w['early_run']}/",
             "/triage/new/",
             "/decisions/new/",
             "/concerns/new/",

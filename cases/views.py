@@ -25,7 +25,8 @@ from cases.forms import (
     RootCauseForm,
 )
 from cases.models import Case
-from checklists.models import DecisionRecord
+from checklists.models import Concern, DecisionRecord
+from checklists.run_help import concern_prefill
 from core.views import apply_service_errors
 
 PAGE_SIZE = 25
@@ -47,7 +48,9 @@ def case_worker_required(view):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def concern_new(request):
-    form = CaseConcernForm(request.POST if request.method == "POST" else None)
+    form = CaseConcernForm(
+        request.POST if request.method == "POST" else None, initial=_concern_prefill(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _case, code = services.concern_raise(
@@ -68,7 +71,23 @@ def concern_new(request):
                 return response
             messages.success(request, "Thank you. Your report has been received.")
             return redirect("concern_mine")
-    return render(request, "cases/concern_form.html", {"form": form})
+    from_checklist = bool(form.initial.get("description"))
+    return render(
+        request, "cases/concern_form.html", {"form": form, "from_checklist": from_checklist}
+    )
+
+
+def _concern_prefill(request) -> dict:
+    """A checklist's "no" links here with its item's category and the answer's id: the form
+    starts with that category and a line naming the run, never the note."""
+    initial = {}
+    if request.method != "GET":
+        return initial
+    if request.GET.get("category") in Concern.Category.values:
+        initial["category"] = request.GET["category"]
+    if "checklist_answer" in request.GET:
+        initial["description"] = concern_prefill(request.user, request.GET["checklist_answer"])
+    return initial
 
 
 @case_worker_required

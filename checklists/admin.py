@@ -26,7 +26,15 @@ class ChecklistItemForm(forms.ModelForm):
 
     class Meta:
         model = ChecklistItem
-        fields = ["position", "title", "question", "why_it_matters", "breach_when_no", "is_active"]
+        fields = [
+            "position",
+            "title",
+            "question",
+            "why_it_matters",
+            "breach_when_no",
+            "concern_category",
+            "is_active",
+        ]
         widgets = {
             "question": forms.Textarea(attrs={"rows": 3, "cols": 40}),
             "why_it_matters": forms.Textarea(attrs={"rows": 3, "cols": 30}),
@@ -39,7 +47,15 @@ class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     form = ChecklistItemForm
     extra = 0
-    fields = ["position", "title", "question", "why_it_matters", "is_active"]
+    fields = [
+        "position",
+        "title",
+        "question",
+        "why_it_matters",
+        "breach_when_no",
+        "concern_category",
+        "is_active",
+    ]
 
 
 @admin.register(Checklist)

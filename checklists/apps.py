@@ -19,7 +19,18 @@ class ChecklistsConfig(AppConfig):
     verbose_name = "Checklists and decision tools"
 
     def ready(self):
+        from checklists import run_help
+        from rubrics import score_extras
         from teams import access, audit
+
+        score_extras.register(
+            score_extras.ScoreExtra(
+                template="checklists/attach_on_score.html",
+                context=run_help.attach_context,
+                save=run_help.attach_save,
+                wanted=run_help.attach_wanted,
+            )
+        )
 
         access.register_content(self.label, records=[name.lower() for name in RECORDS])
         for name in CONTENT + RECORDS:

@@ -128,8 +128,17 @@ class ChecklistRunForm(ItemAnswersForm):
     interaction = forms.ModelChoiceField(
         queryset=Interaction.objects.none(),
         required=False,
-        label="Interaction",
-        help_text="The interaction you are checking: its ticket id, topic and call date.",
+        label="Interaction (optional)",
+        help_text="The interaction you are checking, if it is recorded already. Leave it empty to "
+        "check before you act, and attach the run when you score the call.",
+    )
+    ticket_reference = forms.CharField(
+        label="Ticket or case id (optional)",
+        max_length=64,
+        required=False,
+        validators=[validate_no_personal_data],
+        help_text="The ticket you are about to handle, e.g. ZD-4821: scoring that ticket then "
+        "offers this run to attach.",
     )
     policy_change = forms.CharField(
         label="Policy change or request",
@@ -151,16 +160,15 @@ class ChecklistRunForm(ItemAnswersForm):
             del self.fields["policy_change"]
             visible = Interaction.objects.visible_to(user)
             field = self.fields["interaction"]
-            field.required = True
             field.queryset = visible
-            field.error_messages["required"] = "Choose the interaction this run is about."
             field.error_messages["invalid_choice"] = "Choose one of the interactions you can see."
-            field.widget.choices = [("", "Choose an interaction")] + [
+            field.widget.choices = [("", "None yet: I am checking before I act")] + [
                 (interaction.pk, interaction_label(interaction))
                 for interaction in self._offered_interactions(visible)
             ]
         else:
             del self.fields["interaction"]
+            del self.fields["ticket_reference"]
             self.fields["policy_change"].required = True
             self.fields["policy_change"].error_messages["required"] = (
                 "Name the policy change or request this run is about."
@@ -420,6 +428,37 @@ class FollowUpForm(forms.Form):
 
 # Field names a concern form must never carry: the reporter comes from the session or not at all.
 IDENTITY_FIELDS = {"reporter", "reporter_id", "user", "user_id", "username", "author"}
+
+
+class AttachRunForm(forms.Form):
+    """Attach a run made before acting to one of the runner's own interactions."""
+
+    interaction = forms.ModelChoiceField(
+        queryset=Interaction.objects.none(),
+        label="Attach to the interaction",
+        error_messages={
+            "required": "Choose the interaction to attach this run to.",
+            "invalid_choice": "Choose one of your own interactions.",
+        },
+    )
+
+    def __init__(self, *args, user, reference: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        own = Interaction.objects.filter(agent=user)
+        field = self.fields["interaction"]
+        field.queryset = own
+        recent = list(own.order_by("-occurred_at", "-id")[:RECENT_INTERACTIONS])
+        # The ticket named on the run first, when it has been scored.
+        recent.sort(key=lambda each: each.reference.casefold() != reference.casefold())
+        field.widget.choices = [("", "Choose an interaction")] + [
+            (interaction.pk, interaction_label(interaction)) for interaction in recent
+        ]
+        if not self.is_bound and reference:
+            match = next(
+                (each for each in recent if each.reference.casefold() == reference.casefold()), None
+            )
+            if match is not None:
+                self.initial["interaction"] = match.pk
 
 
 class ConcernForm(forms.Form):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from checklists.concerns import Concern
+from checklists.proof_plan import ProofPlanProgress  # noqa: F401 (kept in its own module)
 from checklists.records import (  # noqa: F401 (triage and decisions, at their usual address)
     DecisionRecord,
     Level,
@@ -48,6 +50,13 @@ class ChecklistItem(models.Model):
         "A breach when answered no",
         default=False,
         help_text="A 'no' to this item opens a case automatically, linked to the run.",
+    )
+    concern_category = models.CharField(
+        "Report as a concern when answered no",
+        max_length=10,
+        blank=True,
+        choices=Concern.Category.choices,
+        help_text="A 'no' to this item offers 'raise a concern', with this category chosen.",
     )
 
     class Meta:
@@ -129,6 +138,10 @@ class ChecklistRunQuerySet(models.QuerySet):
     def visible_to(self, user):
         return owned_or_led(self, user, "runner")
 
+    def unattached(self):
+        """Interaction-checklist runs made before acting, not yet attached to an interaction."""
+        return self.filter(checklist__kind=Checklist.Kind.INTERACTION, interaction__isnull=True)
+
     def with_answer_counts(self):
         return self.annotate(
             no_count=models.Count("answers", filter=Q(answers__answer=Answer.NO)),
@@ -143,7 +156,11 @@ class Answer(models.TextChoices):
 
 
 class ChecklistRun(models.Model):
-    """One person working through a checklist once, about one interaction or policy change."""
+    """One person working through a checklist once, about one interaction or policy change.
+
+    An interaction-checklist run may be made before acting, with no interaction (a ticket
+    reference is optional), and attached to the interaction later by its runner.
+    """
 
     checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="runs")
     runner = models.ForeignKey(
@@ -167,6 +184,13 @@ class ChecklistRun(models.Model):
         validators=[validate_no_personal_data],
         help_text="The policy change or complex request this run is about.",
     )
+    ticket_reference = models.CharField(
+        "ticket or case id",
+        max_length=64,
+        blank=True,
+        validators=[validate_no_personal_data],
+        help_text="The ticket this run is for, if it has one yet.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ChecklistRunQuerySet.as_manager()
@@ -174,9 +198,9 @@ class ChecklistRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # An interaction, a policy change, or (a run before acting) neither yet; never both.
             models.CheckConstraint(
-                condition=(Q(interaction__isnull=False) & Q(policy_change=""))
-                | (Q(interaction__isnull=True) & ~Q(policy_change="")),
+                condition=Q(interaction__isnull=True) | Q(policy_change=""),
                 name="checklist_run_about_one_thing",
             ),
         ]
@@ -190,7 +214,13 @@ class ChecklistRun(models.Model):
 
     @property
     def subject(self) -> str:
-        return str(self.interaction.reference) if self.interaction_id else self.policy_change
+        if self.interaction_id:
+            return str(self.interaction.reference)
+        if self.policy_change:
+            return self.policy_change
+        if self.ticket_reference:
+            return f"{self.ticket_reference}, before acting"
+        return "Before acting, no ticket named"
 
 
 class ChecklistAnswer(models.Model):
@@ -331,36 +361,3 @@ class ServiceChangeAnswer(models.Model):
 
     def __str__(self):
         return f"{self.item_title}: {self.get_risk_display()}"
-
-
-# --- The proof plan -----------------------------------------------------------------------------
-
-
-class ProofPlanProgress(models.Model):
-    """One person's progress on one proof-plan task."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proof_plan_progress"
-    )
-    task = models.ForeignKey(ProofPlanTask, on_delete=models.CASCADE, related_name="progress")
-    notes = models.TextField(max_length=3000, blank=True, validators=[validate_no_personal_data])
-    completed_on = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "proof plan progress"
-        ordering = ["task"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "task"], name="one_progress_per_task"),
-        ]
-
-    def __str__(self):
-        return f"{self.user}: {self.task.title}"
-
-    @property
-    def is_done(self) -> bool:
-        return self.completed_on is not None
-
-
-# Models kept in topic modules; importing them here registers them with the app.
-from checklists.concerns import Concern  # noqa: E402, F401

@@ -73,9 +73,9 @@ def get_run_for_user(user, pk) -> ChecklistRun:
         .prefetch_related(
             Prefetch(
                 "answers",
-                queryset=ChecklistAnswer.objects.order_by("position").prefetch_related(
-                    "root_causes"
-                ),
+                queryset=ChecklistAnswer.objects.select_related("item")
+                .order_by("position")
+                .prefetch_related("root_causes"),
             )
         ),
         pk=pk,

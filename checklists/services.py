@@ -24,7 +24,7 @@ from checklists.models import (
     TriageRequest,
     TriageRule,
 )
-from rubrics.models import Interaction
+from rubrics.models import Evaluation, Interaction
 from teams import audit
 from teams.access import has_role
 from teams.models import Role
@@ -62,10 +62,13 @@ def checklist_run_create(
     answers: dict[int, tuple[str, str]],
     interaction: Interaction | None = None,
     policy_change: str = "",
+    ticket_reference: str = "",
 ) -> ChecklistRun:
     """Save a run of the interaction or policy checklist: answers keyed by item id -> (answer, note).
 
-    A "no" needs a note saying what went wrong or what will be done about it.
+    A "no" needs a note saying what went wrong or what will be done about it. An interaction
+    checklist may be run before acting, about no interaction yet (optionally naming the ticket);
+    its runner attaches it later (`checklist_run_attach`).
     """
     if not checklist.is_active or checklist.kind == Checklist.Kind.SERVICE_CHANGE:
         raise ValidationError("This checklist cannot be run here.")
@@ -74,10 +77,12 @@ def checklist_run_create(
     ):
         raise ValidationError("Only supervisors and admins run this checklist.")
     policy_change = (policy_change or "").strip()
+    ticket_reference = (ticket_reference or "").strip()
     if checklist.kind == Checklist.Kind.INTERACTION:
-        if interaction is None:
-            raise ValidationError({"interaction": "Choose the interaction this run is about."})
-        if not Interaction.objects.visible_to(runner).filter(pk=interaction.pk).exists():
+        if (
+            interaction is not None
+            and not Interaction.objects.visible_to(runner).filter(pk=interaction.pk).exists()
+        ):
             raise ValidationError({"interaction": "Choose one of the interactions you can see."})
         policy_change = ""
     else:
@@ -86,6 +91,7 @@ def checklist_run_create(
                 {"policy_change": "Name the policy change or request this run is about."}
             )
         interaction = None
+        ticket_reference = ""
 
     items = list(checklist.items.filter(is_active=True))
     _check_item_keys(items, answers.keys())
@@ -109,6 +115,7 @@ def checklist_run_create(
             team=_team_of(runner),
             interaction=interaction,
             policy_change=policy_change,
+            ticket_reference=ticket_reference,
         )
         run.full_clean(exclude=["checklist", "runner", "team", "interaction"])
         run.save()
@@ -135,6 +142,71 @@ def checklist_run_create(
         if breaches:
             signals.breach_answered.send(sender=ChecklistRun, run=run, answers=breaches)
     return run
+
+
+ONLY_OWN_RUNS = "Only the person who ran a checklist attaches it or takes it off."
+ONLY_OWN_INTERACTIONS = "Attach your checklist runs to your own interactions only."
+
+
+def _lock_own_interaction_run(run: ChecklistRun, user) -> ChecklistRun:
+    locked = ChecklistRun.objects.select_for_update().select_related("checklist").get(pk=run.pk)
+    if locked.runner_id != user.pk:
+        raise ValidationError(ONLY_OWN_RUNS, code="not_runner")
+    if locked.checklist.kind != Checklist.Kind.INTERACTION:
+        raise ValidationError("Only interaction checklist runs are attached to interactions.")
+    return locked
+
+
+def checklist_runs_attach(*, runs: list[ChecklistRun], interaction: Interaction, user) -> int:
+    """Attach the user's own interaction-checklist runs to their own interaction, all or none.
+
+    A run attaches to one interaction at most: one attached elsewhere is refused (take it off
+    there first); one already attached here is left as it is. Returns how many were attached.
+    """
+    if interaction.agent_id != user.pk:
+        raise ValidationError({"interaction": ONLY_OWN_INTERACTIONS}, code="not_agent")
+    attached = 0
+    with transaction.atomic():
+        for run in sorted(runs, key=lambda run: run.pk):
+            locked = _lock_own_interaction_run(run, user)
+            if locked.interaction_id == interaction.pk:
+                continue
+            if locked.interaction_id is not None:
+                raise ValidationError(
+                    f"Your run of {locked.created_at:%d %b %Y} is already attached to another "
+                    "interaction: take it off there first.",
+                    code="attached_elsewhere",
+                )
+            locked.interaction = interaction
+            locked.save(update_fields=["interaction"])
+            attached += 1
+    return attached
+
+
+def checklist_run_attach(*, run: ChecklistRun, interaction: Interaction, user) -> ChecklistRun:
+    checklist_runs_attach(runs=[run], interaction=interaction, user=user)
+    run.refresh_from_db()
+    return run
+
+
+def checklist_run_detach(*, run: ChecklistRun, user) -> ChecklistRun:
+    """Take a run off its interaction, while the interaction has not been reviewed: a reviewer
+    may have read the run beside the call, so after the review it stays where it was."""
+    with transaction.atomic():
+        locked = _lock_own_interaction_run(run, user)
+        if locked.interaction_id is None:
+            raise ValidationError("This run is not attached to an interaction.")
+        if Evaluation.objects.filter(
+            interaction_id=locked.interaction_id, kind=Evaluation.Kind.REVIEW
+        ).exists():
+            raise ValidationError(
+                "That interaction has been reviewed with this run beside it, so the run stays "
+                "attached.",
+                code="reviewed",
+            )
+        locked.interaction = None
+        locked.save(update_fields=["interaction"])
+    return locked
 
 
 def service_change_review_create(

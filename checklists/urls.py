@@ -1,14 +1,24 @@
 from django.urls import path
 
-from checklists import concern_views, views
+from checklists import concern_views, run_views, views
 
 urlpatterns = [
     path("checklists/", views.checklist_index, name="checklist_index"),
     path("checklists/runs/", views.checklist_runs, name="checklist_runs"),
-    path("checklists/runs/<int:pk>/", views.checklist_run_detail, name="checklist_run_detail"),
+    path("checklists/runs/<int:pk>/", run_views.checklist_run_detail, name="checklist_run_detail"),
+    path(
+        "checklists/runs/<int:pk>/attach/",
+        run_views.checklist_run_attach,
+        name="checklist_run_attach",
+    ),
+    path(
+        "checklists/runs/<int:pk>/detach/",
+        run_views.checklist_run_detach,
+        name="checklist_run_detach",
+    ),
     path(
         "checklists/runs/<int:pk>/root-causes/",
-        views.checklist_run_root_causes,
+        run_views.checklist_run_root_causes,
         name="checklist_run_root_causes",
     ),
     path("checklists/<slug:slug>/run/", views.checklist_run, name="checklist_run"),

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from checklists import selectors, services
 from checklists.forms import (
     RECENT_INTERACTIONS,
-    AnswerRootCausesForm,
     ChecklistRunForm,
     DecisionRecordForm,
     FollowUpForm,
@@ -90,6 +89,7 @@ def checklist_run(request, slug):
                     answers=form.answers(),
                     interaction=form.cleaned_data.get("interaction"),
                     policy_change=form.cleaned_data.get("policy_change", ""),
+                    ticket_reference=form.cleaned_data.get("ticket_reference", ""),
                 )
             except ValidationError as error:
                 apply_service_errors(error, form)
@@ -97,7 +97,7 @@ def checklist_run(request, slug):
                 messages.success(request, f"Saved your run of the {checklist.title.lower()}.")
                 return redirect("checklist_run_detail", pk=run.pk)
     else:
-        initial = {}
+        initial = {"ticket_reference": request.GET.get("reference", "")[:64]}
         chosen = int_or_none(request.GET.get("interaction"))
         if checklist.kind == Checklist.Kind.INTERACTION and chosen is not None:
             initial["interaction"] = (
@@ -132,38 +132,6 @@ def checklist_runs(request):
             "leads": has_role(request.user, *LEADERS),
         },
     )
-
-
-@role_required(*ANY_ROLE)
-@require_GET
-def checklist_run_detail(request, pk):
-    return _run_page(request, selectors.get_run_for_user(request.user, pk))
-
-
-def _run_page(request, run, form=None, status=200):
-    if form is None and run.runner_id == request.user.pk:
-        form = AnswerRootCausesForm(answers=run.answers.all())
-    return render(
-        request, "checklists/run_detail.html", {"run": run, "root_cause_form": form}, status=status
-    )
-
-
-@role_required(*ANY_ROLE)
-@require_POST
-def checklist_run_root_causes(request, pk):
-    run = selectors.get_run_for_user(request.user, pk)
-    if run.runner_id != request.user.pk:
-        raise PermissionDenied("Only the person who ran the checklist tags its answers.")
-    form = AnswerRootCausesForm(request.POST, answers=run.answers.all())
-    if form.is_valid():
-        try:
-            services.run_root_causes_set(run=run, runner=request.user, chosen=form.chosen())
-        except ValidationError as error:
-            apply_service_errors(error, form)
-        else:
-            messages.success(request, "Root causes saved.")
-            return redirect("checklist_run_detail", pk=run.pk)
-    return _run_page(request, run, form, status=400)
 
 
 # --- Service-change reviews ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Case, DateField, F, FloatField, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Abs, Cast, Coalesce, NullIf, Trunc
+from django.utils import timezone
 
 from checklists.models import ChecklistRun, ProofPlanProgress
 from checklists.selectors import checklist_no_counts
@@ -392,9 +393,14 @@ def evidence_of_practice(
     """What the printable evidence page brings together for one agent over one period.
 
     With `teams`, only the runs and scores made while the agent was in one of those teams
-    (each record keeps the team of its day); the proof-plan tasks are the agent's own."""
+    (each record keeps the team of its day); the proof-plan tasks are the agent's own, those
+    done on a day of the period."""
     completed = (
-        ProofPlanProgress.objects.filter(user=agent, completed_on__isnull=False)
+        ProofPlanProgress.objects.filter(
+            user=agent,
+            completed_on__gte=timezone.localtime(start).date(),
+            completed_on__lt=timezone.localtime(end).date(),
+        )
         .select_related("task")
         .order_by("completed_on", "task__plan", "task__position")
     )

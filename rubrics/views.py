@@ -1,15 +1,17 @@
 import uuid
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.views import apply_service_errors, int_or_none, uuid_or_none
-from rubrics import selectors
+from rubrics import score_extras, selectors
 from rubrics.disputes import dispute_raise, dispute_resolve
 from rubrics.forms import (
     CoachingCommentForm,
@@ -50,15 +52,21 @@ def self_score(request):
         rating_form = RubricRatingForm(request.POST, rubric=rubric)
         token = uuid_or_none(request.POST.get("submission_token"))
         if interaction_form.is_valid() & rating_form.is_valid():
+            extras = score_extras.wanted(request.POST)
             try:
-                evaluation = interaction_self_score(
-                    agent=request.user,
-                    rubric=rubric,
-                    interaction_fields=interaction_form.cleaned_data,
-                    ratings=rating_form.ratings(),
-                    comments=rating_form.comments(),
-                    submission_token=token,
-                )
+                # The score and what its extras attach, or nothing.
+                with transaction.atomic() if extras else nullcontext():
+                    evaluation = interaction_self_score(
+                        agent=request.user,
+                        rubric=rubric,
+                        interaction_fields=interaction_form.cleaned_data,
+                        ratings=rating_form.ratings(),
+                        comments=rating_form.comments(),
+                        submission_token=token,
+                    )
+                    score_extras.save_all(
+                        extras, request.user, evaluation.interaction, request.POST
+                    )
             except ValidationError as error:
                 apply_service_errors(error, [rating_form, interaction_form])
                 next_steps = _instead_of_scoring_twice(request.user, error)
@@ -82,6 +90,9 @@ def self_score(request):
             "rubric": rubric,
             "submission_token": token or uuid.uuid4(),
             "preview": _preview(rating_form),
+            "score_extras": score_extras.forms_for(
+                request.user, request.POST if request.method == "POST" else None, request.GET
+            ),
         },
     )
 

@@ -8,8 +8,12 @@ class ScriptsLibraryConfig(AppConfig):
     verbose_name = "Knowledge library"
 
     def ready(self):
+        from checklists import no_answer_help
         from scripts_library import models, services
+        from scripts_library.checklist_help import scripts_for_checklist_items
         from teams import access, audit
+
+        no_answer_help.register("Script", scripts_for_checklist_items)
 
         access.register_content(self.label, records=["acknowledgement"])
         for name in ("ScriptCategory", "FaqCategory", "Phrase", "CommonMistake", "Playbook"):

@@ -493,6 +493,22 @@ MATRIX = {
     "checklist_run_root_causes": [
         post(expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=404, admin=403), kwargs={"pk": "alice_run"}, data={})
     ],
+    # Only the runner attaches or takes off a run: leaders who see it 403, others 404. Alice's
+    # empty form is sent back (200); her run's interaction is reviewed, so it stays (302).
+    "checklist_run_attach": [
+        post(
+            expect(anon=LOGIN, agent=200, other_agent=404, supervisor=403, other_supervisor=404, admin=403),
+            kwargs={"pk": "alice_run"},
+            data={},
+        )
+    ],
+    "checklist_run_detach": [
+        post(
+            expect(anon=LOGIN, agent=302, other_agent=404, supervisor=403, other_supervisor=404, admin=403),
+            kwargs={"pk": "alice_run"},
+            data={},
+        )
+    ],
     "checklist_run": [
         get(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, label="interaction"),
         post(SIGNED_IN, kwargs={"slug": "interaction_checklist"}, data={}, label="interaction"),

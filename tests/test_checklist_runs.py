@@ -233,7 +233,7 @@ def _item(slug, title):
             lambda i: {f"note_{_item('service-change-review', 'Fairness of pricing').id}": "x"},
             "not on this checklist",
         ),
-        (lambda i: {"interaction": ""}, "Choose the interaction this run is about."),
+        (lambda i: {"ticket_reference": "call 020 7946 0958"}, "phone number"),
         (lambda i: {"interaction": "999999"}, "Choose one of the interactions you can see."),
         (lambda i: {"interaction": str(i["theirs"].pk)}, "Choose one of the interactions"),
         (
@@ -269,7 +269,7 @@ def test_the_service_refuses_what_the_form_would(agent, other_agent, alices_inte
         dict(answers=answers(Accuracy=("no", " ")), interaction=alices_interaction),
         dict(answers={**answers(), foreign.id: ("yes", "")}, interaction=alices_interaction),
         dict(answers=answers(), interaction=theirs),
-        dict(answers=answers(), interaction=None),
+        dict(answers=answers(), interaction=None, ticket_reference="jo@example.com"),
     ]
     for case in cases:
         with pytest.raises(ValidationError):

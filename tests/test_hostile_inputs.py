@@ -566,6 +566,7 @@ TARGETS = [
         "answer_FIRST",
         "choice",
     ),
+    # A run may be made before acting, about no interaction yet.
     Target(
         "run.interaction",
         "agent",
@@ -573,6 +574,17 @@ TARGETS = [
         _run_valid,
         "interaction",
         "choice",
+        required=False,
+    ),
+    Target(
+        "run.ticket_reference",
+        "agent",
+        lambda w: f"/checklists/{w['interaction_checklist'].slug}/run/",
+        _run_valid,
+        "ticket_reference",
+        "text",
+        64,
+        required=False,
     ),
     Target(
         "service_change.title",

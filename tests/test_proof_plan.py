@@ -206,6 +206,31 @@ def test_the_period_limits_the_evidence(login, agent):
     assert "1 interaction self-scored, average <strong>4.00</strong>" in body
 
 
+def test_the_period_limits_the_proof_plan_tasks_too(login, agent, supervisor):
+    """A task done before the period is left out, on the agent's page and on the leader's."""
+    today = timezone.localdate()
+    proof_plan_task_update(user=agent, task=task("Complete ethics training"), done=True, notes="")
+    proof_plan_task_update(user=agent, task=task("Review the ethics policy"), done=True, notes="")
+    ProofPlanProgress.objects.filter(task=task("Review the ethics policy")).update(
+        completed_on=today - timedelta(days=40)
+    )
+    window = {"date_from": (today - timedelta(days=7)).isoformat(), "date_to": today.isoformat()}
+    for person, url in [
+        (agent, "/proof-plan/evidence/"),
+        (supervisor, f"/proof-plan/evidence/{agent.pk}/"),
+    ]:
+        client = login(person)
+        body = client.get(url, window).content.decode()
+        assert "Complete ethics training" in body
+        assert "Review the ethics policy" not in body
+        older = {
+            "date_from": (today - timedelta(days=60)).isoformat(),
+            "date_to": today.isoformat(),
+        }
+        body = client.get(url, older).content.decode()
+        assert "Complete ethics training" in body and "Review the ethics policy" in body
+
+
 def test_a_supervisor_prints_a_team_agents_evidence(login, supervisor, agent):
     proof_plan_task_update(user=agent, task=task("Complete ethics training"), done=True, notes="")
     body = login(supervisor).get(f"/proof-plan/evidence/{agent.pk}/").content.decode()

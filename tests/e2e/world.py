@@ -331,6 +331,26 @@ def build() -> dict:
         for n in range(LONG)
     ]
     ticket_import = _ticket_import(sue, alice)
+
+    # Checked before acting: one run on the call Sue is asked to review, one not attached yet;
+    # each with a "no" on an item with linked scripts and on a reporting item.
+    def before_acting(interaction, reference):
+        return checklist_run_create(
+            checklist=interaction_checklist,
+            runner=alice,
+            interaction=interaction,
+            ticket_reference=reference,
+            answers={
+                item.id: ("no", "Promised a callback before checking the rota.")
+                if item.title in ("Fairness", "Reporting")
+                else ("yes", "")
+                for item in items
+            },
+        )
+
+    before_acting(requested, "")
+    early_run = before_acting(None, "ZD-EARLY")
+    early_reporting = early_run.answers.get(item_title="Reporting")
     service_change = Checklist.objects.get(kind=Checklist.Kind.SERVICE_CHANGE)
     change = service_change_review_create(
         proposed_by=sue,
@@ -429,6 +449,8 @@ def build() -> dict:
         "undisputed": undisputed.pk,
         "recorded": recorded.pk,
         "run": runs[0].pk,
+        "early_run": early_run.pk,
+        "early_reporting": early_reporting.pk,
         "change": change.pk,
         "ticket_import": ticket_import.pk,
         "triage": triage.pk,

@@ -423,7 +423,9 @@ def run_root_causes_set(*, run: ChecklistRun, runner, chosen: dict[int, list]) -
     with transaction.atomic():
         answers = {
             answer.pk: answer
-            for answer in run.answers.select_for_update().filter(pk__in=chosen, answer=Answer.NO)
+            for answer in run.answers.select_for_update(of=("self",)).filter(
+                pk__in=chosen, answer=Answer.NO
+            )
         }
         if set(answers) != set(chosen):
             raise ValidationError("Root causes go on this run's “no” answers only.")

@@ -1,6 +1,7 @@
 from django import forms
 
 from core.forms import DateRangeForm
+from rubrics.models import Channel
 
 
 class DashboardFilterForm(DateRangeForm):
@@ -8,6 +9,10 @@ class DashboardFilterForm(DateRangeForm):
     # answered with a 404 by the view, not a form error.
     team = forms.IntegerField(label="Team", required=False, widget=forms.Select)
     agent = forms.IntegerField(label="Agent", required=False, widget=forms.Select)
+    channel = forms.ChoiceField(
+        label="Channel", required=False, choices=[("", "Every channel"), *Channel.choices]
+    )
+    topic = forms.CharField(label="Topic contains", required=False, max_length=120, strip=True)
     threshold = forms.DecimalField(
         label="Alert below (%)",
         required=False,
@@ -19,7 +24,9 @@ class DashboardFilterForm(DateRangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["team", "agent", "date_from", "date_to", "threshold"])
+        self.order_fields(
+            ["team", "agent", "channel", "topic", "date_from", "date_to", "threshold"]
+        )
 
     def set_choices(self, *, teams, agents) -> None:
         self.fields["team"].widget.choices = [("", "All my teams")] + [

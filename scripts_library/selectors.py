@@ -280,15 +280,24 @@ class LowRatingSuggestion:
     scripts: list[Script]
     # What other apps suggest for the criterion (see scripts_library.suggestions).
     extras: list = field(default_factory=list)
+    # What the library's search finds for the words of the rating's note.
+    from_note: list = field(default_factory=list)
 
 
 def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
-    """Published scripts linked to each criterion rated 1 or 2 in any of `evaluations`.
+    """Published scripts linked to each criterion rated 1 or 2 in any of `evaluations`, and
+    what the library's search finds for the words of those ratings' notes (published entries
+    only), so a note says more than the criterion alone.
 
     Missing evaluations (None or "") are skipped, so a page can pass whichever it has. Ratings
-    should be prefetched with their criteria; the scripts come in one query.
+    should be prefetched with their criteria; the scripts come in one query, the notes'
+    matches in two, whatever the number of low ratings.
     """
+    # Imported here: note_matches builds on this module's search helpers.
+    from scripts_library.note_matches import matches_for_notes
+
     lowest: dict[str, tuple[object, int]] = {}
+    notes: dict[str, list[str]] = {}
     for evaluation in evaluations:
         if not evaluation:
             continue
@@ -298,6 +307,8 @@ def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
             key = rating.criterion.key
             if key not in lowest or rating.value < lowest[key][1]:
                 lowest[key] = (rating.criterion, rating.value)
+            if rating.comment.strip():
+                notes.setdefault(key, []).append(rating.comment)
     if not lowest:
         return []
     scripts = list(
@@ -307,12 +318,26 @@ def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
         .order_by("title")
     )
     extras = extras_for(list(lowest))
+    noted = list(notes)
+    matches = dict(
+        zip(
+            noted,
+            matches_for_notes(
+                [" ".join(notes[key]) for key in noted],
+                exclude_slugs={script.slug for script in scripts},
+            ),
+            strict=True,
+        )
+    )
     suggestions = []
     for key, (criterion, rating) in sorted(lowest.items(), key=lambda item: item[1][0].position):
         linked = [script for script in scripts if key in script.criterion_keys]
-        if linked or extras.get(key):
+        from_note = matches.get(key, [])
+        if linked or extras.get(key) or from_note:
             suggestions.append(
-                LowRatingSuggestion(criterion.name, rating, linked, extras.get(key, []))
+                LowRatingSuggestion(
+                    criterion.name, rating, linked, extras.get(key, []), from_note=from_note
+                )
             )
     return suggestions
 

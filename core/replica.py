@@ -29,6 +29,17 @@ def replica_reads():
         _reads.reset(token)
 
 
+@contextmanager
+def primary_reads():
+    """Send this block's reads to the primary, even inside `replica_reads()`: for reads of
+    what only this connection holds (temporary tables)."""
+    token = _reads.set("primary")
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
 def reads_from_replica(view):
     """A view whose reads may lag the primary by the replica's delay (seconds)."""
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from core.forms import DateRangeForm
+from rubrics.models import Channel
 
 
 class DashboardFilterForm(DateRangeForm):
@@ -10,6 +11,10 @@ class DashboardFilterForm(DateRangeForm):
     agent = forms.IntegerField(label="Agent", required=False, widget=forms.Select)
     # Interactions from one helpdesk connection (integrations), by slug.
     connection = forms.ChoiceField(label="Helpdesk", required=False, choices=[])
+    channel = forms.ChoiceField(
+        label="Channel", required=False, choices=[("", "Every channel"), *Channel.choices]
+    )
+    topic = forms.CharField(label="Topic contains", required=False, max_length=120, strip=True)
     threshold = forms.DecimalField(
         label="Alert below (%)",
         required=False,
@@ -21,7 +26,9 @@ class DashboardFilterForm(DateRangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["team", "agent", "date_from", "date_to", "threshold"])
+        self.order_fields(
+            ["team", "agent", "channel", "topic", "connection", "date_from", "date_to", "threshold"]
+        )
 
     def set_connection_choices(self, connections) -> None:
         """The helpdesk connections the viewer may pick (by slug); no field when there are none."""

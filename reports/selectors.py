@@ -5,7 +5,19 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, DateField, F, FloatField, OuterRef, Q, Subquery, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+    Window,
+)
 from django.db.models.functions import Abs, Cast, Coalesce, NullIf, Trunc
 from django.utils import timezone
 
@@ -62,6 +74,8 @@ def dashboard(
     threshold: Decimal = DEFAULT_THRESHOLD,
     list_all_agents: bool = True,
     blind: bool = False,
+    channel: str = "",
+    topic: str = "",
 ) -> dict:
     """The team (or organisation) dashboard, from the rollups in a fixed number of queries.
 
@@ -72,6 +86,10 @@ def dashboard(
     The window [start, end) filters the figures by the call's date. What waits on someone now
     (open disputes, reviews not yet acknowledged) is work, not history: it is counted and
     listed whatever the call's date, for the same teams and agent.
+
+    With a `channel` or `topic`, the rollups read must be the sliced ones
+    (`rubrics.rollups.sliced`), and what waits now is counted from the evaluations of that
+    channel and topic.
     """
     scope = {"teams": teams, "agent_id": agent_id}
     ratings = rollup_window(CriterionRollup, start, end, **scope)
@@ -82,13 +100,16 @@ def dashboard(
         sums = sums_by_kind(
             rollup_window(ScoreRollup, start, end, **scope, blind=blind), bands=True
         )[None]
+    sliced = bool(channel or topic)
+    awaiting = _awaiting(teams, agent_id).filter(interaction_slice(channel=channel, topic=topic))
+    # The rollups have no channel or topic: a slice counts its waiting work with the lists.
+    waiting = _waiting_on_someone(awaiting, counted=sliced)
     totals = {
         **score_averages(sums, blind=blind),
-        **waiting_counts(teams=teams, agent_id=agent_id),
+        **(waiting.pop("counts") if sliced else waiting_counts(teams=teams, agent_id=agent_id)),
     }
     criteria = criterion_averages(ratings, blind=blind)
     self_source = self_kind(blind)
-    waiting = _waiting_on_someone(_awaiting(teams, agent_id))
     # The lists stop at DASHBOARD_LIST_LIMIT; the counts say how many more wait.
     waiting_more = {
         "disputes": max(0, totals["open_disputes"] - len(waiting["disputes"])),
@@ -308,10 +329,25 @@ def _awaiting(teams, agent_id=None):
     return reviews
 
 
-def _waiting_on_someone(awaiting) -> dict:
+def interaction_slice(*, channel: str = "", topic: str = "", prefix: str = "interaction__") -> Q:
+    """Evaluations (or, with `prefix` "", interactions) of `channel` whose topic holds `topic`
+    in any case; no condition for what is not given."""
+    condition = Q()
+    if channel:
+        condition &= Q(**{f"{prefix}channel": channel})
+    if topic:
+        condition &= Q(**{f"{prefix}topic__icontains": topic})
+    return condition
+
+
+def _waiting_on_someone(awaiting, *, counted: bool = False) -> dict:
     """Open disputes (waiting on the reviewer) and reviews the agent has not acknowledged,
-    each list limited on its own, in one query."""
+    each list limited on its own, in one query. With `counted`, also how many there are in
+    all (`counts`, as `waiting_counts` gives them), from the same query: each list's count
+    over its rows is taken before its limit."""
     reviews = awaiting.select_related("interaction__agent", "interaction__dispute", "author")
+    if counted:
+        reviews = reviews.annotate(in_list=Window(Count("id")))
     disputes = reviews.filter(interaction__dispute__status=OPEN).order_by(
         "interaction__dispute__created_at", "id"
     )[:DASHBOARD_LIST_LIMIT]
@@ -319,20 +355,30 @@ def _waiting_on_someone(awaiting) -> dict:
         "created_at", "id"
     )[:DASHBOARD_LIST_LIMIT]
     waiting = {"disputes": [], "unacknowledged": []}
+    counts = {"open_disputes": 0, "unacknowledged": 0}
     for review in disputes.union(unacknowledged, all=True):
+        if counted:
+            dispute = getattr(review.interaction, "dispute", None)
+            open_dispute = dispute is not None and dispute.is_open
+            counts["open_disputes" if open_dispute else "unacknowledged"] = review.in_list
         dispute = getattr(review.interaction, "dispute", None)
         waiting["disputes" if dispute is not None and dispute.is_open else "unacknowledged"].append(
             review
         )
     waiting["disputes"].sort(key=lambda review: (review.interaction.dispute.created_at, review.pk))
     waiting["unacknowledged"].sort(key=lambda review: (review.created_at, review.pk))
+    if counted:
+        waiting["counts"] = counts
     return waiting
 
 
 def team_comparison(teams, start: datetime, end: datetime, *, blind: bool = False) -> list[Team]:
-    """Per-team figures side by side; also serves as the dashboard's team picker. Each team
-    keeps its sums (`team.sums`), from which `dashboard` adds up its totals."""
-    rows = list(Team.objects.filter(pk__in=teams.values("pk")).order_by("name"))
+    """Per-team figures side by side; also serves as the dashboard's team picker. `teams`: a
+    queryset, or a list of teams in name order. Each team keeps its sums (`team.sums`), from which `dashboard` adds up its totals."""
+    if isinstance(teams, list):  # already fetched, in name order
+        rows = teams
+    else:
+        rows = list(Team.objects.filter(pk__in=teams.values("pk")).order_by("name"))
     sums = sums_by_kind(
         rollup_window(ScoreRollup, start, end, teams=rows, blind=blind), "team_id", bands=True
     )
@@ -348,10 +394,20 @@ def team_comparison(teams, start: datetime, end: datetime, *, blind: bool = Fals
     return rows
 
 
-def dashboard_evaluations(user, *, teams, agent_id=None, start: datetime, end: datetime):
+def dashboard_evaluations(
+    user,
+    *,
+    teams,
+    agent_id=None,
+    start: datetime,
+    end: datetime,
+    channel: str = "",
+    topic: str = "",
+):
     """The current evaluations behind the dashboard, for the CSV export (oldest first), less
-    the self-scores hidden from `user` by blind review."""
+    the self-scores hidden from `user` by blind review; of `channel` and `topic` if given."""
     evaluations = Evaluation.objects.filter(
+        interaction_slice(channel=channel, topic=topic),
         is_current=True,
         interaction__team__in=teams,
         interaction__occurred_at__gte=start,

@@ -18,7 +18,8 @@ from qa import selectors as qa_selectors
 from reports import selectors, sources
 from reports.forms import DashboardFilterForm
 from reports.root_causes import root_cause_rows, root_cause_summary
-from rubrics.models import Criterion, self_scores_blind_for
+from rubrics.models import Channel, Criterion, self_scores_blind_for
+from rubrics.rollups import sliced
 from teams.access import chosen_teams, get_agent_for_user, role_required, teams_led_by
 from teams.models import Membership, Role, Team
 from training.selectors import overdue_by_agent
@@ -69,6 +70,8 @@ def _dashboard_filters(request):
     return form, {
         "team_id": int_or_none(request.GET.get("team")),
         "agent_id": int_or_none(request.GET.get("agent")),
+        "channel": cleaned.get("channel") or "",
+        "topic": cleaned.get("topic") or "",
         "start": start,
         "end": end,
         "threshold": threshold,
@@ -78,8 +81,31 @@ def _dashboard_filters(request):
 
 def _dashboard(request, *, organisation: bool):
     form, filters = _dashboard_filters(request)
-    start, end = filters["start"], filters["end"]
     led = teams_led_by(request.user)
+    if not (filters["channel"] or filters["topic"]):
+        return _dashboard_page(request, form, filters, led, organisation=organisation)
+    # A slice by channel or topic is summed from the evaluations of the window (see
+    # rubrics.rollups.sliced). Review coverage is of the current assignment period, whatever
+    # the filters, so it is read from the stored rollups before they are shadowed.
+    led_teams = list(led.order_by("name"))
+    coverage = qa_selectors.coverage(
+        chosen_teams(led_teams, filters["team_id"]), today=timezone.localdate()
+    )
+    with sliced(
+        start=filters["start"],
+        end=filters["end"],
+        team_ids=[team.pk for team in led_teams],
+        channel=filters["channel"],
+        topic=filters["topic"],
+    ):
+        return _dashboard_page(
+            request, form, filters, led_teams, organisation=organisation, covered=coverage
+        )
+
+
+def _dashboard_page(request, form, filters, led, *, organisation: bool, covered=None):
+    """`led`: the viewer's teams, a queryset or a list in name order."""
+    start, end = filters["start"], filters["end"]
     # Under blind review the viewer's self-score figures count reviewed interactions only.
     blind = self_scores_blind_for(request.user, led)
     # The team comparison doubles as the team picker: one query for both.
@@ -94,6 +120,8 @@ def _dashboard(request, *, organisation: bool):
         threshold=filters["threshold"],
         list_all_agents=not organisation or len(chosen) == 1 or agent_id is not None,
         blind=blind,
+        channel=filters["channel"],
+        topic=filters["topic"],
     )
     for team in teams:
         # Checklist counts cover the chosen teams; the others show a dash, not a false zero.
@@ -125,7 +153,8 @@ def _dashboard(request, *, organisation: bool):
             end=end,
             blind=blind,
         )
-    covered = qa_selectors.coverage(chosen, today=timezone.localdate())
+    if covered is None:
+        covered = qa_selectors.coverage(chosen, today=timezone.localdate())
     coverage = [{"team": team, **covered[team.pk]} for team in chosen]
     return render(
         request,
@@ -141,6 +170,15 @@ def _dashboard(request, *, organisation: bool):
             "start": start.date(),
             "end": last_day(end),
             "export_query": request.GET.urlencode(),
+            # What the figures are narrowed to, as the page names it; empty when not sliced.
+            "sliced": {
+                name: value
+                for name, value in (
+                    ("channel", Channel(filters["channel"]).label if filters["channel"] else ""),
+                    ("topic", filters["topic"]),
+                )
+                if value
+            },
             "overdue_training": overdue_by_agent(chosen),
             "coverage": coverage,
             "root_causes": root_causes,
@@ -216,7 +254,13 @@ def dashboard_export(request):
     ):
         raise Http404("No such agent in your teams.")
     evaluations = selectors.dashboard_evaluations(
-        request.user, teams=chosen, agent_id=agent_id, start=start, end=end
+        request.user,
+        teams=chosen,
+        agent_id=agent_id,
+        start=start,
+        end=end,
+        channel=filters["channel"],
+        topic=filters["topic"],
     )
     evaluations = sources.for_export(evaluations, filters["connection"])
     keys = _criterion_columns()

@@ -22,6 +22,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from core.replica import primary_reads
+
 
 class Period(models.TextChoices):
     DAY = "D", "Day"
@@ -346,6 +348,61 @@ def rebuild() -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     return written
+
+
+def _like_pattern(text: str) -> str:
+    """`text` anywhere, with LIKE's own wildcards in it taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _sliced_tables(*, start, end, team_ids, channel: str = "", topic: str = "") -> None:
+    where = (
+        "AND i.occurred_at >= %(start)s AND i.occurred_at < %(end)s AND i.team_id = ANY(%(teams)s)"
+    )
+    params = {"tz": settings.TIME_ZONE, "start": start, "end": end, "teams": list(team_ids)}
+    if channel:
+        where += " AND i.channel = %(channel)s"
+        params["channel"] = channel
+    if topic:
+        where += " AND i.topic ILIKE %(topic)s"
+        params["topic"] = _like_pattern(topic)
+    # Both statements in one round trip: bound values allow only one, so they are quoted by the
+    # driver (psycopg's own quoting, through Django) into the text.
+    statements = [
+        connection.ops.compose_sql(
+            f"CREATE TEMPORARY TABLE {model._meta.db_table} AS "
+            f"SELECT row_number() OVER () AS id, sliced.* "
+            f"FROM ({sql.format(where=where)}) AS sliced({', '.join(keys + sums)})",
+            params,
+        )
+        for model, sql, keys, sums, _ in TABLES
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements))
+
+
+def _sliced(*, start, end, team_ids, channel: str = "", topic: str = ""):
+    """Within the block, the rollup tables read as if only the interactions of [start, end) in
+    `team_ids`, of `channel` (if given) and with `topic` in their topic (if given, any case),
+    had been scored: temporary tables of the same names, summed from those evaluations by the
+    rebuild's own SQL, shadow the stored ones (PostgreSQL looks in the session's temporary
+    schema first). One query makes them, one drops them; for reading only.
+
+    The cost is one pass over the window's current evaluations of those teams that match
+    (docs/performance.md, "A sliced dashboard"). Figures of other dates are not in them."""
+    # The temporary tables live in the primary's session, so the block reads the primary.
+    try:
+        _sliced_tables(start=start, end=end, team_ids=team_ids, channel=channel, topic=topic)
+        with primary_reads():
+            yield
+    finally:
+        tables = ", ".join(f"pg_temp.{model._meta.db_table}" for model, *_ in TABLES)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {tables}")
+
+
+sliced = contextmanager(_sliced)
 
 
 def expected() -> dict[str, dict[tuple, tuple]]:

@@ -29,6 +29,12 @@ FUZZY_MIN_LENGTH = 3
 # pg_trgm's default threshold: below it, words share too little to be the same word misspelt.
 SIMILARITY_THRESHOLD = 0.3
 SUGGESTIONS_PER_TERM = 3
+# Candidates read per term before the edit-distance check keeps the close ones.
+CANDIDATES_PER_TERM = 12
+# A guess may differ from the typed word by one edit (a letter added, dropped, changed, or two
+# neighbours swapped); words longer than LONG_WORD may differ by two. Similar trigrams alone
+# reach too far: "discont" shares five with "discover".
+LONG_WORD = 8
 PAGE_SIZE = 20
 # Pages go up to the best 1,000 results: further down, better words find things faster.
 MAX_PAGE = 50
@@ -114,14 +120,37 @@ def similar_words(terms: list[str]) -> dict[str, list[str]]:
                 "words": fuzzy,
                 "grams": json.dumps([SearchWord.trigrams_of(term) for term in fuzzy]),
                 "threshold": SIMILARITY_THRESHOLD,
-                "per_term": SUGGESTIONS_PER_TERM,
+                "per_term": CANDIDATES_PER_TERM,
             },
         )
         rows = cursor.fetchall()
     found: dict[str, list[str]] = {}
     for index, word, _similarity in rows:
-        found.setdefault(fuzzy[index - 1], []).append(word)
-    return found
+        term = fuzzy[index - 1]
+        close = found.setdefault(term, [])
+        if len(close) < SUGGESTIONS_PER_TERM and edit_distance(term, word) <= edits_allowed(term):
+            close.append(word)
+    return {term: words for term, words in found.items() if words}
+
+
+def edits_allowed(term: str) -> int:
+    return 1 if len(term) <= LONG_WORD else 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits from `a` to `b`: letters inserted, deleted or changed, and neighbours swapped
+    (the optimal string alignment distance)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
 
 
 def _tsquery(groups: list[list[str]], operator: str) -> str:
@@ -134,10 +163,12 @@ SEARCH_BRANCH_SQL = f"""
     SELECT id, {{branch}} AS branch, title,
            -- Comparing lengths first spares upper-casing every title that cannot match.
            (char_length(title) = %(title_length)s AND upper(title) = upper(%(title)s)) AS exact,
+           -- Every word as typed (or its start), without a guess for a typo: above the guesses.
+           document @@ to_tsquery('english', %(typed)s) AS typed,
            ts_rank(document, to_tsquery('english', %(any_word)s)) AS rank
     FROM {ENTRIES}
     WHERE {{where}}
-    ORDER BY exact DESC, rank DESC, title, id
+    ORDER BY exact DESC, typed DESC, rank DESC, title, id
     LIMIT %(end)s
 """
 SEARCH_SQL = f"""
@@ -146,7 +177,7 @@ SELECT e.kind, e.object_id, e.slug, e.published,
        ts_headline('english', e.body, to_tsquery('english', %(any_word)s), %(snippet_options)s)
 FROM (SELECT * FROM ({{branches}}) AS matches LIMIT %(end)s OFFSET %(offset)s) AS best
 JOIN {ENTRIES} e ON e.id = best.id
-ORDER BY best.branch, best.exact DESC, best.rank DESC, best.title, best.id
+ORDER BY best.branch, best.exact DESC, best.typed DESC, best.rank DESC, best.title, best.id
 """
 EVERY_WORD = "document @@ to_tsquery('english', %(every_word)s)"
 SOME_WORDS = f"document @@ to_tsquery('english', %(any_word)s) AND NOT {EVERY_WORD}"
@@ -161,7 +192,9 @@ def library_search(
     *, query: str, user, kinds: list[str] | None = None, page: int = 1, per_page: int = PAGE_SIZE
 ) -> SearchResults:
     """One page of library entries for `query`: an exact title first, then entries with every
-    word, then by full-text rank. Misspelt words are widened with similar words from the lexicon.
+    word, then by full-text rank. A word missing from the library is widened with the library's
+    words one edit away (two for long words); entries with the words as typed rank above those
+    found through such a guess.
 
     Runs at most two queries whatever the input. `query` must already be length-checked.
     """
@@ -177,6 +210,7 @@ def library_search(
     params = {
         "any_word": _tsquery(groups, "|"),
         "every_word": _tsquery(groups, "&"),
+        "typed": _tsquery([[f"{term}:*"] for term in results.terms], "&"),
         "title": title,
         "title_length": len(title),
         "kinds": kinds,
@@ -251,15 +285,24 @@ class LowRatingSuggestion:
     scripts: list[Script]
     # What other apps suggest for the criterion (see scripts_library.suggestions).
     extras: list = field(default_factory=list)
+    # What the library's search finds for the words of the rating's note.
+    from_note: list = field(default_factory=list)
 
 
 def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
-    """Published scripts linked to each criterion rated 1 or 2 in any of `evaluations`.
+    """Published scripts linked to each criterion rated 1 or 2 in any of `evaluations`, and
+    what the library's search finds for the words of those ratings' notes (published entries
+    only), so a note says more than the criterion alone.
 
     Missing evaluations (None or "") are skipped, so a page can pass whichever it has. Ratings
-    should be prefetched with their criteria; the scripts come in one query.
+    should be prefetched with their criteria; the scripts come in one query, the notes'
+    matches in two, whatever the number of low ratings.
     """
+    # Imported here: note_matches builds on this module's search helpers.
+    from scripts_library.note_matches import matches_for_notes
+
     lowest: dict[str, tuple[object, int]] = {}
+    notes: dict[str, list[str]] = {}
     for evaluation in evaluations:
         if not evaluation:
             continue
@@ -269,6 +312,8 @@ def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
             key = rating.criterion.key
             if key not in lowest or rating.value < lowest[key][1]:
                 lowest[key] = (rating.criterion, rating.value)
+            if rating.comment.strip():
+                notes.setdefault(key, []).append(rating.comment)
     if not lowest:
         return []
     scripts = list(
@@ -278,12 +323,26 @@ def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
         .order_by("title")
     )
     extras = extras_for(list(lowest))
+    noted = list(notes)
+    matches = dict(
+        zip(
+            noted,
+            matches_for_notes(
+                [" ".join(notes[key]) for key in noted],
+                exclude_slugs={script.slug for script in scripts},
+            ),
+            strict=True,
+        )
+    )
     suggestions = []
     for key, (criterion, rating) in sorted(lowest.items(), key=lambda item: item[1][0].position):
         linked = [script for script in scripts if key in script.criterion_keys]
-        if linked or extras.get(key):
+        from_note = matches.get(key, [])
+        if linked or extras.get(key) or from_note:
             suggestions.append(
-                LowRatingSuggestion(criterion.name, rating, linked, extras.get(key, []))
+                LowRatingSuggestion(
+                    criterion.name, rating, linked, extras.get(key, []), from_note=from_note
+                )
             )
     return suggestions
 

@@ -351,3 +351,47 @@ def test_a_raw_save_like_loaddata_adds_no_second_search_entry():
     assert (
         SearchEntry.objects.filter(kind=SearchEntry.Kind.SCRIPT, object_id=script.pk).count() == 1
     )
+
+
+def test_a_typo_finds_words_one_edit_away_and_not_merely_similar_ones(agent):
+    FaqEntry.objects.create(
+        category=FaqCategory.objects.first(),
+        question="Where do I discover the new features?",
+        answer="Discover them in the release notes.",
+    )
+    found = [plain(title) for title in titles(library_search(query="discont", user=agent))]
+    assert "Declining a discount that breaks policy" in found
+    assert "Where do I discover the new features?" not in found
+    assert selectors.similar_words(["discont"]) == {"discont": ["discount"]}
+
+
+def test_words_as_typed_rank_above_typo_guesses(agent):
+    category = FaqCategory.objects.first()
+    # Said ten times, "zorbi" would outrank by frequency; but it is only a guess for "zorbl".
+    FaqEntry.objects.create(category=category, question="Guess", answer="zorbi " * 10)
+    FaqEntry.objects.create(category=category, question="Typed", answer="One zorblat here.")
+    assert "zorbi" in selectors.similar_words(["zorbl"])["zorbl"]
+    found = [plain(title) for title in titles(library_search(query="zorbl", user=agent))]
+    assert found == ["Typed", "Guess"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("discont", "discount", 1),
+        ("dicsount", "discount", 1),
+        ("discont", "discover", 3),
+        ("", "abc", 3),
+        ("breech", "breach", 1),
+        ("abusve", "abusive", 1),
+        ("same", "same", 0),
+    ],
+)
+def test_edit_distance(a, b, distance):
+    assert selectors.edit_distance(a, b) == distance
+    assert selectors.edit_distance(b, a) == distance
+
+
+def test_long_words_may_be_two_edits_away_short_ones_one():
+    assert selectors.edits_allowed("discont") == 1
+    assert selectors.edits_allowed("accountabilty") == 2

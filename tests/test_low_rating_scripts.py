@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from rubrics.models import Rubric
 from rubrics.services import interaction_self_score
-from scripts_library.models import Script
+from scripts_library.models import Script, SearchEntry
 from scripts_library.selectors import scripts_for_low_ratings
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 GOOD = {"empathy": 4, "accuracy": 5, "fairness": 4, "transparency": 4, "respect": 5}
 
 
-def self_score(agent, reference="ZD-9001", **ratings):
+def self_score(agent, reference="ZD-9001", notes=None, **ratings):
     values = {**GOOD, **ratings}
     return interaction_self_score(
         agent=agent,
@@ -28,7 +28,7 @@ def self_score(agent, reference="ZD-9001", **ratings):
             "summary": "",
         },
         ratings=values,
-        comments={key: "Needs work." for key, value in values.items() if value <= 2},
+        comments=notes or {key: "Needs work." for key, value in values.items() if value <= 2},
     )
 
 
@@ -69,6 +69,7 @@ def test_draft_scripts_are_not_suggested(login, agent):
 
     Script.objects.filter(criterion_keys__contains=["fairness"]).update(status="draft")
     Dilemma.objects.update(published=False)  # nothing else to suggest either
+    SearchEntry.objects.update(published=False)  # not even for the note's words
     evaluation = self_score(agent, fairness=2)
     assert "Words that help" not in page(login(agent), evaluation)
 
@@ -97,7 +98,9 @@ def test_links_follow_the_criterion_key_into_new_rubric_versions(agent):
 
 
 def test_the_suggestions_cost_one_query_per_kind(login, agent):
-    """One for the scripts, one for the dilemmas to practise (training's registered extra)."""
+    """One for the scripts, one for the dilemmas to practise (training's registered extra),
+    three for what the notes' words find (common words, typo guesses, then the matches), for
+    any number of notes."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -108,7 +111,7 @@ def test_the_suggestions_cost_one_query_per_kind(login, agent):
         with CaptureQueriesContext(connection) as queries:
             assert "Words that help" in page(client, evaluation) or not ratings
         used.append(len(queries))
-    assert used[1] - used[0] <= 2
+    assert used[1] - used[0] <= 5
 
 
 def test_a_low_rating_also_suggests_a_dilemma_to_practise(login, agent):
@@ -129,3 +132,46 @@ def test_unpublished_dilemmas_are_not_suggested(login, agent):
     Dilemma.objects.filter(criterion_keys__contains=["respect"]).update(published=False)
     section = page(login(agent), self_score(agent, respect=2)).split("Words that help")[1]
     assert "/training/dilemmas/" not in section
+
+
+PROMISE = "Told the customer the replacement would arrive by Friday, which we could not promise."
+
+
+def test_a_note_about_a_promise_suggests_the_mistake_of_promising_too_much(login, agent):
+    evaluation = self_score(agent, fairness=2, notes={"fairness": PROMISE})
+    (suggestion,) = scripts_for_low_ratings([evaluation])
+    titles = [match.title for match in suggestion.from_note]
+    assert titles[0] == "Promising what you can't deliver"
+    assert suggestion.from_note[0].kind_label == "Common mistakes"
+    section = page(login(agent), evaluation).split("Words that help")[1]
+    found = section.index("Promising what you can&#x27;t deliver")
+    assert "On the note" in section
+    # The note's match comes before the scripts linked to Fairness by the criterion alone.
+    for slug in Script.objects.filter(criterion_keys__contains=["fairness"]).values_list(
+        "slug", flat=True
+    ):
+        assert section.index(f"/library/scripts/{slug}/") > found
+
+
+def test_the_same_rating_with_another_note_finds_other_words(agent):
+    evaluation = self_score(
+        agent, fairness=2, notes={"fairness": "Offered a discount to one caller only."}
+    )
+    (suggestion,) = scripts_for_low_ratings([evaluation])
+    assert "Promising what you can't deliver" not in [m.title for m in suggestion.from_note]
+    assert suggestion.from_note
+
+
+def test_a_note_finds_only_published_entries(agent):
+    SearchEntry.objects.filter(title="Promising what you can't deliver").update(published=False)
+    evaluation = self_score(agent, fairness=2, notes={"fairness": PROMISE})
+    (suggestion,) = scripts_for_low_ratings([evaluation])
+    assert "Promising what you can't deliver" not in [m.title for m in suggestion.from_note]
+
+
+def test_a_note_with_a_typo_still_finds_its_match(agent):
+    evaluation = self_score(
+        agent, fairness=2, notes={"fairness": "Made a promsie we can't deliver."}
+    )
+    (suggestion,) = scripts_for_low_ratings([evaluation])
+    assert "Promising what you can't deliver" in [m.title for m in suggestion.from_note]

@@ -30,13 +30,14 @@ def mean(values) -> Decimal | None:
     return sum(values, Decimal(0)) / len(values) if values else None
 
 
-def in_window(world, dates, teams, agent_id=None) -> list:
+def in_window(world, dates, teams, agent_id=None, channel=None) -> list:
     first, last = world.window(dates)
     return [
         contact
         for contact in world.contacts
         if contact.team_id in teams
         and agent_id in (None, contact.agent_id)
+        and channel in (None, contact.interaction.channel)
         and first <= world.day(contact) <= last
     ]
 
@@ -182,12 +183,15 @@ def gaps(contacts) -> list[tuple]:
     return [(agent_id, key, float(gap), pairs) for agent_id, key, gap, pairs in rows]
 
 
-def waiting(world, teams, agent_id=None) -> dict:
+def waiting(world, teams, agent_id=None, channel=None) -> dict:
     """Whatever the window: reviews under an open dispute, and the others not acknowledged."""
     mine = [
         c
         for c in world.contacts
-        if c.review and c.team_id in teams and agent_id in (None, c.agent_id)
+        if c.review
+        and c.team_id in teams
+        and agent_id in (None, c.agent_id)
+        and channel in (None, c.interaction.channel)
     ]
     disputed = sorted(c.review.evaluation.pk for c in mine if c.disputed)
     waiting = sorted(
@@ -202,12 +206,14 @@ def query(dates, **extra) -> str:
     return "&".join(f"{name}={value}" for name, value in params.items() if value is not None)
 
 
-def check_dashboard(world, context, dates, teams, *, blind, threshold, agent_id=None, org=False):
-    contacts = in_window(world, dates, teams, agent_id)
+def check_dashboard(
+    world, context, dates, teams, *, blind, threshold, agent_id=None, org=False, channel=None
+):
+    contacts = in_window(world, dates, teams, agent_id, channel)
     totals = averages(contacts, blind)
     shown = {name: context["totals"][name] for name in totals}
     assert shown == totals
-    queue = waiting(world, teams, agent_id)
+    queue = waiting(world, teams, agent_id, channel)
     assert context["totals"]["open_disputes"] == len(queue["disputes"])
     assert context["totals"]["unacknowledged"] == len(queue["unacknowledged"])
     assert {kind: [r.pk for r in reviews] for kind, reviews in context["waiting"].items()} == {
@@ -217,7 +223,7 @@ def check_dashboard(world, context, dates, teams, *, blind, threshold, agent_id=
     assert context["trend"] == trend(world, contacts, blind)
     distribution_shown = {kind: context["distribution"][kind] for kind in ("self", "review")}
     assert distribution_shown == distribution(contacts, blind)
-    everyone = in_window(world, dates, teams)
+    everyone = in_window(world, dates, teams, channel=channel)
     under_only = org and len(teams) > 1 and agent_id is None
     expected_agents = agent_rows(world, everyone, teams, blind, threshold, under_only)
     assert shown_agents(context["agents"]) == expected_agents
@@ -272,8 +278,8 @@ def check_summary(world, client, team, dates, blind):
     ]
 
 
-def check_export(world, client, dates, teams, *, blind):
-    response = client.get(f"/dashboard/export.csv?{query(dates)}")
+def check_export(world, client, dates, teams, *, blind, channel=None):
+    response = client.get(f"/dashboard/export.csv?{query(dates, channel=channel)}")
     assert response.status_code == 200
     reader = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     rows = list(reader)
@@ -282,7 +288,10 @@ def check_export(world, client, dates, teams, *, blind):
     keys = sorted(V2_WEIGHTS, key=lambda key: world.criteria[current, key].position)
     assert reader.fieldnames[-len(keys) :] == keys
     expected = []
-    order = sorted(in_window(world, dates, teams), key=lambda c: (c.occurred, c.interaction.pk))
+    order = sorted(
+        in_window(world, dates, teams, channel=channel),
+        key=lambda c: (c.occurred, c.interaction.pk),
+    )
     for contact in order:
         kinds = [("self", contact.self)] if contact.self and (contact.review or not blind) else []
         for kind, scored in kinds + ([("review", contact.review)] if contact.review else []):
@@ -351,6 +360,10 @@ def test_pages_equal_the_oracle(world, client):
         check_summary(world, client, world.teams["north"], dates, blind=True)
         check_evidence(world, client, north_agent, dates, blind=True)
         check_export(world, client, dates, {north}, blind=True)
+        # Sliced by channel: the agents' self-scored chats, the supervisors' recorded calls.
+        context = client.get(f"/dashboard/?{query(dates, channel='chat', threshold=70)}").context
+        check_dashboard(world, context, dates, {north}, blind=True, threshold=70, channel="chat")
+        check_export(world, client, dates, {north}, blind=True, channel="phone")
 
         client.force_login(ada)
         context = client.get(f"/dashboard/organisation/?{query(dates, threshold=60)}").context
@@ -360,6 +373,20 @@ def test_pages_equal_the_oracle(world, client):
         check_dashboard(world, context, dates, {south}, blind=False, threshold=60)
         check_summary(world, client, world.teams["south"], dates, blind=False)
         check_export(world, client, dates, {north, south}, blind=False)
+        url = f"/dashboard/organisation/?{query(dates, channel='phone', threshold=60)}"
+        context = client.get(url).context
+        check_dashboard(
+            world,
+            context,
+            dates,
+            {north, south},
+            blind=False,
+            threshold=60,
+            org=True,
+            channel="phone",
+        )
+        context = client.get(f"/dashboard/?{query(dates, team=south, channel='chat')}").context
+        check_dashboard(world, context, dates, {south}, blind=False, threshold=60, channel="chat")
 
         for person in (north_agent, dora):
             client.force_login(person)

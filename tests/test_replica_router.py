@@ -89,3 +89,23 @@ def test_without_a_replica_the_block_reads_the_primary(settings):
     assert "replica" not in settings.DATABASES and not settings.DATABASE_ROUTERS
     with replica.replica_reads():
         assert ScoreRollup.objects.db == "default"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sliced_dashboard_reads_its_temporary_tables_on_the_primary(
+    login, supervisor, second_database
+):
+    """A channel slice sums into temporary tables of the primary's session; read from the
+    replica, the page would show the replica's stored (here emptied) rollups instead."""
+    client = login(supervisor)
+    with (
+        ROUTED,
+        CaptureQueriesContext(connections["default"]) as on_default,
+        CaptureQueriesContext(second_database) as on_replica,
+    ):
+        response = client.get("/dashboard/", {"channel": "phone"})
+    assert response.status_code == 200
+    assert response.context["totals"]["scored"] == 1
+    assert any("rubrics_scorerollup" in q["sql"] for q in on_default)
+    # Review coverage is not sliced: it reads the stored rollups, on the replica.
+    assert on_replica

@@ -82,7 +82,7 @@ def _dashboard_filters(request):
 def _dashboard(request, *, organisation: bool):
     form, filters = _dashboard_filters(request)
     led = teams_led_by(request.user)
-    if not (filters["channel"] or filters["topic"]):
+    if not (filters["channel"] or filters["topic"] or filters["connection"]):
         return _dashboard_page(request, form, filters, led, organisation=organisation)
     # A slice by channel or topic is summed from the evaluations of the window (see
     # rubrics.rollups.sliced). Review coverage is of the current assignment period, whatever
@@ -97,6 +97,7 @@ def _dashboard(request, *, organisation: bool):
         team_ids=[team.pk for team in led_teams],
         channel=filters["channel"],
         topic=filters["topic"],
+        interactions=sources.interactions_from(filters["connection"]),
     ):
         return _dashboard_page(
             request, form, filters, led_teams, organisation=organisation, covered=coverage
@@ -143,16 +144,6 @@ def _dashboard_page(request, form, filters, led, *, organisation: bool, covered=
             every_case=organisation and filters["team_id"] is None,
         )
     )
-    from_connection = None
-    if filters["connection"] is not None:
-        from_connection = sources.connection_figures(
-            filters["connection"],
-            teams=chosen,
-            agent_id=agent_id,
-            start=start,
-            end=end,
-            blind=blind,
-        )
     if covered is None:
         covered = qa_selectors.coverage(chosen, today=timezone.localdate())
     coverage = [{"team": team, **covered[team.pk]} for team in chosen]
@@ -176,13 +167,13 @@ def _dashboard_page(request, form, filters, led, *, organisation: bool, covered=
                 for name, value in (
                     ("channel", Channel(filters["channel"]).label if filters["channel"] else ""),
                     ("topic", filters["topic"]),
+                    ("helpdesk", filters["connection"].name if filters["connection"] else ""),
                 )
                 if value
             },
             "overdue_training": overdue_by_agent(chosen),
             "coverage": coverage,
             "root_causes": root_causes,
-            "from_connection": from_connection,
         },
     )
 

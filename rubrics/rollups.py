@@ -356,7 +356,9 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _sliced_tables(*, start, end, team_ids, channel: str = "", topic: str = "") -> None:
+def _sliced_tables(
+    *, start, end, team_ids, channel: str = "", topic: str = "", interactions=None
+) -> None:
     where = (
         "AND i.occurred_at >= %(start)s AND i.occurred_at < %(end)s AND i.team_id = ANY(%(teams)s)"
     )
@@ -367,6 +369,11 @@ def _sliced_tables(*, start, end, team_ids, channel: str = "", topic: str = "") 
     if topic:
         where += " AND i.topic ILIKE %(topic)s"
         params["topic"] = _like_pattern(topic)
+    if interactions is not None:
+        # A queryset of interaction ids from a higher floor (a helpdesk connection's, say),
+        # quoted into the text like the rest.
+        subquery = connection.ops.compose_sql(*interactions.query.sql_with_params())
+        where += f" AND i.id IN ({subquery.replace('%', '%%')})"
     # Both statements in one round trip: bound values allow only one, so they are quoted by the
     # driver (psycopg's own quoting, through Django) into the text.
     statements = [
@@ -382,10 +389,10 @@ def _sliced_tables(*, start, end, team_ids, channel: str = "", topic: str = "") 
         cursor.execute(";\n".join(statements))
 
 
-def _sliced(*, start, end, team_ids, channel: str = "", topic: str = ""):
+def _sliced(*, start, end, team_ids, channel: str = "", topic: str = "", interactions=None):
     """Within the block, the rollup tables read as if only the interactions of [start, end) in
-    `team_ids`, of `channel` (if given) and with `topic` in their topic (if given, any case),
-    had been scored: temporary tables of the same names, summed from those evaluations by the
+    `team_ids`, of `channel` (if given), with `topic` in their topic (if given, any case) and
+    among `interactions` (a queryset of interaction ids, if given) had been scored: temporary tables of the same names, summed from those evaluations by the
     rebuild's own SQL, shadow the stored ones (PostgreSQL looks in the session's temporary
     schema first). One query makes them, one drops them; for reading only.
 
@@ -393,7 +400,14 @@ def _sliced(*, start, end, team_ids, channel: str = "", topic: str = ""):
     (docs/performance.md, "A sliced dashboard"). Figures of other dates are not in them."""
     # The temporary tables live in the primary's session, so the block reads the primary.
     try:
-        _sliced_tables(start=start, end=end, team_ids=team_ids, channel=channel, topic=topic)
+        _sliced_tables(
+            start=start,
+            end=end,
+            team_ids=team_ids,
+            channel=channel,
+            topic=topic,
+            interactions=interactions,
+        )
         with primary_reads():
             yield
     finally:

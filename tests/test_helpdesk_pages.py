@@ -308,17 +308,19 @@ def test_the_schema_documents_the_filters_and_the_webhook(client, admin_user):
 
 
 def test_the_dashboard_filters_by_connection(client, login, acme, agent, supervisor):
-    from tests.conftest import review
+    from tests.conftest import review, self_score
 
     interaction = imported(client)
     review(interaction, supervisor)
+    review(self_score(agent, reference="ZD-TYPED").interaction, supervisor)
     sue = login(supervisor)
     page = sue.get("/dashboard/").content.decode()
     assert 'name="connection"' in page and "Acme" in page
+    assert sue.get("/dashboard/").context["totals"]["reviewed"] == 2
     response = sue.get("/dashboard/?connection=acme")
-    figures = response.context["from_connection"]
-    assert (figures["interactions"], figures["reviewed"]) == (1, 1)
-    assert 'data-testid="from-connection"' in response.content.decode()
+    # Every figure counts only the helpdesk's interactions: the typed-in one is left out.
+    assert response.context["totals"]["reviewed"] == 1
+    assert response.context["sliced"] == {"helpdesk": "Acme"}
     export = sue.get("/dashboard/export.csv?connection=acme")
     body = b"".join(export.streaming_content).decode()
     assert "4821" in body
@@ -333,5 +335,5 @@ def test_a_connection_of_another_team_is_not_offered(client, login, south, super
     make_connection("southdesk", team=south)
     response = login(supervisor).get("/dashboard/?connection=southdesk")
     assert response.status_code == 200
-    assert response.context["from_connection"] is None
+    assert response.context["sliced"] == {}
     assert "Southdesk" not in response.content.decode()

@@ -186,6 +186,12 @@ class InteractionSerializer(serializers.ModelSerializer):
         help_text="The supervisor who recorded it for review; null when the agent recorded it.",
     )
     team = TeamRefSerializer(read_only=True)
+    # Text, not a URL field: the schema's "uri" format does not allow the empty string.
+    ticket_url = serializers.CharField(
+        read_only=True,
+        help_text="The helpdesk ticket's address, for an interaction from a helpdesk connection; "
+        "empty otherwise.",
+    )
     self_evaluation = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
 
@@ -207,12 +213,6 @@ class InteractionSerializer(serializers.ModelSerializer):
             "review",
         ]
         read_only_fields = fields
-        extra_kwargs = {
-            "ticket_url": {
-                "help_text": "The helpdesk ticket's address, for an interaction from a helpdesk "
-                "connection; empty otherwise."
-            }
-        }
 
     def _current(self, interaction, kind):
         return next((e for e in interaction.current_evaluations if e.kind == kind), None)

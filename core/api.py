@@ -197,8 +197,12 @@ def document_text_rules(result, generator, request, public):
         if not name.endswith("Request"):
             continue
         for prop in component.get("properties", {}).values():
-            if prop.get("type") == "string" and not {"format", "enum", "pattern"} & set(prop):
-                prop["pattern"] = NO_NUL
+            # A text, or an object of texts (comments per criterion).
+            for text in (prop, prop.get("additionalProperties")):
+                if not isinstance(text, dict) or text.get("type") != "string":
+                    continue
+                if not {"format", "enum", "pattern"} & set(text):
+                    text["pattern"] = NO_NUL
     return result
 
 

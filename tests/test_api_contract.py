@@ -129,6 +129,8 @@ def test_each_role_sends_its_own_shape_of_interaction(schema, agent, supervisor)
 def test_texts_sent_document_that_nul_is_refused(schema, agent):
     concern = component(schema, "ConcernCreateRequest")["properties"]["description"]
     assert concern["pattern"] == "^[^\\u0000]*$"
+    comments = component(schema, "RatingsInputRequest")["properties"]["comments"]
+    assert comments["additionalProperties"]["pattern"] == "^[^\\u0000]*$"
     body = {"category": "gift", "description": "A gift\u0000 was offered."}
     response = api_as(agent).post("/api/v1/concerns/", body, format="json")
     assert response.status_code == 400 and "description" in response.json()

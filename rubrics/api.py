@@ -186,11 +186,10 @@ class InteractionSerializer(serializers.ModelSerializer):
         help_text="The supervisor who recorded it for review; null when the agent recorded it.",
     )
     team = TeamRefSerializer(read_only=True)
-    # Text, not a URL field: the schema's "uri" format does not allow the empty string.
     ticket_url = serializers.CharField(
         read_only=True,
-        help_text="The helpdesk ticket's address, for an interaction from a helpdesk connection; "
-        "empty otherwise.",
+        help_text="The helpdesk ticket's address, for an interaction from a helpdesk "
+        "connection; empty otherwise.",
     )
     self_evaluation = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from cases import selectors, services
 from cases.models import Case
 from checklists.models import Concern
-from core.api import Pagination, StrictBooleanField
+from core.api import Pagination, StrictBooleanField, StrictCharField
 from core.privacy import validate_no_personal_data
 
 
@@ -24,7 +24,7 @@ class CaseWorkers(permissions.BasePermission):
 
 class ConcernCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Concern.Category.choices)
-    description = serializers.CharField(max_length=4000, validators=[validate_no_personal_data])
+    description = StrictCharField(max_length=4000, validators=[validate_no_personal_data])
     anonymous = StrictBooleanField(default=False)
     about_supervisor = StrictBooleanField(default=False)
     to_compliance = StrictBooleanField(default=False)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import authentication, exceptions, parsers
-from rest_framework.fields import BooleanField
+from rest_framework.fields import BooleanField, CharField
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -197,6 +197,20 @@ def document_text_rules(result, generator, request, public):
         if not name.endswith("Request"):
             continue
         for prop in component.get("properties", {}).values():
-            if prop.get("type") == "string" and not {"format", "enum", "pattern"} & set(prop):
-                prop["pattern"] = NO_NUL
+            # A text, or an object of texts (comments per criterion).
+            for text in (prop, prop.get("additionalProperties")):
+                if not isinstance(text, dict) or text.get("type") != "string":
+                    continue
+                if not {"format", "enum", "pattern"} & set(text):
+                    text["pattern"] = NO_NUL
     return result
+
+
+class StrictCharField(CharField):
+    """JSON text only: DRF's own field turns a number into its digits, which the schema
+    (type string) does not allow."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

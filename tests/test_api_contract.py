@@ -129,6 +129,22 @@ def test_each_role_sends_its_own_shape_of_interaction(schema, agent, supervisor)
 def test_texts_sent_document_that_nul_is_refused(schema, agent):
     concern = component(schema, "ConcernCreateRequest")["properties"]["description"]
     assert concern["pattern"] == "^[^\\u0000]*$"
+    comments = component(schema, "RatingsInputRequest")["properties"]["comments"]
+    assert comments["additionalProperties"]["pattern"] == "^[^\\u0000]*$"
     body = {"category": "gift", "description": "A gift\u0000 was offered."}
+    response = api_as(agent).post("/api/v1/concerns/", body, format="json")
+    assert response.status_code == 400 and "description" in response.json()
+
+
+def test_an_empty_ticket_address_matches_the_schema(schema, agent, supervisor):
+    ticket_url = component(schema, "Interaction")["properties"]["ticket_url"]
+    assert ticket_url["type"] == "string" and "format" not in ticket_url
+    interaction = self_score(agent).interaction
+    body = api_as(supervisor).get(f"/api/v1/interactions/{interaction.pk}/").json()
+    assert body["ticket_url"] == ""
+
+
+def test_a_concern_described_by_a_number_is_refused(agent):
+    body = {"category": "gift", "description": 0}
     response = api_as(agent).post("/api/v1/concerns/", body, format="json")
     assert response.status_code == 400 and "description" in response.json()

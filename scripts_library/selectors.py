@@ -1,5 +1,5 @@
-"""Reads for the knowledge library: search, suggestions for low ratings, acknowledgement status,
-and what changed in a script since the version an agent last confirmed."""
+"""Reads for the knowledge library: search, acknowledgement status, and what changed in a
+script since the version an agent last confirmed (suggestions for low ratings: low_ratings.py)."""
 
 import json
 import math
@@ -17,9 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from checklists.models import TriageRequest
 from core.dates import date_window
 from core.text import Segment, word_diff
-from rubrics.models import is_low_rating
 from scripts_library.models import Acknowledgement, Script, SearchEntry, SearchWord
-from scripts_library.suggestions import extras_for
 from teams.access import has_role, is_admin
 from teams.models import Role
 
@@ -276,75 +274,6 @@ def entry_url(kind: str, object_id: int, slug: str) -> str:
         SearchEntry.Kind.MISTAKE: ("library_mistakes", "mistake"),
     }[kind]
     return f"{reverse(page)}#{anchor}-{object_id}"
-
-
-@dataclass
-class LowRatingSuggestion:
-    criterion_name: str
-    rating: int
-    scripts: list[Script]
-    # What other apps suggest for the criterion (see scripts_library.suggestions).
-    extras: list = field(default_factory=list)
-    # What the library's search finds for the words of the rating's note.
-    from_note: list = field(default_factory=list)
-
-
-def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
-    """Published scripts linked to each criterion rated 1 or 2 in any of `evaluations`, and
-    what the library's search finds for the words of those ratings' notes (published entries
-    only), so a note says more than the criterion alone.
-
-    Missing evaluations (None or "") are skipped, so a page can pass whichever it has. Ratings
-    should be prefetched with their criteria; the scripts come in one query, the notes'
-    matches in two, whatever the number of low ratings.
-    """
-    # Imported here: note_matches builds on this module's search helpers.
-    from scripts_library.note_matches import matches_for_notes
-
-    lowest: dict[str, tuple[object, int]] = {}
-    notes: dict[str, list[str]] = {}
-    for evaluation in evaluations:
-        if not evaluation:
-            continue
-        for rating in evaluation.ratings.all():
-            if not is_low_rating(rating.value):
-                continue
-            key = rating.criterion.key
-            if key not in lowest or rating.value < lowest[key][1]:
-                lowest[key] = (rating.criterion, rating.value)
-            if rating.comment.strip():
-                notes.setdefault(key, []).append(rating.comment)
-    if not lowest:
-        return []
-    scripts = list(
-        Script.objects.published()
-        .filter(criterion_keys__overlap=list(lowest))
-        .only("title", "slug", "situation", "criterion_keys")
-        .order_by("title")
-    )
-    extras = extras_for(list(lowest))
-    noted = list(notes)
-    matches = dict(
-        zip(
-            noted,
-            matches_for_notes(
-                [" ".join(notes[key]) for key in noted],
-                exclude_slugs={script.slug for script in scripts},
-            ),
-            strict=True,
-        )
-    )
-    suggestions = []
-    for key, (criterion, rating) in sorted(lowest.items(), key=lambda item: item[1][0].position):
-        linked = [script for script in scripts if key in script.criterion_keys]
-        from_note = matches.get(key, [])
-        if linked or extras.get(key) or from_note:
-            suggestions.append(
-                LowRatingSuggestion(
-                    criterion.name, rating, linked, extras.get(key, []), from_note=from_note
-                )
-            )
-    return suggestions
 
 
 def acknowledgement_status(script: Script) -> dict:

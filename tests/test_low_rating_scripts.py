@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from rubrics.models import Rubric
 from rubrics.services import interaction_self_score
+from scripts_library.low_ratings import scripts_for_low_ratings
 from scripts_library.models import Script, SearchEntry
-from scripts_library.selectors import scripts_for_low_ratings
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django import template
 
-from scripts_library.selectors import scripts_for_low_ratings
+from scripts_library.low_ratings import scripts_for_low_ratings
 
 register = template.Library()
 

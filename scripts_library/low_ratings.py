@@ -1,11 +1,13 @@
-"""What a low rating's note is about, found by the library's own search: for each note, the
-published entries that best match its words (misspelt words widened as in the search box)."""
+"""Words that help with a rating of 1 or 2: the published scripts linked to its criterion, what
+other apps register for it, and what the library's own search finds for the words of its note
+(published entries only; misspelt words widened as in the search box)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 
-from scripts_library.models import SearchEntry
+from rubrics.models import is_low_rating
+from scripts_library.models import Script, SearchEntry
 from scripts_library.selectors import (
     SNIPPET_OPTIONS,
     TERM,
@@ -14,6 +16,7 @@ from scripts_library.selectors import (
     highlight,
     similar_words,
 )
+from scripts_library.suggestions import extras_for
 
 # A note is longer than a search: more of its words count, each one as written (no prefixes).
 NOTE_TERMS = 24
@@ -99,3 +102,69 @@ def matches_for_notes(notes: list[str], *, exclude_slugs=()) -> list[list[NoteMa
             NoteMatch(labels[kind], title, entry_url(kind, object_id, slug), highlight(snippet))
         )
     return found
+
+
+@dataclass
+class LowRatingSuggestion:
+    criterion_name: str
+    rating: int
+    scripts: list[Script]
+    # What other apps suggest for the criterion (see scripts_library.suggestions).
+    extras: list = field(default_factory=list)
+    # What the library's search finds for the words of the rating's note.
+    from_note: list = field(default_factory=list)
+
+
+def scripts_for_low_ratings(evaluations) -> list[LowRatingSuggestion]:
+    """Published scripts linked to each criterion rated 1 or 2 in any of `evaluations`, and
+    what the library's search finds for the words of those ratings' notes (published entries
+    only), so a note says more than the criterion alone.
+
+    Missing evaluations (None or "") are skipped, so a page can pass whichever it has. Ratings
+    should be prefetched with their criteria; the scripts come in one query, the notes'
+    matches in two, whatever the number of low ratings.
+    """
+    lowest: dict[str, tuple[object, int]] = {}
+    notes: dict[str, list[str]] = {}
+    for evaluation in evaluations:
+        if not evaluation:
+            continue
+        for rating in evaluation.ratings.all():
+            if not is_low_rating(rating.value):
+                continue
+            key = rating.criterion.key
+            if key not in lowest or rating.value < lowest[key][1]:
+                lowest[key] = (rating.criterion, rating.value)
+            if rating.comment.strip():
+                notes.setdefault(key, []).append(rating.comment)
+    if not lowest:
+        return []
+    scripts = list(
+        Script.objects.published()
+        .filter(criterion_keys__overlap=list(lowest))
+        .only("title", "slug", "situation", "criterion_keys")
+        .order_by("title")
+    )
+    extras = extras_for(list(lowest))
+    noted = list(notes)
+    matches = dict(
+        zip(
+            noted,
+            matches_for_notes(
+                [" ".join(notes[key]) for key in noted],
+                exclude_slugs={script.slug for script in scripts},
+            ),
+            strict=True,
+        )
+    )
+    suggestions = []
+    for key, (criterion, rating) in sorted(lowest.items(), key=lambda item: item[1][0].position):
+        linked = [script for script in scripts if key in script.criterion_keys]
+        from_note = matches.get(key, [])
+        if linked or extras.get(key) or from_note:
+            suggestions.append(
+                LowRatingSuggestion(
+                    criterion.name, rating, linked, extras.get(key, []), from_note=from_note
+                )
+            )
+    return suggestions

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from checklists import signals
@@ -24,6 +25,8 @@ from checklists.models import (
     TriageRequest,
     TriageRule,
 )
+from notifications.models import Kind
+from notifications.services import notify
 from rubrics.models import Evaluation, Interaction
 from teams import audit
 from teams.access import has_role
@@ -311,8 +314,17 @@ def triage_request_log(
     )
     request.owner = triage_owner(logged_by, request.team)
     request.full_clean(exclude=["rule", "logged_by", "team", "resolved_by", "owner"])
-    with transaction.atomic():  # the row and its audit entry, or neither
+    with transaction.atomic():  # the row, its audit entry and the owner's notice, or none
         request.save()
+        if request.owner is not None and request.owner.pk != logged_by.pk:
+            # Rank, priority and due day only: the description may name the customer.
+            notify(
+                [request.owner],
+                Kind.TRIAGE_ASSIGNED,
+                f"A triage request was given to you: rank {rule.rank}, {rule.priority.lower()}, "
+                f"due {request.due_on:%-d %b %Y}.",
+                reverse("triage_detail", args=[request.pk]),
+            )
     return request
 
 

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     CALIBRATION_WAITING = "calibration_waiting", "A calibration session awaits your score"
     TRAINING_DUE = "training_due", "A training module assigned to you is due or overdue"
     CASE_ASSIGNED = "case_assigned", "A case was routed to you"
+    TRIAGE_ASSIGNED = "triage_assigned", "A triage request was given to you"
 
 
 class Delivery(models.TextChoices):
@@ -43,6 +44,7 @@ DEFAULT_DELIVERY = {
     Kind.CALIBRATION_WAITING: Delivery.DIGEST,
     Kind.TRAINING_DUE: Delivery.DIGEST,
     Kind.CASE_ASSIGNED: Delivery.EMAIL,
+    Kind.TRIAGE_ASSIGNED: Delivery.EMAIL,
 }
 
 
@@ -56,6 +58,7 @@ _REVIEWER_KINDS = [
     Kind.ASSIGNMENT_OVERDUE,
     Kind.CALIBRATION_WAITING,
     Kind.CASE_ASSIGNED,
+    Kind.TRIAGE_ASSIGNED,
     Kind.CONCERN_STATUS,
 ]
 KINDS_BY_ROLE = {

@@ -2,20 +2,15 @@
 script since the version an agent last confirmed (suggestions for low ratings: low_ratings.py)."""
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from checklists.models import TriageRequest
-from core.dates import date_window
 from core.text import Segment, word_diff
 from scripts_library.models import Acknowledgement, Script, SearchEntry, SearchWord
 from teams.access import has_role, is_admin
@@ -355,44 +350,3 @@ def confirmation_request(script: Script, user) -> ConfirmationRequest | None:
         if old.split() != new.split():
             changes.append(FieldChange(label, word_diff(old, new, context=None)))
     return ConfirmationRequest(confirmed_version=confirmed, changes=changes)
-
-
-def _quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def playbook_metrics(playbook, user, *, today: date) -> dict | None:
-    """The playbook's triage requests this quarter so far (triaged, declined with the script,
-    escalated) against last quarter's and the target, among the requests `user` may see
-    (their own; leaders their teams'; admins all). One query. None without a triage topic."""
-    if not playbook.triage_topic:
-        return None
-    this_start = _quarter_start(today)
-    last_start = _quarter_start(this_start - timedelta(days=1))
-    this_window = date_window(this_start, today)
-    last_window = date_window(last_start, this_start - timedelta(days=1))
-    this_quarter = Q(created_at__gte=this_window[0], created_at__lt=this_window[1])
-    Handling = TriageRequest.Handling
-    counts = (
-        TriageRequest.objects.visible_to(user)
-        .filter(topic=playbook.triage_topic)
-        .aggregate(
-            triaged=Count("pk", filter=this_quarter),
-            declined=Count("pk", filter=this_quarter & Q(handling=Handling.DECLINED_WITH_SCRIPT)),
-            escalated=Count("pk", filter=this_quarter & Q(handling=Handling.ESCALATED)),
-            last_quarter=Count(
-                "pk", filter=Q(created_at__gte=last_window[0], created_at__lt=last_window[1])
-            ),
-        )
-    )
-    target = None
-    if playbook.target_change_percent is not None and counts["last_quarter"]:
-        # Whole requests: "10% fewer than 25" allows at most 22.
-        target = math.floor(counts["last_quarter"] * (100 + playbook.target_change_percent) / 100)
-    return {
-        **counts,
-        "since": this_start,
-        "last_since": last_start,
-        "target": target,
-        "on_track": None if target is None else counts["triaged"] <= target,
-    }

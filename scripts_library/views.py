@@ -22,11 +22,11 @@ from scripts_library.models import (
     ScriptCategory,
     SearchEntry,
 )
+from scripts_library.playbook_metrics import PlaybookPeriodForm, playbook_metrics
 from scripts_library.selectors import (
     acknowledgement_status,
     confirmation_request,
     library_search,
-    playbook_metrics,
 )
 from scripts_library.services import script_acknowledge
 from teams.access import role_required
@@ -232,11 +232,13 @@ def playbook_detail(request, slug):
     script = None
     if playbook.script_id:
         script = Script.objects.visible_to(request.user).filter(pk=playbook.script_id).first()
-    metrics = playbook_metrics(playbook, request.user, today=timezone.localdate())
+    form = PlaybookPeriodForm(request.GET or None)
+    period = form.period(timezone.localdate())
+    metrics = playbook_metrics(playbook, request.user, period=period)
     return render(
         request,
         "scripts_library/playbook_detail.html",
-        {"playbook": playbook, "script": script, "counts": metrics},
+        {"playbook": playbook, "script": script, "counts": metrics, "form": form},
     )
 
 

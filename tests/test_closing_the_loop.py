@@ -218,11 +218,9 @@ def expected(plan, people):
         "triaged": count(this, end),
         "declined": count(this, end, "declined"),
         "escalated": count(this, end, "escalated"),
-        "last_quarter": count(last, this),
+        "previous": count(last, this),
     }
-    figures["target"] = (
-        math.floor(figures["last_quarter"] * 0.9) if figures["last_quarter"] else None
-    )
+    figures["target"] = math.floor(figures["previous"] * 0.9) if figures["previous"] else None
     return figures
 
 

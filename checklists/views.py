@@ -12,14 +12,10 @@ from checklists import selectors, services
 from checklists.forms import (
     RECENT_INTERACTIONS,
     ChecklistRunForm,
-    DecisionRecordForm,
-    FollowUpForm,
     InteractionSearchForm,
-    OutcomeForm,
     ProofPlanTaskForm,
     ServiceChangeDecisionForm,
     ServiceChangeForm,
-    TriageRequestForm,
 )
 from checklists.models import (
     Checklist,
@@ -30,6 +26,12 @@ from checklists.models import (
     ServiceChangeReview,
     TriageRequest,
     TriageRule,
+)
+from checklists.record_forms import (
+    DecisionRecordForm,
+    FollowUpForm,
+    OutcomeForm,
+    TriageRequestForm,
 )
 from core.views import apply_service_errors, int_or_none
 from rubrics.models import Interaction

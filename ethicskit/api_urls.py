@@ -10,6 +10,7 @@ from notifications import api as notifications_api
 from qa import api as qa_api
 from reports import api as reports_api
 from rubrics import api as rubrics_api
+from rubrics import review_api
 from scripts_library import api as library_api
 from training import api as training_api
 
@@ -25,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "interactions/<int:pk>/reviews/",
-        rubrics_api.ReviewCreateView.as_view(),
+        review_api.ReviewCreateView.as_view(),
         name="interaction_reviews",
     ),
     path("assignments/", qa_api.AssignmentListView.as_view(), name="assignments"),

@@ -34,13 +34,12 @@ from rubrics.models import (
     Evaluation,
     Interaction,
     Rating,
-    RootCause,
     Rubric,
     validate_occurred_at,
 )
 from rubrics.recording import interaction_record
 from rubrics.selectors import get_interaction_for_user
-from rubrics.services import interaction_self_score, review_submit
+from rubrics.services import interaction_self_score
 from teams.access import has_role, is_reviewer
 from teams.api import IsReviewer, role_permission
 from teams.models import Role
@@ -454,58 +453,3 @@ class InteractionDetailView(generics.RetrieveAPIView):
     @extend_schema(summary="One interaction with its current evaluations")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-
-
-class ReviewCreateSerializer(RatingsInputSerializer):
-    comment = serializers.CharField(
-        max_length=2000,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[validate_no_personal_data],
-    )
-    root_causes = serializers.SlugRelatedField(
-        many=True,
-        slug_field="slug",
-        queryset=RootCause.objects.active(),
-        required=False,
-        default=list,
-        help_text="Slugs of the root causes behind what went wrong (see /root-causes/).",
-    )
-
-
-class ReviewSerializer(EvaluationSerializer):
-    root_causes = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
-
-    class Meta(EvaluationSerializer.Meta):
-        fields = [*EvaluationSerializer.Meta.fields, "root_causes"]
-        read_only_fields = fields
-
-
-class ReviewCreateView(APIView):
-    permission_classes = [IsReviewer]
-
-    @extend_schema(
-        summary="A supervisor's review of an interaction of a team they review, self-scored "
-        "or not (then on the current rubric version)",
-        request=ReviewCreateSerializer,
-        responses={201: ReviewSerializer},
-    )
-    def post(self, request, pk):
-        interaction = get_interaction_for_user(request.user, pk, scope="review")
-        serializer = ReviewCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        review = review_submit(
-            interaction=interaction,
-            reviewer=request.user,
-            ratings=serializer.validated_data["ratings"],
-            comments=serializer.validated_data["comments"],
-            comment=serializer.validated_data["comment"],
-            root_causes=serializer.validated_data["root_causes"],
-        )
-        review = (
-            Evaluation.objects.select_related("rubric", "author")
-            .prefetch_related("ratings__criterion", "root_causes")
-            .get(pk=review.pk)
-        )
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ def test_every_phrase_copies_its_own_words(visit):
 
     alice = visit(make_user("alice", "Agent", team=Team.objects.create(name="North")))
     page = alice.go("/library/language/")
-    shown = page.locator("[id^=phrase-text-]")
+    shown = page.locator("[id^=copy-phrase-text-]")
     assert page.get_by_role("button", name="Copy phrase").count() == shown.count() > 1
     ids = [int(shown.nth(n).get_attribute("id").rsplit("-", 1)[1]) for n in (0, shown.count() - 1)]
     phrases = [Phrase.objects.get(pk=pk) for pk in ids]
@@ -20,7 +20,7 @@ def test_every_phrase_copies_its_own_words(visit):
     for phrase in phrases:
         page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
         page.locator(f"#phrase-{phrase.pk}").get_by_role("button", name="Copy phrase").click()
-        status = f"#phrase-status-{phrase.pk}"
+        status = f"#copy-phrase-status-{phrase.pk}"
         page.wait_for_function(f"() => document.querySelector('{status}').textContent !== ''")
         assert page.evaluate("navigator.clipboard.readText()") == phrase.text
         assert page.locator(status).inner_text() == "Copied."

@@ -2,7 +2,7 @@
 
 The page needs no sign-in and links the code to nothing: it reads no user and no session, sets no
 cookie, and writes no row on success. Only wrong codes are counted, against a keyed hash of the address, for
-the rate limits. Every answer is marked no-store and no-referrer.
+the rate limits. Every answer is marked no-store and sends no referrer to other sites.
 """
 
 import hashlib
@@ -45,7 +45,8 @@ def _answer(request, context, status=200):
     # An empty token keeps the page from setting a CSRF cookie.
     response = render(request, "cases/follow_up.html", {**context, "csrf_token": ""}, status=status)
     response["Cache-Control"] = "no-store, max-age=0"
-    response["Referrer-Policy"] = "no-referrer"
+    # Nothing to other sites; see cases.views.NO_REFERRER_ELSEWHERE for why not "no-referrer".
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -30,6 +30,9 @@ from checklists.run_help import concern_prefill
 from core.views import apply_service_errors
 
 PAGE_SIZE = 25
+# Other sites never learn that the receipt page was open. Not "no-referrer": with it the browser
+# posts `Origin: null`, which the CSRF check refuses, so the reporter could not even log out.
+NO_REFERRER_ELSEWHERE = "same-origin"
 
 
 def case_worker_required(view):
@@ -67,7 +70,7 @@ def concern_new(request):
             if code:
                 # Shown once, in this answer only: no redirect, no message, no session.
                 response = render(request, "cases/receipt.html", {"code": code})
-                response["Referrer-Policy"] = "no-referrer"
+                response["Referrer-Policy"] = NO_REFERRER_ELSEWHERE
                 return response
             messages.success(request, "Thank you. Your report has been received.")
             return redirect("concern_mine")

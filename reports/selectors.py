@@ -76,6 +76,7 @@ def dashboard(
     blind: bool = False,
     channel: str = "",
     topic: str = "",
+    interactions=None,
 ) -> dict:
     """The team (or organisation) dashboard, from the rollups in a fixed number of queries.
 
@@ -87,9 +88,9 @@ def dashboard(
     (open disputes, reviews not yet acknowledged) is work, not history: it is counted and
     listed whatever the call's date, for the same teams and agent.
 
-    With a `channel` or `topic`, the rollups read must be the sliced ones
-    (`rubrics.rollups.sliced`), and what waits now is counted from the evaluations of that
-    channel and topic.
+    With a `channel`, `topic` or `interactions` (a queryset of interaction ids: a helpdesk
+    connection's), the rollups read must be the sliced ones (`rubrics.rollups.sliced`), and
+    what waits now is counted from the evaluations of that slice.
     """
     scope = {"teams": teams, "agent_id": agent_id}
     ratings = rollup_window(CriterionRollup, start, end, **scope)
@@ -100,8 +101,10 @@ def dashboard(
         sums = sums_by_kind(
             rollup_window(ScoreRollup, start, end, **scope, blind=blind), bands=True
         )[None]
-    sliced = bool(channel or topic)
+    sliced = bool(channel or topic or interactions is not None)
     awaiting = _awaiting(teams, agent_id).filter(interaction_slice(channel=channel, topic=topic))
+    if interactions is not None:
+        awaiting = awaiting.filter(interaction__in=interactions)
     # The rollups have no channel or topic: a slice counts its waiting work with the lists.
     waiting = _waiting_on_someone(awaiting, counted=sliced)
     totals = {

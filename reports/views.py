@@ -123,6 +123,7 @@ def _dashboard_page(request, form, filters, led, *, organisation: bool, covered=
         blind=blind,
         channel=filters["channel"],
         topic=filters["topic"],
+        interactions=sources.interactions_from(filters["connection"]),
     )
     for team in teams:
         # Checklist counts cover the chosen teams; the others show a dash, not a false zero.

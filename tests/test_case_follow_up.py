@@ -107,7 +107,7 @@ def test_the_page_sends_no_store_and_no_referrer_and_sets_no_cookie():
     for response in (client.get(URL), client.post(URL, {"code": "X"}, HTTP_ORIGIN="null")):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert not response.cookies
 
 

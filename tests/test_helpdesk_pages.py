@@ -316,10 +316,17 @@ def test_the_dashboard_filters_by_connection(client, login, acme, agent, supervi
     sue = login(supervisor)
     page = sue.get("/dashboard/").content.decode()
     assert 'name="connection"' in page and "Acme" in page
-    assert sue.get("/dashboard/").context["totals"]["reviewed"] == 2
+    everything = sue.get("/dashboard/").context
+    assert (everything["totals"]["reviewed"], everything["totals"]["unacknowledged"]) == (2, 2)
     response = sue.get("/dashboard/?connection=acme")
-    # Every figure counts only the helpdesk's interactions: the typed-in one is left out.
+    # Every figure counts only the helpdesk's interactions: the typed-in one is left out, from
+    # the scores and from what waits for acknowledgement, alone or with another slice.
     assert response.context["totals"]["reviewed"] == 1
+    assert response.context["totals"]["unacknowledged"] == 1
+    assert [r.interaction for r in response.context["waiting"]["unacknowledged"]] == [interaction]
+    channel = interaction.channel
+    both = sue.get(f"/dashboard/?connection=acme&channel={channel}").context
+    assert (both["totals"]["reviewed"], both["totals"]["unacknowledged"]) == (1, 1)
     assert response.context["sliced"] == {"helpdesk": "Acme"}
     export = sue.get("/dashboard/export.csv?connection=acme")
     body = b"".join(export.streaming_content).decode()

@@ -30,6 +30,10 @@ def test_an_anonymous_reporter_and_the_routed_supervisor_talk_through_the_code(v
     assert "Write it down: it is the only way back." in page.content()
     code = page.locator("[data-receipt-code]").inner_text().strip()
     assert re.fullmatch(r"([A-Z2-9]{4}-){4}[A-Z2-9]{4}", code)
+    # Signing out from the receipt page works (the page sends no referrer to other sites only).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log out").click()
+    assert "/login/" in page.url
     pending_reports_deliver()  # the hourly job
     case = Case.objects.get()
     assert case.owner == supervisor

@@ -27,7 +27,8 @@ class ConnectionForm(forms.ModelForm):
             "is_active": "Accept events",
         }
         help_texts = {
-            "slug": "Its webhook address is /api/v1/webhooks/<slug>/; it cannot change later.",
+            "slug": "Its webhook address is /api/v1/webhooks/ followed by the slug and a slash; "
+            "it cannot change later.",
             "team": "Leave empty to serve every team. Agents map only to people of this team.",
         }
 

@@ -140,7 +140,7 @@ def interaction_overview(interaction: Interaction, viewer) -> dict:
     (`self_hidden`), the self-score and its history are left out."""
     evaluations = list(
         interaction.evaluations.select_related("author", "rubric")
-        .prefetch_related("ratings__criterion")
+        .prefetch_related("ratings__criterion", "root_causes")
         .order_by("kind", "-revision")
     )
     self_history = [e for e in evaluations if e.kind == Evaluation.Kind.SELF]

@@ -55,6 +55,12 @@ def test_a_reviewer_tags_a_review_in_the_form_and_the_api(login, agent, supervis
     assert response.status_code == 302
     saved = Evaluation.objects.get(interaction=first, kind="review")
     assert [tag.slug for tag in saved.root_causes.all()] == ["jargon"]
+    # The reviewer and the agent see the tags on the interaction, each linked to its page.
+    jargon = RootCause.objects.get(slug="jargon")
+    for viewer in (client, login(agent)):
+        page = viewer.get(f"/interactions/{first.pk}/").content.decode()
+        assert f'href="/library/root-causes/jargon/">{jargon.name}</a>' in page
+    client = login(supervisor)
 
     second = self_score(agent, reference="ZD-API").interaction
     answer = client.post(

@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from checklists.concerns import Concern
 from checklists.proof_plan import ProofPlanProgress  # noqa: F401 (kept in its own module)
@@ -221,6 +224,12 @@ class ChecklistRun(models.Model):
         if self.ticket_reference:
             return f"{self.ticket_reference}, before acting"
         return "Before acting, no ticket named"
+
+    @property
+    def score_and_attach_url(self) -> str:
+        """The self-score form with this run ticked to attach (and its ticket, if named)."""
+        query = {"reference": self.ticket_reference} if self.ticket_reference else {}
+        return f"{reverse('self_score')}?{urlencode({**query, 'attach': self.pk})}"
 
 
 class ChecklistAnswer(models.Model):

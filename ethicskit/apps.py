@@ -24,11 +24,12 @@ def connect_home_page() -> None:
     """Drop the kept home pages when something they show changes. Content that every agent
     sees (the rubric, checklists, scripts, training modules, teams) drops every copy; a
     person's own records (interactions, scores, disputes, training due) drop theirs. Dates
-    passing (training falling overdue) are covered by the copies' five-minute expiry."""
+    passing (training falling overdue) and the team's script use (counted on every script
+    opened, too often to drop pages for) are covered by the copies' five-minute expiry."""
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-    from checklists.models import Checklist
+    from checklists.models import Checklist, ChecklistRun
     from core.pagecache import EVERYTHING, drop_on, invalidate
     from notifications.signals import inbox_changed
     from rubrics.models import Criterion, Dispute, Evaluation, Interaction, Rubric
@@ -60,6 +61,8 @@ def connect_home_page() -> None:
     drop_on((post_save, pre_delete), User, person, "user")
     drop_on(saved_or_deleted, Membership, lambda m, **kw: [home_key(m.user_id)], "membership")
     drop_on(saved_or_deleted, Acknowledgement, lambda a, **kw: [home_key(a.user_id)], "ack")
+    # Runs before acting wait on their runner's page until attached (attaching saves the run).
+    drop_on(saved_or_deleted, ChecklistRun, lambda r, **kw: [home_key(r.runner_id)], "run")
 
     def scored_agent(evaluation, **kwargs):
         # Reviews wait to be read and acknowledged; both kinds show on the last interactions.

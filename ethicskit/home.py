@@ -1,11 +1,15 @@
 """What each role's home page shows: the work waiting for the person, in a fixed number of
 queries whatever the amount of data (each list is cut to a few rows, each count is one query)."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case
+from checklists.models import ChecklistRun
 from checklists.selectors import runnable_checklists
 from core.dates import date_window
 from qa import selectors as qa_selectors
@@ -13,13 +17,15 @@ from qa.models import Assignment
 from reports.selectors import DEFAULT_THRESHOLD, agents_under_threshold
 from rubrics.models import Dispute, Evaluation, Interaction, self_scores_blind_for
 from rubrics.selectors import interactions_with_scores, unread_review_count
-from scripts_library.models import Script
+from scripts_library.models import Script, ScriptUse
 from teams.access import has_role, is_admin, teams_led_by
 from teams.models import Role, Team
 from training.selectors import module_statuses
 
 # How many rows each list on a home page shows; its count says how many more there are.
 SHORT_LIST = 5
+# The days over which "the scripts used most by your team" are counted.
+SCRIPT_USE_DAYS = 30
 
 
 def _open_disputes_for(user):
@@ -27,6 +33,25 @@ def _open_disputes_for(user):
     (see `Dispute.may_be_resolved_by`)."""
     disputes = Dispute.objects.open()
     return disputes if is_admin(user) else disputes.filter(review__author=user)
+
+
+def most_used_scripts(team, today) -> list[Script]:
+    """The published scripts the team opened or filled in most over the last SCRIPT_USE_DAYS
+    days (`used` set on each), topped up in the library's order: one query."""
+    uses = (
+        ScriptUse.objects.filter(
+            script=OuterRef("pk"), team=team, day__gt=today - timedelta(days=SCRIPT_USE_DAYS)
+        )
+        .values("script")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return list(
+        Script.objects.published()
+        .only("title", "slug")
+        .annotate(used=Coalesce(Subquery(uses, output_field=IntegerField()), 0))
+        .order_by("-used", "category__position", "title")[:SHORT_LIST]
+    )
 
 
 def agent_work(user) -> dict:
@@ -51,6 +76,15 @@ def agent_work(user) -> dict:
         .only("title", "slug", "version", "change_note")
         .order_by("title")[: SHORT_LIST + 1]
     )
+    # Checklists run before acting that wait to be attached to the scored call.
+    unfinished = list(
+        ChecklistRun.objects.filter(runner=user)
+        .unattached()
+        .select_related("checklist")
+        .only("checklist__title", "ticket_reference", "created_at")
+        .order_by("-created_at", "-id")[: SHORT_LIST + 1]
+    )
+    membership = getattr(user, "membership", None)
     training = [status for status in module_statuses(user) if not status.is_passed]
     for status in training:
         status.overdue = status.is_overdue(today)
@@ -61,12 +95,10 @@ def agent_work(user) -> dict:
         "awaiting_acknowledgement": must_read[:SHORT_LIST],
         "more_must_read": len(must_read) > SHORT_LIST,
         "training_due": training[:SHORT_LIST],
+        "unfinished_runs": unfinished[:SHORT_LIST],
+        "more_unfinished_runs": len(unfinished) > SHORT_LIST,
         "quick_checklists": list(runnable_checklists(user).only("title", "slug", "kind")),
-        "quick_scripts": list(
-            Script.objects.published()
-            .only("title", "slug")
-            .order_by("category__position", "title")[:SHORT_LIST]
-        ),
+        "quick_scripts": most_used_scripts(membership.team_id if membership else None, today),
         "recent_interactions": list(
             interactions_with_scores(Interaction.objects.filter(agent=user)).order_by(
                 "-occurred_at", "-id"

@@ -5,7 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Exists, OuterRef
 from simple_history.models import HistoricalRecords
 
@@ -250,6 +250,40 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.user} read {self.script} v{self.version}"
+
+
+class ScriptUse(models.Model):
+    """How often a team's agents opened or filled in a script on one day: the home page's
+    "used most by your team". Counted per team, never per person."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="uses")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "script", "day"], name="one_script_use_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.script} used {self.count} times by {self.team} on {self.day}"
+
+    @classmethod
+    def record(cls, *, script_id: int, user_id: int, day) -> None:
+        """Add one use for the user's team, in one statement whatever the day's count already
+        is (the team is read in the same statement; a person in no team adds nothing)."""
+        from teams.models import Membership
+
+        table, memberships = cls._meta.db_table, Membership._meta.db_table
+        with connections[router.db_for_write(cls)].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (team_id, script_id, day, count) "  # noqa: S608
+                f"SELECT team_id, %s, %s, 1 FROM {memberships} WHERE user_id = %s "
+                "ON CONFLICT (team_id, script_id, day) "
+                f"DO UPDATE SET count = {table}.count + 1",
+                [script_id, day, user_id],
+            )
 
 
 class FaqCategory(models.Model):

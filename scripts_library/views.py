@@ -20,6 +20,7 @@ from scripts_library.models import (
     Playbook,
     Script,
     ScriptCategory,
+    ScriptUse,
     SearchEntry,
 )
 from scripts_library.playbook_metrics import PlaybookPeriodForm, playbook_metrics
@@ -29,7 +30,7 @@ from scripts_library.selectors import (
     library_search,
 )
 from scripts_library.services import script_acknowledge
-from teams.access import role_required
+from teams.access import has_role, role_required
 from teams.models import Role
 
 READERS = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
@@ -63,6 +64,7 @@ def script_list(request):
 @require_GET
 def script_detail(request, slug):
     script = _visible_script(request, slug)
+    _count_use(request, script)
     return _render_script(request, script, ScriptFillForm(script=script), script.body)
 
 
@@ -74,6 +76,7 @@ def script_fill(request, slug):
     Nothing typed here is stored: the filled-in words exist only in this response.
     """
     script = _visible_script(request, slug)
+    _count_use(request, script)
     form = ScriptFillForm(request.POST, script=script)
     filled = script.body
     if form.is_valid():
@@ -86,6 +89,12 @@ def script_fill(request, slug):
             request, "scripts_library/filled_script.html", {"filled": filled, "form": form}
         )
     return _render_script(request, script, form, filled)
+
+
+def _count_use(request, script) -> None:
+    """An agent opening or filling in a script counts for their team's most used scripts."""
+    if has_role(request.user, Role.AGENT) and script.is_published:
+        ScriptUse.record(script_id=script.pk, user_id=request.user.pk, day=timezone.localdate())
 
 
 def _render_script(request, script, form, filled):

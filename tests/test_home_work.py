@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from qa.models import Assignment
 from rubrics.disputes import dispute_raise
-from scripts_library.models import Script
+from scripts_library.models import Script, ScriptUse
 from teams.models import Role
 from tests.conftest import make_user, review, self_score
+from tests.test_checklist_before_acting import run_before
 from training.models import Module
 from training.services import assignment_create
 
@@ -31,6 +32,10 @@ def home(client) -> str:
     response = client.get("/")
     assert response.status_code == 200
     return response.content.decode()
+
+
+def section(body: str, testid: str) -> str:
+    return body.split(f'data-testid="{testid}"')[1].split("</ul>")[0]
 
 
 def published_module():
@@ -76,6 +81,9 @@ def add_work(batch: int, *, agent, supervisor, north, admin):
     script = Script.objects.published().order_by("pk")[batch]
     script.acknowledgement_version = script.version
     script.save()
+    ScriptUse.objects.create(team=north, script=script, day=today, count=batch + 1)
+    run_before(agent, f"ZD-RUN-{batch}")
+    run_before(agent, f"ZD-RUN-{batch}-B")
     return low
 
 
@@ -101,6 +109,8 @@ def test_the_home_pages_query_count_is_the_same_for_five_times_the_data(
     # The data did grow on the page (cut to five rows per list).
     if role == "agent":
         assert page.count('data-testid="must-read"') == 5
+        assert section(page, "unfinished-runs").count("Score the call and attach") == 5
+        assert "Scripts your team uses most" in page
     elif role == "supervisor":
         assert 'Assignments due <span class="badge text-bg-secondary">5</span>' in page
     else:

@@ -28,6 +28,14 @@ def test_each_roles_home_fits_one_screen_and_leads_to_the_work(visit):
     fits_one_screen(alice, "alice /")
     assert page.get_by_test_id("agent-needs").get_by_role("link").count() >= 1
     alice.screenshot("agent-home", full_page=False)
+    # The run made before a call waits with its one-click "score and attach".
+    runs = page.get_by_test_id("unfinished-runs")
+    assert "ZD-EARLY" in runs.inner_text()
+    assert "Scripts your team uses most" in page.content()
+    with page.expect_navigation():
+        runs.get_by_role("link", name="Score the call and attach").first.click()
+    assert f"/score/?reference=ZD-EARLY&attach={w['early_run']}" in page.url
+    page = alice.go("/")
     page.fill("#home-search", "refund")
     with page.expect_navigation():
         page.get_by_role("button", name="Search").click()

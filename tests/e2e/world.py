@@ -241,7 +241,7 @@ def build() -> dict:
     from rubrics.models import Rubric
     from rubrics.recording import interaction_record
     from rubrics.services import coaching_comment_add, review_acknowledge
-    from scripts_library.models import Script
+    from scripts_library.models import Script, ScriptUse
     from scripts_library.services import script_acknowledge
     from teams.models import Role, Team
 
@@ -414,6 +414,8 @@ def build() -> dict:
     script.change_note = "Clearer first sentence."
     script.save()
     script_acknowledge(script=script, user=carl, version=script.version)
+    # North opens this script most, so Alice's home lists the team's most used scripts.
+    ScriptUse.objects.create(team=north, script=script, day=timezone.localdate(), count=3)
 
     training = training_world(alice=alice, carl=carl, sue=sue, north=north)
     # North's weekly rule, and a sample of Alice's waiting work assigned to Sue: one overdue,

@@ -64,8 +64,13 @@ class CaseStatusForm(BootstrapForm):
     )
 
 
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
 class CaseReassignForm(BootstrapForm):
-    owner = forms.ModelChoiceField(
+    owner = OwnerChoiceField(
         queryset=get_user_model()
         .objects.filter(
             is_active=True, groups__name__in=[Role.SUPERVISOR, Role.ADMIN, COMPLIANCE_GROUP]

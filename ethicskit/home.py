@@ -142,7 +142,9 @@ def supervisor_work(user) -> dict:
         )[:SHORT_LIST],
         "threshold": DEFAULT_THRESHOLD,
         "led_teams": user.led_teams.annotate(agent_count=Count("memberships")).order_by("name"),
-        "owned_cases": list(cases.order_by("feedback_by", "id")[:SHORT_LIST]),
+        "owned_cases": list(
+            cases.select_related("concern").order_by("feedback_by", "id")[:SHORT_LIST]
+        ),
         "owned_cases_count": cases.count(),
         "today": today,
     }

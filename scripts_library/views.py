@@ -76,7 +76,6 @@ def script_fill(request, slug):
     Nothing typed here is stored: the filled-in words exist only in this response.
     """
     script = _visible_script(request, slug)
-    _count_use(request, script)
     form = ScriptFillForm(request.POST, script=script)
     filled = script.body
     if form.is_valid():
@@ -84,6 +83,9 @@ def script_fill(request, slug):
             filled = script.render(form.values())
         except ValidationError as error:
             form.add_error(None, error)
+        else:
+            # Only a fill that worked counts as a use; refused input writes nothing.
+            _count_use(request, script)
     if request.htmx:
         return render(
             request, "scripts_library/filled_script.html", {"filled": filled, "form": form}

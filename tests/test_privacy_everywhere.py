@@ -16,6 +16,8 @@ NOT_ABOUT_CUSTOMERS = {
     "rubrics.Rubric": {"name", "notes"},
     "rubrics.Criterion": {"key", "name", "description", *(f"level_{n}" for n in range(1, 6))},
     "rubrics.ScoreRollup": {"kind"},
+    # Built by the app from a helpdesk connection's template and a ticket id the guard checked.
+    "rubrics.Interaction": {"ticket_url"},
     # Root causes are tags admins write, like criteria; their history keeps the same fields.
     "rubrics.RootCause": {"name", "slug", "description"},
     "rubrics.HistoricalRootCause": {

@@ -8,7 +8,7 @@ PORT ?= 8000
 # makemigrations); DEBUG is off wherever this variable is not set.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test e2e lint format bench bench-privacy mutation check-python
+.PHONY: install run test e2e lint format bench bench-plans bench-privacy mutation check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "EthicsKit needs Python 3.11 or newer; set PYTHON=python3.11 or similar.")'
@@ -43,6 +43,10 @@ e2e: install
 # The benchmark: BENCH_ARGS="--rows 10000000" for the large run. See docs/performance.md.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The query plans behind each benchmarked page, on the benchmark database (docs/plans/<rows>.md).
+bench-plans: install
+	$(PY) bench/plans.py $(BENCH_ARGS)
 
 # How long the privacy guard takes on typical summaries (docs/performance.md, "Privacy guard").
 bench-privacy: install

@@ -56,7 +56,7 @@ def import_new(request):
     return render(
         request,
         "integrations/import_new.html",
-        {"form": form, "has_connections": connections.exists()},
+        {"form": form, "connection_count": connections.count()},
     )
 
 
@@ -78,12 +78,13 @@ def _unknown_agents(request, job) -> dict:
     unknown = job.preview.get("unknown_agents", []) if job.status == job.Status.PREVIEW else []
     if not unknown:
         return {}
-    mapped = dict(
-        AgentMapping.objects.filter(connection=job.connection)
+    mapped = {
+        mapping.identity.lower(): mapping.user.get_full_name() or mapping.user.get_username()
+        for mapping in AgentMapping.objects.filter(connection=job.connection)
         .annotate(key=Lower("identity"))
         .filter(key__in=[identity.lower() for identity in unknown])
-        .values_list("key", "user__username")
-    )
+        .select_related("user")
+    }
     agents = importing.agents_to_map(request.user, job.connection)
     return {
         "unknown_agents": [(identity, mapped.get(identity.lower())) for identity in unknown],

@@ -130,6 +130,7 @@ def import_preview(*, user, connection: Connection, upload, mapping: dict[str, s
                     "row": row["row"],
                     "errors": row["errors"],
                     "outcome": row["outcome"],
+                    "note": row.get("note", ""),
                     "shown": {
                         field: text
                         if field == "agent" or not checker.personal_data(text)

@@ -64,7 +64,7 @@ def test_a_supervisor_maps_an_unknown_identity_to_their_agent_and_uploads_again(
     assert response.url == f"/imports/{job.pk}/#unknown-agents"
     assert AgentMapping.objects.get(identity="Jo@Corp.test").user == new_agent
     page = client.get(f"/imports/{job.pk}/").content.decode()
-    assert "Mapped Jo@Corp.test to Jo Quinn" in page and "mapped to jo." in page
+    assert "Mapped Jo@Corp.test to Jo Quinn" in page and "mapped to Jo Quinn." in page
     again = previewed(client, acme, "alice@corp.test", "Jo@Corp.test", "jo@corp.test")
     assert (again.preview["create"], again.preview["error_count"]) == (3, 0)
 

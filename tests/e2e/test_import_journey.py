@@ -102,6 +102,8 @@ def test_supervisor_previews_fixes_the_mapping_imports_and_undoes_a_file(visit, 
     page.get_by_role("link", name="Import a file").click()
     page.wait_for_url("**/imports/new/")
     lead.check()
+    # One connection serves his team: one place to pick it.
+    assert page.locator("select").count() == 1
     # The export names its columns its own way: he says which holds what.
     for field, column in COLUMNS.items():
         page.fill(field, column)
@@ -121,6 +123,8 @@ def test_supervisor_previews_fixes_the_mapping_imports_and_undoes_a_file(visit, 
         f"Row {DUPLICATE_ROW}: Duplicate ticket: T-1010 is also on row 12.",
     ]
     assert page.get_by_role("button", name="Import 497 row(s)").is_visible()
+    first = page.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert first[:2] == ["2", "T-1000"] and first[-1] == "New"
     assert "@example.com" not in page.content()  # the requester's column is never shown
     assert not Interaction.objects.exists()
 
@@ -138,7 +142,7 @@ def test_supervisor_previews_fixes_the_mapping_imports_and_undoes_a_file(visit, 
         page.get_by_role("button", name="Map this identity").click()
     alert = page.get_by_role("alert").inner_text()
     assert alert.startswith("Mapped jamie.lee@acme.test to Jamie Lee.")
-    assert "mapped to agent3" in page.get_by_test_id("unknown-agent").inner_text()
+    assert "mapped to Jamie Lee" in page.get_by_test_id("unknown-agent").inner_text()
     lead.check("preview after mapping")
     shoot(page, "3-identity-mapped")
 

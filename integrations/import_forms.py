@@ -45,3 +45,17 @@ def initial_for(connection) -> dict:
     saved = ColumnMapping.objects.filter(connection=connection).first() if connection else None
     columns = saved.as_dict() if saved else dict(DEFAULT_COLUMNS)
     return {"connection": connection, **columns}
+
+
+class ImportAgentForm(forms.Form):
+    """Map an identity the preview found unknown to one of the importer's agents."""
+
+    identity = forms.CharField(widget=forms.HiddenInput, max_length=254)
+    user = forms.ModelChoiceField(queryset=None, label="Agent", empty_label="Pick an agent")
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = agents
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.get_username()} ({user.membership.team})"
+        )

@@ -6,13 +6,16 @@ each import is seen by the person who started it and by admins."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrations import importing
 from integrations.import_files import FileRefused
-from integrations.import_forms import ImportUploadForm, initial_for
+from integrations.import_forms import ImportAgentForm, ImportUploadForm, initial_for
 from integrations.import_models import ImportJob
+from integrations.models import AgentMapping
 from teams.access import role_required
 from teams.models import Role
 
@@ -53,7 +56,7 @@ def import_new(request):
     return render(
         request,
         "integrations/import_new.html",
-        {"form": form, "has_connections": connections.exists()},
+        {"form": form, "connection_count": connections.count()},
     )
 
 
@@ -62,10 +65,55 @@ def import_new(request):
 def import_detail(request, pk):
     job = importing.get_import_for_user(request.user, pk)
     # The progress bar polls this page; htmx gets the bar alone.
-    template = (
-        "integrations/import_progress.html" if request.htmx else "integrations/import_detail.html"
+    if request.htmx:
+        return render(request, "integrations/import_progress.html", {"job": job})
+    return render(
+        request, "integrations/import_detail.html", {"job": job, **_unknown_agents(request, job)}
     )
-    return render(request, template, {"job": job})
+
+
+def _unknown_agents(request, job) -> dict:
+    """The identities the preview found unknown, each with who it is mapped to by now (or
+    None), and the agents the viewer may map them to."""
+    unknown = job.preview.get("unknown_agents", []) if job.status == job.Status.PREVIEW else []
+    if not unknown:
+        return {}
+    mapped = {
+        mapping.identity.lower(): mapping.user.get_full_name() or mapping.user.get_username()
+        for mapping in AgentMapping.objects.filter(connection=job.connection)
+        .annotate(key=Lower("identity"))
+        .filter(key__in=[identity.lower() for identity in unknown])
+        .select_related("user")
+    }
+    agents = importing.agents_to_map(request.user, job.connection)
+    return {
+        "unknown_agents": [(identity, mapped.get(identity.lower())) for identity in unknown],
+        "agents_to_map": list(agents),
+    }
+
+
+@require_POST
+@role_required(*LEADERS)
+def import_map_agent(request, pk):
+    job = importing.get_import_for_user(request.user, pk)
+    form = ImportAgentForm(
+        request.POST, agents=importing.agents_to_map(request.user, job.connection)
+    )
+    if not form.is_valid():
+        messages.error(request, "Pick one of your agents for this helpdesk identity.")
+    else:
+        identity, agent = form.cleaned_data["identity"], form.cleaned_data["user"]
+        try:
+            importing.import_map_agent(user=request.user, job=job, identity=identity, agent=agent)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Mapped {identity} to {agent.get_full_name() or agent.get_username()}. "
+                "Upload the file again to check its rows with this mapping.",
+            )
+    return redirect(reverse("import_detail", kwargs={"pk": job.pk}) + "#unknown-agents")
 
 
 @require_POST

@@ -23,7 +23,7 @@ from core.privacy import describe
 from integrations.import_files import FileRefused, read_table
 from integrations.import_models import ColumnMapping, ImportedRow, ImportJob
 from integrations.models import TICKET_ID_RE, AgentMapping, Connection, TicketLink
-from integrations.services import FALLBACK_TOPIC, mappable_agents, ticket_url
+from integrations.services import FALLBACK_TOPIC, mappable_agents, mapping_add, ticket_url
 from rubrics.models import Channel, Evaluation, Interaction, validate_occurred_at
 from teams import audit
 from teams.access import is_admin, teams_led_by
@@ -31,6 +31,7 @@ from teams.access import is_admin, teams_led_by
 BATCH_SIZE = 1000
 SAMPLE_ROWS = 20
 ERRORS_KEPT = 200
+UNKNOWN_KEPT = 50
 TOPIC_MAX = 120
 HIDDEN = "(hidden: personal data)"
 TICKET_ID = re.compile(TICKET_ID_RE)
@@ -61,6 +62,25 @@ def connections_for_importer(user):
     if is_admin(user):
         return connections
     return connections.filter(team__isnull=True) | connections.filter(team__in=teams_led_by(user))
+
+
+def agents_to_map(user, connection: Connection):
+    """The agents an importer may map a helpdesk identity to: the connection's, and for a
+    supervisor only those of the teams they lead (integrations.services.mapping_add)."""
+    agents = mappable_agents(connection)
+    if is_admin(user):
+        return agents
+    return agents.filter(membership__team__in=teams_led_by(user))
+
+
+def import_map_agent(*, user, job: "ImportJob", identity: str, agent) -> None:
+    """Map an identity the preview of `job` found unknown; the file is checked again when it is
+    uploaded again (its refused rows are not kept)."""
+    if job.status != ImportJob.Status.PREVIEW:
+        raise ValidationError("This import has started: map agents before the next upload.")
+    if identity not in job.preview.get("unknown_agents", []):
+        raise ValidationError("This file names no such unknown agent.")
+    mapping_add(actor=user, connection=job.connection, identity=identity, user=agent)
 
 
 def get_import_for_user(user, pk) -> ImportJob:
@@ -103,12 +123,14 @@ def import_preview(*, user, connection: Connection, upload, mapping: dict[str, s
             **totals,
             "valid": totals["create"] + totals["update"],
             "error_count": len(errors),
+            "unknown_agents": sorted(checker.unknown.values(), key=str.lower)[:UNKNOWN_KEPT],
             "errors": errors[:ERRORS_KEPT],
             "sample": [
                 {
                     "row": row["row"],
                     "errors": row["errors"],
                     "outcome": row["outcome"],
+                    "note": row.get("note", ""),
                     "shown": {
                         field: text
                         if field == "agent" or not checker.personal_data(text)
@@ -138,6 +160,7 @@ class RowChecker:
             None if is_admin(user) else set(teams_led_by(user).values_list("pk", flat=True))
         )
         self.seen: dict[str, int] = {}
+        self.unknown: dict[str, str] = {}  # lower case -> the identity as the file has it
         self.guard_cache: dict[str, list[str]] = {}
 
     def personal_data(self, text: str) -> list[str]:
@@ -170,8 +193,14 @@ class RowChecker:
         else:
             self.seen[ticket_id] = number
         agent = self.agents.get(value["agent"].lower())
-        if agent is None:
-            errors.append(f"Unknown agent {repr(value['agent'])}: map them to a person first.")
+        if agent is None and not value["agent"]:
+            errors.append("No agent.")
+        elif agent is None:
+            self.unknown.setdefault(value["agent"].lower(), value["agent"])
+            errors.append(
+                f"Unknown agent {repr(value['agent'])}: nobody is mapped to this helpdesk "
+                "identity yet."
+            )
         elif agent[1] is None:
             errors.append(f"{repr(value['agent'])} is not an agent of any team.")
         elif self.teams is not None and agent[1] not in self.teams:

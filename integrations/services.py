@@ -25,7 +25,7 @@ from integrations.models import (
 from integrations.payloads import PayloadError, TicketEvent
 from integrations.signing import TOLERANCE_SECONDS
 from rubrics.models import Interaction, validate_occurred_at
-from teams.access import is_admin
+from teams.access import is_admin, teams_led_by
 from teams.models import Role
 
 # The demo connection's secret: like the demo passwords, for a development machine only.
@@ -203,10 +203,11 @@ def receive_event(
 
 
 def mapping_add(*, actor, connection: Connection, identity: str, user) -> tuple[AgentMapping, int]:
-    """Map a helpdesk identity to an agent (an admin's act) and turn the tickets held for it
-    into interactions; returns the mapping and how many held tickets became interactions."""
-    if not is_admin(actor):
-        raise ValidationError("Only admins map helpdesk agents.")
+    """Map a helpdesk identity to an agent and turn the tickets held for it into interactions;
+    returns the mapping and how many held tickets became interactions. Admins map to any agent
+    of the connection; a supervisor only to an agent of a team they lead."""
+    if not is_admin(actor) and not teams_led_by(actor).filter(memberships__user=user).exists():
+        raise ValidationError({"user": "You map helpdesk identities only to your own agents."})
     identity = identity.strip()
     if not identity or len(identity) > 254 or any(ch.isspace() for ch in identity):
         raise ValidationError({"identity": "Give the helpdesk's e-mail or id for the agent."})

@@ -22,7 +22,7 @@ from rubrics.models import Channel, Criterion, self_scores_blind_for
 from rubrics.rollups import sliced
 from teams.access import chosen_teams, get_agent_for_user, role_required, teams_led_by
 from teams.models import Membership, Role, Team
-from training.selectors import overdue_by_agent
+from training.selectors import overdue_agents, overdue_by_agent
 
 LEADERS = (Role.SUPERVISOR, Role.ADMIN)
 
@@ -104,6 +104,10 @@ def _dashboard(request, *, organisation: bool):
         )
 
 
+# Agents listed under "Overdue training"; the team training page lists everyone.
+OVERDUE_SHOWN = 20
+
+
 def _dashboard_page(request, form, filters, led, *, organisation: bool, covered=None):
     """`led`: the viewer's teams, a queryset or a list in name order."""
     start, end = filters["start"], filters["end"]
@@ -148,6 +152,10 @@ def _dashboard_page(request, form, filters, led, *, organisation: bool, covered=
     if covered is None:
         covered = qa_selectors.coverage(chosen, today=timezone.localdate())
     coverage = [{"team": team, **covered[team.pk]} for team in chosen]
+    overdue = overdue_by_agent(chosen, limit=OVERDUE_SHOWN)
+    overdue_total = (
+        overdue_agents(chosen).count() if len(overdue) == OVERDUE_SHOWN else len(overdue)
+    )
     return render(
         request,
         "reports/dashboard.html",
@@ -172,7 +180,8 @@ def _dashboard_page(request, form, filters, led, *, organisation: bool, covered=
                 )
                 if value
             },
-            "overdue_training": overdue_by_agent(chosen),
+            "overdue_training": overdue,
+            "overdue_more": overdue_total - len(overdue),
             "coverage": coverage,
             "root_causes": root_causes,
         },

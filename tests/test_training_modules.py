@@ -242,3 +242,43 @@ def test_a_sitting_with_a_gap_keeps_the_other_answers_and_says_what_is_missing(
     assert response.status_code == 200 and "Not graded" in body
     assert body.count(" checked") == len(rest)
     assert not Certificate.objects.exists()
+
+
+def test_the_dashboard_lists_twenty_overdue_agents_and_counts_the_rest(
+    login, agent, supervisor, north, module, time_machine
+):
+    time_machine.move_to(date(2026, 3, 2), tick=False)
+    for number in range(22):
+        make_user(f"late{number:02d}", Role.AGENT, team=north)
+    passed = make_user("passed", Role.AGENT, team=north)
+    assignment_create(assigned_by=supervisor, module=module, team=north, due_on=date(2026, 3, 3))
+    module_submit(user=passed, module=module, answers=answers(module))
+    time_machine.move_to(date(2026, 3, 5), tick=False)
+    page = login(supervisor).get(reverse("team_dashboard")).content.decode()
+    # alice and 22 late agents are overdue; the one who passed is not.
+    assert page.count('data-testid="overdue-training"') == 20
+    assert "and 3 more agents with overdue training" in page
+    assert ">passed:" not in page
+
+
+def test_overdue_agents_match_the_progress_of_every_agent(
+    agent, other_agent, supervisor, admin_user, north, south, module, time_machine
+):
+    from training.selectors import overdue_agents
+
+    time_machine.move_to(date(2026, 3, 2), tick=False)
+    bob = make_user("bob", Role.AGENT, team=north)
+    assignment_create(assigned_by=supervisor, module=module, team=north, due_on=date(2026, 3, 3))
+    assignment_create(
+        assigned_by=admin_user, module=module, agents=[other_agent], due_on=date(2026, 3, 3)
+    )
+    oscar_next = make_user("olga", Role.AGENT, team=south)
+    assignment_create(
+        assigned_by=admin_user, module=module, agents=[oscar_next], due_on=date(2026, 3, 9)
+    )
+    module_submit(user=bob, module=module, answers=answers(module))
+    time_machine.move_to(date(2026, 3, 5), tick=False)
+    rows = team_progress([north, south])
+    expected = {row.agent.pk for row in rows if row.overdue}
+    assert expected == {agent.pk, other_agent.pk}
+    assert set(overdue_agents([north, south]).values_list("pk", flat=True)) == expected

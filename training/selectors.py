@@ -1,11 +1,12 @@
 """Reads for training: the practice set, progress and due modules, streaks, team insight."""
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -151,35 +152,49 @@ class AgentProgress:
     overdue: list = field(default_factory=list)
 
 
-def team_progress(teams, *, today: date | None = None) -> list[AgentProgress]:
-    """Per agent of `teams`: modules passed, due and overdue. Three queries whatever the size."""
-    today = today or timezone.localdate()
-    team_ids = [team.pk for team in teams]
-    agents = list(
+def _agents_of(team_ids):
+    return (
         get_user_model()
         .objects.filter(membership__team_id__in=team_ids, groups__name=Role.AGENT, is_active=True)
         .select_related("membership__team")
         .order_by("membership__team__name", "username")
         .distinct()
     )
+
+
+def team_progress(teams, *, today: date | None = None, agents=None) -> list[AgentProgress]:
+    """Per agent of `teams` (or only `agents`, people of those teams): modules passed, due and
+    overdue. Three queries whatever the size."""
+    today = today or timezone.localdate()
+    team_ids = [team.pk for team in teams]
+    agents = list(_agents_of(team_ids) if agents is None else agents)
     agent_ids = [agent.pk for agent in agents]
-    assignments = list(
+    by_team, by_agent = defaultdict(list), defaultdict(list)
+    for assignment in (
         Assignment.objects.filter(Q(team_id__in=team_ids) | Q(agent_id__in=agent_ids))
         .select_related("module")
-        .order_by("due_on")
-    )
+        .order_by("due_on", "pk")
+    ):
+        if assignment.agent_id is not None:
+            by_agent[assignment.agent_id].append(assignment)
+        if assignment.team_id is not None:
+            by_team[assignment.team_id].append(assignment)
     passed = defaultdict(dict)
     for certificate in Certificate.objects.filter(user_id__in=agent_ids).order_by("passed_on"):
         passed[certificate.user_id].setdefault(certificate.module_id, certificate)
     rows = []
     for agent in agents:
         row = AgentProgress(agent, passed=list(passed[agent.pk].values()))
+        # The agent's own and his team's assignments, earliest due first; a module's earliest
+        # due date counts.
+        mine = heapq.merge(
+            by_agent[agent.pk],
+            by_team[agent.membership.team_id],
+            key=lambda assignment: (assignment.due_on, assignment.pk),
+        )
         seen = set()
-        for assignment in assignments:
-            mine = assignment.agent_id == agent.pk or (
-                assignment.team_id is not None and assignment.team_id == agent.membership.team_id
-            )
-            if not mine or assignment.module_id in seen:
+        for assignment in mine:
+            if assignment.module_id in seen:
                 continue
             seen.add(assignment.module_id)
             if assignment.module_id in passed[agent.pk]:
@@ -190,9 +205,28 @@ def team_progress(teams, *, today: date | None = None) -> list[AgentProgress]:
     return rows
 
 
-def overdue_by_agent(teams, *, today: date | None = None) -> list[AgentProgress]:
-    """Agents of `teams` with at least one overdue module, for the team dashboard."""
-    return [row for row in team_progress(teams, today=today) if row.overdue]
+def overdue_agents(teams, *, today: date | None = None):
+    """Agents of `teams` with a module assigned to them or their team, due before `today` and
+    not passed: a queryset in team and name order."""
+    today = today or timezone.localdate()
+    passed = Certificate.objects.filter(
+        user_id=OuterRef(OuterRef("pk")), module_id=OuterRef("module_id")
+    )
+    overdue = Assignment.objects.filter(
+        Q(agent_id=OuterRef("pk")) | Q(team_id=OuterRef("membership__team_id")),
+        ~Exists(passed),
+        due_on__lt=today,
+    )
+    return _agents_of([team.pk for team in teams]).filter(Exists(overdue))
+
+
+def overdue_by_agent(teams, *, today: date | None = None, limit: int | None = None):
+    """Agents of `teams` with at least one overdue module and what is overdue, the first
+    `limit` of them (all when None)."""
+    agents = overdue_agents(teams, today=today)
+    if limit is not None:
+        agents = agents[:limit]
+    return [row for row in team_progress(teams, today=today, agents=agents) if row.overdue]
 
 
 def hardest_dilemmas(agent_ids, *, limit: int = 5) -> list[dict]:

@@ -1,5 +1,7 @@
 """The fairness audit's page and CSV: they read the table the nightly job stored."""
 
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -49,8 +51,27 @@ def _scope(request):
     return chosen, days, teams
 
 
+# Rows shown per section, flagged first; the CSV holds them all.
+SHOWN_PER_KIND = 50
+
+
 def _rows(team, days):
     return FairnessRow.objects.filter(team=team, days=days).order_by("kind", "label", "id")
+
+
+def _shown_rows(team, days) -> list[FairnessRow]:
+    """The first SHOWN_PER_KIND rows of each kind, flagged first, then by name."""
+    place = Window(
+        RowNumber(),
+        partition_by=[F("kind")],
+        order_by=[F("flagged").desc(), F("label"), F("id")],
+    )
+    return list(
+        FairnessRow.objects.filter(team=team, days=days)
+        .annotate(place=place)
+        .filter(place__lte=SHOWN_PER_KIND)
+        .order_by("kind", "place")
+    )
 
 
 @role_required(Role.SUPERVISOR, Role.ADMIN)
@@ -58,8 +79,18 @@ def _rows(team, days):
 @reads_from_replica
 def fairness_audit(request):
     team, days, teams = _scope(request)
-    rows = list(_rows(team, days))
-    sections = [(label, [row for row in rows if row.kind == kind]) for kind, label in KINDS]
+    rows = _shown_rows(team, days)
+    totals = dict(
+        FairnessRow.objects.filter(team=team, days=days)
+        .values_list("kind")
+        .annotate(Count("id"))
+        .order_by()
+    )
+    sections = [
+        (label, shown, totals.get(kind, 0) - len(shown))
+        for kind, label in KINDS
+        for shown in [[row for row in rows if row.kind == kind]]
+    ]
     return render(
         request,
         "calibration/fairness_audit.html",
@@ -68,7 +99,7 @@ def fairness_audit(request):
             "days": days,
             "teams": teams,
             "periods": PERIODS,
-            "sections": [(label, each) for label, each in sections if each],
+            "sections": [section for section in sections if section[1]],
             "computed_at": rows[0].computed_at if rows else None,
             "flag_points": flag_points(),
             "significance": significance(),

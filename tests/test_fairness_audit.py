@@ -97,3 +97,35 @@ def test_the_page_names_channels_and_shows_shares_as_percentages(
     assert f'<th scope="row">{channel.label}</th>' in body
     # Sue: 1 of her 3 reviews disputed.
     assert "<td>33%</td>" in body
+
+
+def test_a_long_section_shows_fifty_rows_flagged_first_and_counts_the_rest(
+    login, admin_user, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    now = timezone.now()
+    FairnessRow.objects.bulk_create(
+        FairnessRow(
+            team=None,
+            days=90,
+            kind="agent",
+            key=str(number),
+            label=f"Agent {number:03d}",
+            reviews=12,
+            flagged=number in (70, 71),
+            words="Scored lower than the rest." if number in (70, 71) else "",
+            computed_at=now,
+        )
+        for number in range(73)
+    )
+    client = login(admin_user)
+    with django_assert_max_num_queries(12):
+        page = client.get("/fairness/").content.decode()
+    names = [line for line in page.split('<th scope="row">')[1:]]
+    shown = [name.split("<")[0] for name in names]
+    assert len(shown) == 50
+    assert shown[:3] == ["Agent 070", "Agent 071", "Agent 000"]
+    assert "23 more agents are in the CSV" in page
+    csv = b"".join(client.get("/fairness/export.csv").streaming_content).decode()
+    assert len(csv.splitlines()) == 1 + 73

@@ -15,23 +15,51 @@ def copy_create(objs, using=None) -> None:
         return
     model = type(objs[0])
     using = using or router.db_for_write(model)
-    connection = connections[using]
     fields = [
         field
         for field in model._meta.concrete_fields
         if not (field.primary_key and getattr(objs[0], field.attname) is None)
     ]
+    _copy(model, fields, ([field.pre_save(obj, True) for field in fields] for obj in objs), using)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, using
+
+
+def copy_rows(model, rows: list[dict], using=None) -> None:
+    """`copy_create` for rows given as {field name: value} (a related object or its id), without
+    building model instances; a field left out gets its default."""
+    if not rows:
+        return
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field.has_default() or not field.primary_key
+    ]
+
+    def values(row):
+        for field in fields:
+            if field.name in row:
+                value = row[field.name]
+                yield value.pk if field.is_relation and value is not None else value
+            elif field.attname in row:
+                yield row[field.attname]
+            else:
+                yield field.get_default()
+
+    _copy(model, fields, (list(values(row)) for row in rows), using)
+
+
+def _copy(model, fields, rows, using) -> None:
+    connection = connections[using or router.db_for_write(model)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    prepare = [field.get_db_prep_save for field in fields]
     # The cursor's own copy(): counted and logged as one query, as an INSERT would be.
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for obj in objs:
-            copy.write_row(
-                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-            )
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, using
+        for row in rows:
+            values = zip(prepare, row, strict=True)
+            copy.write_row([to_db(value, connection) for to_db, value in values])
 
 
 def reserve_ids(model, count: int, using=None) -> list[int]:

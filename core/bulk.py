@@ -2,6 +2,7 @@
 ids are reserved beforehand when the rows written next need them."""
 
 from django.db import connections, router
+from django.utils import timezone
 
 
 def copy_create(objs, using=None) -> None:
@@ -27,9 +28,11 @@ def copy_create(objs, using=None) -> None:
 
 def copy_rows(model, rows: list[dict], using=None) -> None:
     """`copy_create` for rows given as {field name: value} (a related object or its id), without
-    building model instances; a field left out gets its default."""
+    building model instances; a field left out gets its default (the time now if it is stamped
+    automatically)."""
     if not rows:
         return
+    now = timezone.now()
     fields = [
         field
         for field in model._meta.concrete_fields
@@ -43,6 +46,8 @@ def copy_rows(model, rows: list[dict], using=None) -> None:
                 yield value.pk if field.is_relation and value is not None else value
             elif field.attname in row:
                 yield row[field.attname]
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                yield now
             else:
                 yield field.get_default()
 

@@ -223,6 +223,18 @@ def test_the_queries_of_a_batch_do_not_grow_with_its_size(acme, supervisor, monk
     assert counts[0] == counts[1]
 
 
+def test_rows_written_with_copy_get_their_defaults_and_time_stamps(acme, supervisor):
+    from core.bulk import copy_rows
+
+    run(preview(supervisor, acme, [line("1001")]))
+    interaction = Interaction.objects.get()
+    TicketLink.objects.all().delete()
+    copy_rows(TicketLink, [{"interaction": interaction, "connection": acme, "ticket_id": "1001"}])
+    link = TicketLink.objects.get()
+    assert (link.interaction, link.source) == (interaction, "webhook")  # the field's default
+    assert link.created_at is not None and link.updated_at is not None
+
+
 def test_undo_reverts_the_whole_import(acme, supervisor):
     run(preview(supervisor, acme, [line("1001"), line("1002")]))
     job = run(preview(supervisor, acme, [line("1002", topic="Changed"), line("1003")]))

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import dateparse, timezone
 from procrastinate.contrib.django import app
 
+from core.bulk import copy_create, copy_rows, reserve_ids
 from core.privacy import describe
 from integrations.import_files import FileRefused, read_table
 from integrations.import_models import ColumnMapping, ImportedRow, ImportJob
@@ -378,32 +379,38 @@ def _import_batch(job: ImportJob, batch: list[list]) -> dict[str, int]:
         interaction.channel, interaction.topic = channel, topic
         changed.append(interaction)
         records.append(
-            ImportedRow(
-                job=job,
-                interaction=interaction,
-                action=ImportedRow.Action.UPDATED,
-                previous=previous,
-            )
+            {
+                "job": job,
+                "interaction": interaction,
+                "action": ImportedRow.Action.UPDATED,
+                "previous": previous,
+            }
         )
-    created = Interaction.objects.bulk_create(new)
-    TicketLink.objects.bulk_create(
-        TicketLink(
-            interaction=interaction,
-            connection=connection,
-            ticket_id=interaction.reference,
-            source=TicketLink.Source.IMPORT,
-        )
-        for interaction in created
+    # Written with COPY (core.bulk), the ids reserved first: links and import rows need them.
+    for interaction, pk in zip(new, reserve_ids(Interaction, len(new)), strict=True):
+        interaction.pk = pk
+    copy_create(new)
+    copy_rows(
+        TicketLink,
+        [
+            {
+                "interaction": interaction,
+                "connection": connection,
+                "ticket_id": interaction.reference,
+                "source": TicketLink.Source.IMPORT,
+            }
+            for interaction in new
+        ],
     )
     Interaction.objects.bulk_update(changed, UPDATED_FIELDS)
-    audit.log_created(created)
+    audit.log_created(new)
     audit.log_updated(changed, before)
     records += [
-        ImportedRow(job=job, interaction=interaction, action=ImportedRow.Action.CREATED)
-        for interaction in created
+        {"job": job, "interaction": interaction, "action": ImportedRow.Action.CREATED}
+        for interaction in new
     ]
-    ImportedRow.objects.bulk_create(records)
-    return {"created": len(created), "updated": len(changed), "skipped": skipped}
+    copy_rows(ImportedRow, records)
+    return {"created": len(new), "updated": len(changed), "skipped": skipped}
 
 
 UNDO_SCORED = (

@@ -1,5 +1,5 @@
 """Every write of helpdesk connections: receiving a solved ticket, holding tickets of unknown
-agents, mapping agents (which releases their held tickets)."""
+agents, mapping agents (the worker then releases their held tickets)."""
 
 import secrets
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import F
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from core.privacy import find_personal_data
 from integrations.models import (
@@ -25,6 +26,7 @@ from integrations.models import (
 from integrations.payloads import PayloadError, TicketEvent
 from integrations.signing import TOLERANCE_SECONDS
 from rubrics.models import Interaction, validate_occurred_at
+from teams import audit
 from teams.access import is_admin, teams_led_by
 from teams.models import Role
 
@@ -32,6 +34,8 @@ from teams.models import Role
 DEMO_SECRET = "ethicskit-demo-webhook"
 # The topic of an interaction whose helpdesk sent none (or one the privacy guard refused).
 FALLBACK_TOPIC = "Helpdesk ticket"
+# Held tickets turned into interactions per transaction once their identity is mapped.
+RELEASE_BATCH = 500
 # Seen signatures are kept twice as long as a timestamp is accepted.
 SEEN_KEPT_SECONDS = 2 * TOLERANCE_SECONDS
 
@@ -203,14 +207,28 @@ def receive_event(
 
 
 def mapping_add(*, actor, connection: Connection, identity: str, user) -> tuple[AgentMapping, int]:
-    """Map a helpdesk identity to an agent and turn the tickets held for it into interactions;
-    returns the mapping and how many held tickets became interactions. Admins map to any agent
-    of the connection; a supervisor only to an agent of a team they lead."""
-    if not is_admin(actor) and not teams_led_by(actor).filter(memberships__user=user).exists():
+    """Map a helpdesk identity to an agent. Admins map to any agent of the connection; a
+    supervisor (from an import's preview) only to an agent of a team they lead, and not an
+    identity whose webhook tickets are held: those wait for an admin, who sees the whole
+    organisation. The held tickets, however many, are turned into interactions by the worker
+    (integrations.tasks.release_held, queued once the mapping is saved); returns the mapping
+    and how many held tickets were queued."""
+    admin = is_admin(actor)
+    if not admin and not teams_led_by(actor).filter(memberships__user=user).exists():
         raise ValidationError({"user": "You map helpdesk identities only to your own agents."})
     identity = identity.strip()
     if not identity or len(identity) > 254 or any(ch.isspace() for ch in identity):
         raise ValidationError({"identity": "Give the helpdesk's e-mail or id for the agent."})
+    held = HeldTicket.objects.filter(
+        unmapped_agent__connection=connection, unmapped_agent__identity__iexact=identity
+    )
+    if not admin and held.exists():
+        raise ValidationError(
+            {
+                "identity": "Tickets from the helpdesk's events are held for this identity: "
+                "an admin maps it."
+            }
+        )
     if not mappable_agents(connection).filter(pk=user.pk).exists():
         raise ValidationError(
             {"user": f"{user.get_username()} is not an agent of this connection's team."}
@@ -219,26 +237,70 @@ def mapping_add(*, actor, connection: Connection, identity: str, user) -> tuple[
         if AgentMapping.objects.filter(connection=connection, identity__iexact=identity).exists():
             raise ValidationError({"identity": "That identity is already mapped."})
         mapping = AgentMapping.objects.create(connection=connection, identity=identity, user=user)
-        released = 0
-        user = mapped_agent(connection, identity)
-        for held in UnmappedAgent.objects.filter(connection=connection, identity__iexact=identity):
-            for ticket in held.held_tickets.all():
-                try:
-                    validate_occurred_at(ticket.solved_at)
-                except ValidationError:
-                    continue  # older than a year by now: nothing to score
-                _upsert_interaction(
-                    connection,
-                    user,
-                    ticket_id=ticket.ticket_id,
-                    channel=ticket.channel,
-                    solved_at=ticket.solved_at,
-                    topic=ticket.topic or FALLBACK_TOPIC,
-                    source=TicketLink.Source.WEBHOOK,
+        waiting = held.count()
+        if waiting:
+            # Named rather than imported: the task module imports this one.
+            task = app.configure_task("integrations.tasks.release_held", queue="default")
+            arguments = {"connection_id": connection.pk, "identity": identity, "actor_id": actor.pk}
+            transaction.on_commit(lambda: task.defer(**arguments))
+    return mapping, waiting
+
+
+def release_held(*, connection_id: int, identity: str, actor_id: int | None = None) -> int:
+    """Turn the tickets held for a mapped identity into interactions, RELEASE_BATCH at a time,
+    each batch all-or-nothing and its tickets deleted with it, so a retry resumes where it
+    stopped. A ticket the helpdesk sent again since it was held is left to that newer event.
+    Nothing happens if the mapping is gone or its agent no longer qualifies (the tickets stay
+    held). Returns how many tickets became interactions."""
+    connection = Connection.objects.filter(pk=connection_id).first()
+    user = mapped_agent(connection, identity) if connection else None
+    if user is None or not _eligible(connection, user):
+        return 0
+    held = UnmappedAgent.objects.filter(connection=connection, identity__iexact=identity)
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    released = 0
+    with audit.audit_context(source=f"helpdesk mapping of {identity}", actor=actor):
+        while True:
+            with transaction.atomic():
+                tickets = list(
+                    HeldTicket.objects.select_for_update()
+                    .filter(unmapped_agent__in=held)
+                    .order_by("pk")[:RELEASE_BATCH]
                 )
-                released += 1
-            held.delete()
-    return mapping, released
+                if not tickets:
+                    held.delete()
+                    return released
+                released += _release(connection, user, tickets)
+                HeldTicket.objects.filter(pk__in=[ticket.pk for ticket in tickets]).delete()
+
+
+def _release(connection, user, tickets) -> int:
+    linked = TicketLink.objects.filter(
+        connection=connection, ticket_id__in=[ticket.ticket_id for ticket in tickets]
+    )
+    updated = dict(linked.values_list("ticket_id", "updated_at"))
+    released = 0
+    for ticket in tickets:
+        if ticket.ticket_id in updated and updated[ticket.ticket_id] > ticket.held_at:
+            continue  # the helpdesk sent this ticket again since: that event stands
+        try:
+            validate_occurred_at(ticket.solved_at)
+        except ValidationError:
+            continue  # older than a year by now: nothing to score
+        try:
+            _upsert_interaction(
+                connection,
+                user,
+                ticket_id=ticket.ticket_id,
+                channel=ticket.channel,
+                solved_at=ticket.solved_at,
+                topic=ticket.topic or FALLBACK_TOPIC,
+                source=TicketLink.Source.WEBHOOK,
+            )
+        except PayloadError:
+            continue  # its address would be too long for the connection's template
+        released += 1
+    return released
 
 
 def mapping_remove(*, actor, mapping: AgentMapping) -> None:

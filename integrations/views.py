@@ -32,13 +32,18 @@ def _detail(request, connection, *, form=None, mapping_form=None, shown_secret="
     unmapped = list(
         UnmappedAgent.objects.filter(connection=connection).annotate(held=Count("held_tickets"))
     )
+    mappings = list(
+        AgentMapping.objects.filter(connection=connection).select_related("user__membership")
+    )
+    # Mapped already: the worker is turning its held tickets into interactions.
+    mapped = {mapping.identity.lower() for mapping in mappings}
+    for held in unmapped:
+        held.releasing = held.identity.lower() in mapped
     context = {
         "connection": connection,
         "form": form or ConnectionForm(instance=connection),
         "mapping_form": mapping_form or MappingForm(agents=agents),
-        "mappings": list(
-            AgentMapping.objects.filter(connection=connection).select_related("user__membership")
-        ),
+        "mappings": mappings,
         "unmapped": unmapped,
         "agents": list(agents),
         "shown_secret": shown_secret,
@@ -93,7 +98,7 @@ def _map(request, connection, identity, user_id):
     if not form.is_valid():
         return form
     try:
-        _, released = services.mapping_add(
+        _, queued = services.mapping_add(
             actor=request.user,
             connection=connection,
             identity=form.cleaned_data["identity"],
@@ -103,7 +108,12 @@ def _map(request, connection, identity, user_id):
         apply_service_errors(error, form)
         return form
     user = form.cleaned_data["user"]
-    note = f" {released} held ticket(s) became interactions." if released else ""
+    note = (
+        f" Its {queued} held ticket(s) are being turned into interactions in the background;"
+        " they leave the held list when done."
+        if queued
+        else ""
+    )
     messages.success(request, f"Mapped {form.cleaned_data['identity']} to {user}.{note}")
     return None
 

@@ -1,8 +1,10 @@
 """`POST /api/v1/webhooks/<slug>/`: a helpdesk tells EthicsKit a ticket was solved.
 
 No session, no CSRF token, no API token: the signature over the raw body is the only proof.
-The work is done at once (a few queries) and answered with 202; a refused request stores
-nothing and its answer says why in a JSON `detail`.
+The event's work is bounded (a few queries) and done at once, so the 202 names the interaction;
+releasing the tickets held for an identity, which is unbounded, is the worker's, queued when an
+admin maps it (services.mapping_add). A refused request stores nothing and its answer says why
+in a JSON `detail`.
 """
 
 import io

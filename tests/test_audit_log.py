@@ -209,6 +209,40 @@ def test_rubric_and_criterion_changes_are_recorded(admin_user):
     assert only("rubrics.Rubric", action="update").changes["notes"][1] == "Clarified empathy."
 
 
+def test_a_large_bulk_write_is_logged_like_a_small_one(admin_user, agent):
+    """From audit.COPY_FROM entries on they are written with COPY: the same values as the
+    INSERT that writes a few."""
+    from teams import audit
+
+    def made(count, reference):
+        rows = Interaction.objects.bulk_create(
+            Interaction(
+                agent=agent,
+                team_id=agent.membership.team_id,
+                occurred_at=timezone.now() - timedelta(hours=1),
+                channel="chat",
+                reference=f"{reference}-{number}",
+                topic="Refund",
+            )
+            for number in range(count)
+        )
+        with audit_context(source="bulk test", actor=admin_user):
+            audit.log_created(rows)
+        return entries("rubrics.Interaction", object_id=str(rows[0].pk)).get()
+
+    small, large = made(2, "small"), made(audit.COPY_FROM, "large")
+    assert AuditEntry.objects.filter(object_repr__startswith="large-").count() == audit.COPY_FROM
+    for entry in (small, large):
+        assert (entry.action, entry.actor, entry.actor_name, entry.source) == (
+            "create",
+            admin_user,
+            "ada",
+            "bulk test",
+        )
+        assert entry.changes["topic"] == [None, "Refund"] and entry.at is not None
+    assert large.changes.keys() == small.changes.keys() and large.pk != small.pk
+
+
 def test_library_edits_including_links_are_recorded(admin_user):
     script = Script.objects.filter(status="published").first()
     old_body, old_version = script.body, script.version

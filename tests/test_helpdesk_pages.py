@@ -6,9 +6,11 @@ import time
 
 import pytest
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from calibration.services import calibration_session_open
 from integrations.models import AgentMapping, Connection, HeldTicket, UnmappedAgent
+from integrations.tasks import release_held
 from qa.models import Assignment
 from qa.services import assignment_rule_set, assignments_sample
 from rubrics.models import Interaction
@@ -108,7 +110,9 @@ def test_saving_the_settings_keeps_the_secret_unless_a_new_one_is_typed(login, a
     assert acme.slug == "acme"
 
 
-def test_an_admin_maps_a_held_agent_in_one_click(client, login, acme, admin_user, north):
+def test_an_admin_maps_a_held_agent_in_one_click(
+    client, login, acme, admin_user, north, django_capture_on_commit_callbacks
+):
     bob = make_user("bob", Role.AGENT, team=north)
     imported_response = post_signed(client, "acme", generic_event(agent="bob@corp.test"))
     assert imported_response.json()["status"] == "held"
@@ -116,11 +120,19 @@ def test_an_admin_maps_a_held_agent_in_one_click(client, login, acme, admin_user
     admin_client = login(admin_user)
     page = admin_client.get("/helpdesk/acme/").content.decode()
     assert "bob@corp.test" in page
-    response = admin_client.post(f"/helpdesk/acme/held/{held.pk}/map/", {"user": bob.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/helpdesk/acme/held/{held.pk}/map/", {"user": bob.pk})
     assert response.status_code == 302
     assert AgentMapping.objects.filter(identity="bob@corp.test", user=bob).exists()
+    # The held tickets are the worker's: the page says so until it has run.
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "1 held ticket(s) are being turned into interactions in the background" in page
+    assert 'data-testid="held-releasing"' in page and f"/held/{held.pk}/map/" not in page
+    job = ProcrastinateJob.objects.get(task_name="integrations.tasks.release_held")
+    release_held(**job.args)
     assert Interaction.objects.get().agent == bob
     assert not HeldTicket.objects.exists()
+    assert 'data-testid="held-row"' not in admin_client.get("/helpdesk/acme/").content.decode()
 
 
 def test_mapping_stays_inside_the_connections_team(login, admin_user, north, agent, other_agent):

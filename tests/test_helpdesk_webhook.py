@@ -4,11 +4,15 @@ import json
 import time
 
 import pytest
+from procrastinate.contrib.django.models import ProcrastinateJob
 
+from integrations import services
 from integrations.models import HeldTicket, SeenSignature, TicketLink, UnmappedAgent
-from integrations.services import DEMO_SECRET
+from integrations.services import DEMO_SECRET, mapping_add
 from integrations.signing import sign
+from integrations.tasks import release_held
 from rubrics.models import Interaction
+from teams.models import AuditEntry
 from tests.helpdesk import generic_event, make_connection, map_agent, post_signed
 
 pytestmark = pytest.mark.django_db
@@ -133,9 +137,14 @@ def test_the_same_ticket_id_from_two_connections_makes_two_interactions(client, 
     assert Interaction.objects.count() == 2
 
 
-def test_an_unknown_agent_is_held_then_mapping_releases_the_ticket(client, acme, agent, admin_user):
-    from integrations.services import mapping_add
+def queued_release():
+    """The release the mapping queued: its arguments, as the worker will get them."""
+    return ProcrastinateJob.objects.get(task_name="integrations.tasks.release_held").args
 
+
+def test_an_unknown_agent_is_held_then_mapping_queues_the_release_of_its_tickets(
+    client, acme, agent, admin_user, django_capture_on_commit_callbacks
+):
     response = post_signed(client, "acme", generic_event(agent="newbie@corp.test"))
     assert response.status_code == 202
     assert response.json()["status"] == "held"
@@ -145,12 +154,72 @@ def test_an_unknown_agent_is_held_then_mapping_releases_the_ticket(client, acme,
     assert (held.identity, held.count) == ("newbie@corp.test", 2)
     assert HeldTicket.objects.count() == 2
     assert not Interaction.objects.exists()
-    _, released = mapping_add(
-        actor=admin_user, connection=acme, identity="newbie@corp.test", user=agent
-    )
-    assert released == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        _, queued = mapping_add(
+            actor=admin_user, connection=acme, identity="newbie@corp.test", user=agent
+        )
+    # The admin's request only maps and queues: the tickets wait for the worker.
+    assert queued == 2 and HeldTicket.objects.count() == 2 and not Interaction.objects.exists()
+    arguments = queued_release()
+    assert arguments == {
+        "connection_id": acme.pk,
+        "identity": "newbie@corp.test",
+        "actor_id": admin_user.pk,
+    }
+    release_held(**arguments)  # what the worker does with the deferred job
     assert Interaction.objects.filter(agent=agent).count() == 2
     assert not UnmappedAgent.objects.exists() and not HeldTicket.objects.exists()
+    entry = AuditEntry.objects.filter(model="rubrics.Interaction", action="create").first()
+    assert (entry.actor, entry.source) == (admin_user, "helpdesk mapping of newbie@corp.test")
+
+
+def test_the_release_runs_in_batches_and_a_retry_resumes(
+    client, acme, agent, admin_user, monkeypatch
+):
+    monkeypatch.setattr(services, "RELEASE_BATCH", 2)
+    for number in range(5):
+        post_signed(client, "acme", generic_event(ticket_id=f"50{number}", agent="n@corp.test"))
+    mapping_add(actor=admin_user, connection=acme, identity="n@corp.test", user=agent)
+    real = services._release
+    calls = []
+
+    def second_fails(*args):
+        calls.append(args)
+        released = real(*args)
+        if len(calls) == 2:
+            raise RuntimeError("worker stopped")
+        return released
+
+    monkeypatch.setattr(services, "_release", second_fails)
+    arguments = {"connection_id": acme.pk, "identity": "n@corp.test", "actor_id": admin_user.pk}
+    with pytest.raises(RuntimeError):
+        release_held(**arguments)
+    assert (Interaction.objects.count(), HeldTicket.objects.count()) == (2, 3)
+    monkeypatch.setattr(services, "_release", real)
+    release_held(**arguments)
+    assert (Interaction.objects.count(), HeldTicket.objects.count()) == (5, 0)
+
+
+def test_a_ticket_sent_again_after_the_mapping_keeps_its_newer_event(
+    client, acme, agent, admin_user
+):
+    post_signed(client, "acme", generic_event(agent="n@corp.test", topic="Old topic"))
+    mapping_add(actor=admin_user, connection=acme, identity="n@corp.test", user=agent)
+    # Before the worker runs, the helpdesk sends the ticket again: now mapped, it is stored.
+    post_signed(client, "acme", generic_event(agent="n@corp.test", topic="New topic"))
+    release_held(connection_id=acme.pk, identity="n@corp.test", actor_id=admin_user.pk)
+    assert Interaction.objects.get().topic == "New topic"
+    assert not HeldTicket.objects.exists()
+
+
+def test_a_release_after_the_mapping_was_removed_leaves_the_tickets_held(
+    client, acme, agent, admin_user
+):
+    post_signed(client, "acme", generic_event(agent="n@corp.test"))
+    mapping, _ = mapping_add(actor=admin_user, connection=acme, identity="n@corp.test", user=agent)
+    mapping.delete()
+    release_held(connection_id=acme.pk, identity="n@corp.test", actor_id=admin_user.pk)
+    assert HeldTicket.objects.count() == 1 and not Interaction.objects.exists()
 
 
 def test_a_mapped_agent_outside_the_connections_team_is_held(client, north, agent, other_agent):
@@ -163,8 +232,6 @@ def test_a_mapped_agent_outside_the_connections_team_is_held(client, north, agen
 
 def test_mapping_refuses_an_agent_outside_the_connections_team(north, other_agent, admin_user):
     from django.core.exceptions import ValidationError
-
-    from integrations.services import mapping_add
 
     connection = make_connection("northdesk", team=north)
     with pytest.raises(ValidationError, match="not an agent of this connection"):

@@ -115,3 +115,21 @@ def test_an_admin_maps_to_any_agent_of_the_connection(acme, admin_user, other_ag
         f"/imports/{job.pk}/map-agent/", {"identity": "oscar@corp.test", "user": other_agent.pk}
     )
     assert AgentMapping.objects.get(identity="oscar@corp.test").user == other_agent
+
+
+def test_an_identity_with_held_webhook_tickets_waits_for_an_admin(
+    client, acme, supervisor, admin_user, new_agent
+):
+    from integrations.models import HeldTicket
+    from tests.helpdesk import generic_event, post_signed
+
+    response = post_signed(client, "acme", generic_event(ticket_id="77", agent="jo@corp.test"))
+    assert response.json()["status"] == "held"
+    with pytest.raises(ValidationError, match="an admin maps it"):
+        mapping_add(actor=supervisor, connection=acme, identity="Jo@corp.test", user=new_agent)
+    assert not AgentMapping.objects.filter(user=new_agent).exists()
+    assert HeldTicket.objects.count() == 1
+    mapping, waiting = mapping_add(
+        actor=admin_user, connection=acme, identity="jo@corp.test", user=new_agent
+    )
+    assert (mapping.user, waiting) == (new_agent, 1)

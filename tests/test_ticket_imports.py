@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -195,6 +197,42 @@ def test_batches_are_all_or_nothing(acme, supervisor, monkeypatch):
     job.refresh_from_db()
     assert (job.status, job.rows_done, Interaction.objects.count()) == ("failed", 2, 2)
     assert "database went away" in job.error
+
+
+def test_the_queries_of_a_batch_do_not_grow_with_its_size(acme, supervisor, monkeypatch):
+    """Two batches of 2 rows and two of 20 cost the same queries: each batch writes its
+    interactions, links, import rows and audit entries in bulk, updates and new rows alike."""
+    counts = []
+    for size in (2, 20):
+        monkeypatch.setattr(importing, "BATCH_SIZE", size)
+        known = [f"{size}-{n}" for n in range(size)]
+        run(preview(supervisor, acme, [line(ticket) for ticket in known]))
+        # Each batch holds as many changed tickets as new ones.
+        changed_and_new = [
+            line(ticket, topic="Changed")
+            for known_ticket in known
+            for ticket in (known_ticket, f"{known_ticket}-new")
+        ]
+        job = preview(supervisor, acme, changed_and_new)
+        importing.import_start(job=job)
+        with CaptureQueriesContext(connection) as queries:
+            import_run(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.created_count, job.updated_count) == (size, size)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_rows_written_with_copy_get_their_defaults_and_time_stamps(acme, supervisor):
+    from core.bulk import copy_rows
+
+    run(preview(supervisor, acme, [line("1001")]))
+    interaction = Interaction.objects.get()
+    TicketLink.objects.all().delete()
+    copy_rows(TicketLink, [{"interaction": interaction, "connection": acme, "ticket_id": "1001"}])
+    link = TicketLink.objects.get()
+    assert (link.interaction, link.source) == (interaction, "webhook")  # the field's default
+    assert link.created_at is not None and link.updated_at is not None
 
 
 def test_undo_reverts_the_whole_import(acme, supervisor):

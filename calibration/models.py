@@ -19,7 +19,11 @@ class CalibrationSessionQuerySet(models.QuerySet):
         """Sessions the user facilitates or takes part in; nobody else sees one."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(facilitator=user) | Q(participants=user)).distinct()
+        # A subquery, not a join: a join on participants would narrow any count of them.
+        taking_part = CalibrationSession.participants.through.objects.filter(user=user)
+        return self.filter(
+            Q(facilitator=user) | Q(pk__in=taking_part.values("calibrationsession_id"))
+        )
 
 
 class CalibrationSession(models.Model):

@@ -106,8 +106,9 @@ def _eligible(connection: Connection, user) -> bool:
 
 
 def _upsert_interaction(connection, user, *, ticket_id, channel, solved_at, topic, source):
-    """Create the ticket's interaction, or update it: the agent changes only while nobody has
-    scored it (a score belongs to the agent it was given to)."""
+    """Create the ticket's interaction ("created"), or update it ("updated") while nobody has
+    scored it; a scored one is left as it is ("unchanged"), as the file import leaves it: a
+    score belongs to the agent, channel and time it was given for."""
     _lock_ticket(connection, ticket_id)
     url = ticket_url(connection, ticket_id)
     if len(url) > Interaction._meta.get_field("ticket_url").max_length:
@@ -120,15 +121,14 @@ def _upsert_interaction(connection, user, *, ticket_id, channel, solved_at, topi
     fields = {"occurred_at": solved_at, "channel": channel, "topic": topic, "ticket_url": url}
     if link is not None:
         interaction = link.interaction
+        if interaction.evaluations.exists():
+            return interaction, "unchanged"
         for name, value in fields.items():
             setattr(interaction, name, value)
-        changed = list(fields)
-        if not interaction.evaluations.exists():
-            interaction.agent, interaction.team_id = user, user.membership.team_id
-            changed += ["agent", "team"]
-        interaction.save(update_fields=changed)
+        interaction.agent, interaction.team_id = user, user.membership.team_id
+        interaction.save(update_fields=[*fields, "agent", "team"])
         link.save(update_fields=["updated_at"])
-        return interaction, False
+        return interaction, "updated"
     interaction = Interaction(
         agent=user, team_id=user.membership.team_id, reference=ticket_id, **fields
     )
@@ -137,7 +137,7 @@ def _upsert_interaction(connection, user, *, ticket_id, channel, solved_at, topi
     TicketLink.objects.create(
         interaction=interaction, connection=connection, ticket_id=ticket_id, source=source
     )
-    return interaction, True
+    return interaction, "created"
 
 
 def _hold(connection, event: TicketEvent, solved_at, topic) -> None:
@@ -189,7 +189,7 @@ def receive_event(
                 "team): the ticket is held until an admin maps them.",
                 topic_dropped=dropped,
             )
-        interaction, created = _upsert_interaction(
+        interaction, status = _upsert_interaction(
             connection,
             user,
             ticket_id=event.ticket_id,
@@ -199,8 +199,12 @@ def receive_event(
             source=TicketLink.Source.WEBHOOK,
         )
     return Outcome(
-        "created" if created else "updated",
-        "The interaction was created." if created else "The interaction was updated.",
+        status,
+        {
+            "created": "The interaction was created.",
+            "updated": "The interaction was updated.",
+            "unchanged": "The interaction is already scored: it was left as it is.",
+        }[status],
         interaction_id=interaction.pk,
         topic_dropped=dropped,
     )

@@ -36,7 +36,9 @@ MAX_BODY_BYTES = 64 * 1024
 AcceptedSerializer = inline_serializer(
     "WebhookAccepted",
     {
-        "status": serializers.ChoiceField(choices=["created", "updated", "held", "ignored"]),
+        "status": serializers.ChoiceField(
+            choices=["created", "updated", "unchanged", "held", "ignored"]
+        ),
         "detail": serializers.CharField(),
         "interaction": serializers.IntegerField(allow_null=True),
         "topic_dropped": serializers.BooleanField(

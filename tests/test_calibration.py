@@ -321,3 +321,12 @@ def test_calibration_scores_appear_on_no_agent_page_dashboard_or_export(
     export = b"".join(leader.get("/dashboard/export.csv").streaming_content).decode()
     assert mark not in export
     assert not any(",review," in line for line in export.splitlines())
+
+
+def test_the_list_counts_every_participant_for_each_viewer(
+    login, session, supervisor, sue2, admin_user, interactions
+):
+    score_all(session, [supervisor, sue2, admin_user], interactions)
+    for person in (supervisor, sue2, admin_user):
+        page = login(person).get("/calibrations/").content.decode()
+        assert "6 of 6" in page, person

@@ -129,6 +129,20 @@ def test_the_same_event_twice_makes_one_interaction_and_an_update_updates_it(cli
     assert TicketLink.objects.count() == 1
 
 
+def test_an_event_for_a_scored_ticket_leaves_its_interaction_as_scored(client, acme, supervisor):
+    from tests.conftest import review
+
+    post_signed(client, "acme", generic_event(topic="Refund"))
+    interaction = Interaction.objects.get()
+    review(interaction, supervisor)
+    again = post_signed(client, "acme", generic_event(topic="Upgrade", channel="email"))
+    assert again.status_code == 202
+    assert again.json()["status"] == "unchanged"
+    assert "already scored" in again.json()["detail"]
+    interaction.refresh_from_db()
+    assert (interaction.topic, interaction.channel) == ("Refund", "chat")
+
+
 def test_the_same_ticket_id_from_two_connections_makes_two_interactions(client, acme, agent):
     other = make_connection("globex")
     map_agent(other, "alice@corp.test", agent)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from checklists.forms import RECENT_INTERACTIONS, _free_text, interaction_label
 from checklists.models import DecisionRecord, Level, TriageRequest
+from core.forms import DatePicker
 from core.views import int_or_none
 from rubrics.models import Interaction
 
@@ -113,7 +114,7 @@ class DecisionRecordForm(forms.ModelForm):
                 "decision",
                 "actions",
             ]
-        } | {"follow_up_on": forms.DateInput(attrs={"type": "date"})}
+        } | {"follow_up_on": DatePicker()}
 
     interaction = forms.ModelChoiceField(
         label="The interaction it decided (optional)",

@@ -8,15 +8,20 @@ from core.dates import date_window
 EARLIEST_DATE = date(2000, 1, 1)
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker: it reads and writes only ISO dates, whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class DateRangeForm(forms.Form):
     """From and to dates, both optional, within sensible bounds and in order."""
 
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="From", required=False, widget=DatePicker())
+    date_to = forms.DateField(label="To", required=False, widget=DatePicker())
 
     def _check_bounds(self, value):
         latest = timezone.localdate() + timedelta(days=366)

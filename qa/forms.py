@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from core.forms import DatePicker
 from qa.models import PER_AGENT_MAX, PER_AGENT_MIN, Assignment, Period
 from qa.services import PER_AGENT_ERROR, SAMPLE_MAX
 
@@ -74,7 +75,7 @@ class SampleForm(forms.Form):
     due_on = forms.DateField(
         label="Due by (empty: end of this week)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"invalid": "Enter a date such as 2026-12-31."},
     )
 

@@ -282,3 +282,9 @@ def test_overdue_agents_match_the_progress_of_every_agent(
     expected = {row.agent.pk for row in rows if row.overdue}
     assert expected == {agent.pk, other_agent.pk}
     assert set(overdue_agents([north, south]).values_list("pk", flat=True)) == expected
+
+
+def test_the_assign_form_offers_its_default_due_date_to_the_date_picker(login, supervisor, module):
+    page = login(supervisor).get(reverse("training_module_assign", args=[module.slug]))
+    due = timezone.localdate() + timedelta(days=14)
+    assert f'type="date" name="due_on" value="{due.isoformat()}"' in page.content.decode()

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.forms import DatePicker
 from teams.models import Role, Team
 
 
@@ -12,7 +13,7 @@ class AssignmentForm(forms.Form):
     agents = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(), required=False
     )
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+    due_on = forms.DateField(widget=DatePicker(), label="Due on")
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)

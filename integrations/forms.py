@@ -45,7 +45,9 @@ class MappingForm(forms.Form):
         max_length=254,
         help_text="As the helpdesk sends it; e-mails match in any case.",
     )
-    user = forms.ModelChoiceField(queryset=None, label="EthicsKit agent")
+    user = forms.ModelChoiceField(
+        queryset=None, label="EthicsKit agent", empty_label="Pick an agent"
+    )
 
     def __init__(self, *args, agents, **kwargs):
         super().__init__(*args, **kwargs)

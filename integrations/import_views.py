@@ -15,8 +15,8 @@ from integrations import importing
 from integrations.import_files import FileRefused
 from integrations.import_forms import ImportAgentForm, ImportUploadForm, initial_for
 from integrations.import_models import ImportJob
-from integrations.models import AgentMapping
-from teams.access import role_required
+from integrations.models import AgentMapping, UnmappedAgent
+from teams.access import is_admin, role_required
 from teams.models import Role
 
 LEADERS = (Role.SUPERVISOR, Role.ADMIN)
@@ -86,8 +86,23 @@ def _unknown_agents(request, job) -> dict:
         .select_related("user")
     }
     agents = importing.agents_to_map(request.user, job.connection)
+    # Identities whose webhook tickets are held wait for an admin (services.mapping_add).
+    held = (
+        set()
+        if is_admin(request.user)
+        else set(
+            UnmappedAgent.objects.filter(connection=job.connection)
+            .exclude(held_tickets=None)
+            .annotate(key=Lower("identity"))
+            .filter(key__in=[identity.lower() for identity in unknown])
+            .values_list("key", flat=True)
+        )
+    )
     return {
-        "unknown_agents": [(identity, mapped.get(identity.lower())) for identity in unknown],
+        "unknown_agents": [
+            (identity, mapped.get(identity.lower()), identity.lower() in held)
+            for identity in unknown
+        ],
         "agents_to_map": list(agents),
     }
 

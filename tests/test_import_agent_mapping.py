@@ -133,3 +133,16 @@ def test_an_identity_with_held_webhook_tickets_waits_for_an_admin(
         actor=admin_user, connection=acme, identity="jo@corp.test", user=new_agent
     )
     assert (mapping.user, waiting) == (new_agent, 1)
+
+
+def test_the_preview_offers_no_picker_for_an_identity_with_held_tickets(
+    client, acme, supervisor, login
+):
+    from tests.helpdesk import generic_event, post_signed
+
+    post_signed(client, "acme", generic_event(ticket_id="78", agent="kim@corp.test"))
+    page_client = login(supervisor)
+    job = previewed(page_client, acme, "kim@corp.test", "lee@corp.test")
+    page = page_client.get(f"/imports/{job.pk}/").content.decode()
+    assert "held for this identity, so an administrator maps it" in page
+    assert "Agent for kim@corp.test" not in page and "Agent for lee@corp.test" in page

@@ -55,6 +55,10 @@ def _detail(request, connection, *, form=None, mapping_form=None, shown_secret="
     return render(request, "integrations/connection_detail.html", context, status=status)
 
 
+# The session key of a new connection's made-up secret, until its page has shown it.
+_SECRET_KEY = "helpdesk-new-secret-{}"
+
+
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def connection_new(request):
@@ -67,8 +71,8 @@ def connection_new(request):
         else:
             messages.success(request, f"Created the connection {connection.name}.")
             if made_up:
-                # Shown on this answer only: it is never displayed again.
-                return _detail(request, connection, shown_secret=made_up)
+                # Shown once, on the page the creation redirects to; never again.
+                request.session[_SECRET_KEY.format(connection.pk)] = made_up
             return redirect("connection_detail", slug=connection.slug)
     return render(request, "integrations/connection_form.html", {"form": form})
 
@@ -78,7 +82,8 @@ def connection_new(request):
 def connection_detail(request, slug):
     connection = selectors.get_connection_to_manage(request.user, slug)
     if request.method == "GET":
-        return _detail(request, connection)
+        shown = request.session.pop(_SECRET_KEY.format(connection.pk), "")
+        return _detail(request, connection, shown_secret=shown)
     form = ConnectionForm(request.POST, instance=connection)
     if form.is_valid():
         try:

@@ -146,6 +146,9 @@ def import_start(request, pk):
 @role_required(*LEADERS)
 def import_undo(request, pk):
     job = importing.get_import_for_user(request.user, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that the whole import is undone.")
+        return redirect("import_detail", pk=job.pk)
     try:
         count = importing.import_undo(job=job)
     except ValidationError as error:

@@ -534,7 +534,7 @@ MATRIX = {
     "import_new": [get(LEADERS), post(LEADERS, data={})],
     "import_detail": [get(SUES_IMPORT, kwargs={"pk": "sue_import"})],
     "import_start": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={})],
-    "import_undo": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={})],
+    "import_undo": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={"confirm": "yes"})],
     "import_map_agent": [post(SUES_IMPORT_POST, kwargs={"pk": "sue_import"}, data={})],
     # Service changes are not tied to a team: every leader may see and decide them.
     "service_change_list": [get(LEADERS)],

@@ -338,7 +338,9 @@ def test_the_pages_walk_from_upload_to_undo(acme, supervisor, login, django_asse
     assert "<progress" in bar and "Undo this import" in bar and "<html" not in bar
     with django_assert_max_num_queries(12):
         assert "tickets.csv" in client.get("/imports/").content.decode()
-    client.post(f"/imports/{job.pk}/undo/")
+    client.post(f"/imports/{job.pk}/undo/")  # not confirmed: nothing happens
+    assert Interaction.objects.count() == 1
+    client.post(f"/imports/{job.pk}/undo/", {"confirm": "yes"})
     assert not Interaction.objects.exists()
 
 
@@ -348,7 +350,8 @@ def test_imports_are_seen_by_their_author_and_admins_only(
     job = preview(supervisor, acme, [line("1")])
     assert login(admin_user).get(f"/imports/{job.pk}/").status_code == 200
     assert login(other_supervisor).get(f"/imports/{job.pk}/").status_code == 404
-    assert login(other_supervisor).post(f"/imports/{job.pk}/undo/").status_code == 404
+    undo = login(other_supervisor).post(f"/imports/{job.pk}/undo/", {"confirm": "yes"})
+    assert undo.status_code == 404
     assert login(agent).get("/imports/").status_code == 403
     assert login(agent).get("/imports/new/").status_code == 403
 

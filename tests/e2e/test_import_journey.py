@@ -197,6 +197,7 @@ def test_supervisor_previews_fixes_the_mapping_imports_and_undoes_a_file(visit, 
 
     # He undoes the import: the interactions are gone, from the queue too.
     page = lead.go(f"/imports/{job.pk}/")
+    page.get_by_label("Delete the 498 interactions this import created").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Undo this import").click()
     assert page.get_by_role("alert").inner_text() == "Import undone: 498 interaction(s) reverted."

@@ -142,3 +142,12 @@ def test_a_sliced_dashboard_keeps_the_query_budget(
         with django_assert_max_num_queries(25):
             response = client.get(f"{url}?channel=chat&topic=refund")
         assert response.context["totals"]["scored"] == 2
+
+
+def test_the_reviewed_share_names_what_it_is_a_share_of(login, agent, supervisor):
+    from tests.conftest import review, self_score
+
+    review(self_score(agent, reference="ZD-1").interaction, supervisor)
+    self_score(agent, reference="ZD-2")
+    page = login(supervisor).get("/dashboard/").content.decode()
+    assert "50.0% of the 2 interactions with any score were reviewed." in page

@@ -4,7 +4,7 @@ Sessions exist only for their facilitator and participants: for anyone else a 40
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 from calibration import selectors
 from calibration.agreement import as_text
 from calibration.services import calibration_score_submit, calibration_session_open
+from core.api import data_rules
 from core.privacy import validate_no_personal_data
-from rubrics.api import RatingsInputSerializer
+from rubrics.api_ratings import RatingsInputSerializer
 from teams.api import role_permission
 from teams.models import Role
 
@@ -24,8 +25,10 @@ class SessionCreateSerializer(serializers.Serializer):
     interactions = serializers.ListField(
         child=serializers.IntegerField(), allow_empty=False, min_length=1
     )
+    # Usernames. Whether each names a supervisor or admin is a rule about the current data (a
+    # 422), so a blank name is refused as naming nobody, not as malformed.
     participants = serializers.ListField(
-        child=serializers.CharField(), allow_empty=False, min_length=1
+        child=serializers.CharField(allow_blank=True), allow_empty=False, min_length=1
     )
     benchmark = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateTimeField()
@@ -80,19 +83,28 @@ class SessionListCreateView(APIView):
     @extend_schema(
         summary="Open a calibration session (supervisors: interactions of teams they lead)",
         request=SessionCreateSerializer,
-        responses={201: dict},
+        responses={
+            201: dict,
+            422: OpenApiResponse(
+                description="Well formed, but refused by a rule about the current data: the "
+                "deadline is not in the future, an interaction is not of a team you lead, a "
+                "participant is not a supervisor or admin (or fewer than two), the benchmark "
+                "is not a participant."
+            ),
+        },
     )
     def post(self, request):
         serializer = SessionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        session = calibration_session_open(
-            facilitator=request.user,
-            interaction_ids=data["interactions"],
-            participant_usernames=data["participants"],
-            deadline=data["deadline"],
-            benchmark_username=data["benchmark"],
-        )
+        with data_rules():
+            session = calibration_session_open(
+                facilitator=request.user,
+                interaction_ids=data["interactions"],
+                participant_usernames=data["participants"],
+                deadline=data["deadline"],
+                benchmark_username=data["benchmark"],
+            )
         session = selectors.get_session_for_user(request.user, session.pk)
         return Response(session_data(session, request.user), status=status.HTTP_201_CREATED)
 
@@ -112,7 +124,18 @@ class SessionScoreView(APIView):
     @extend_schema(
         summary="A participant's blind score of one interaction of the session",
         request=ScoreCreateSerializer,
-        responses={201: dict},
+        responses={
+            201: dict,
+            409: OpenApiResponse(
+                description="The session is closed (its scores are revealed), or you have "
+                "already scored this interaction in it."
+            ),
+            422: OpenApiResponse(
+                description="Well formed, but refused by a rule about the current data: you "
+                "are not a participant, the ratings are not those of the rubric version the "
+                "interaction is scored on, or a comment names no criterion of it."
+            ),
+        },
     )
     def post(self, request, pk):
         session = selectors.get_session_for_user(request.user, pk)
@@ -120,13 +143,14 @@ class SessionScoreView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         interaction = get_object_or_404(session.interactions.all(), pk=data["interaction"])
-        calibration_score_submit(
-            session=session,
-            participant=request.user,
-            interaction=interaction,
-            ratings=data["ratings"],
-            comments=data["comments"],
-            comment=data["comment"],
-        )
+        with data_rules():
+            calibration_score_submit(
+                session=session,
+                participant=request.user,
+                interaction=interaction,
+                ratings=data["ratings"],
+                comments=data["comments"],
+                comment=data["comment"],
+            )
         session.refresh_from_db()
         return Response(session_data(session, request.user), status=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from calibration import selectors
 from calibration.models import AgreedRating, CalibrationRating, CalibrationScore, CalibrationSession
+from core.api import CONFLICT
 from notifications.models import Kind
 from notifications.services import notify
 from rubrics.models import RATING_MAX, RATING_MIN, Criterion, Interaction
@@ -102,11 +103,15 @@ def calibration_score_submit(
         if not locked.interactions.filter(pk=interaction.pk).exists():
             raise ValidationError({"interaction": "That interaction is not in this session."})
         if locked.is_revealed:
-            raise ValidationError("This session is closed: its scores have been revealed.")
+            raise ValidationError(
+                "This session is closed: its scores have been revealed.", code=CONFLICT
+            )
         if CalibrationScore.objects.filter(
             session=locked, interaction=interaction, participant=participant
         ).exists():
-            raise ValidationError("You have already scored this interaction in this session.")
+            raise ValidationError(
+                "You have already scored this interaction in this session.", code=CONFLICT
+            )
         rubric = selectors.rubric_for(interaction)
         criteria = {criterion.key: criterion for criterion in rubric.criteria.all()}
         _check_ratings(criteria, ratings)

@@ -1,6 +1,7 @@
 """REST API plumbing shared by every app: key authentication, JSON parsing, paging, errors."""
 
 import re
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -127,19 +128,57 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail = {
-                "non_field_errors" if field == "__all__" else field: messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        exc = exceptions.ValidationError(_field_messages(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)
+
+
+class RuleRefused(exceptions.APIException):
+    """422: the request matches the schema, but a rule about the data as it stands refuses it
+    (a date too old, a person or interaction that is not yours, ratings of another rubric
+    version). The body is shaped like a 400's: a message for each field, or non_field_errors."""
+
+    status_code = 422
+    default_detail = "The request is well formed, but a rule about the current data refuses it."
+    default_code = "rule_refused"
+
+
+class StateConflict(exceptions.APIException):
+    """409: the thing the request acts on is no longer in a state that allows it (closed,
+    already done)."""
+
+    status_code = 409
+    default_detail = "This can no longer be done."
+    default_code = "conflict"
+
+
+# A service marks an error with this code when the target's state, not the input, refuses it.
+CONFLICT = "conflict"
+
+
+def _field_messages(error: DjangoValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {
+            "non_field_errors" if field == "__all__" else field: messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
+
+
+@contextmanager
+def data_rules():
+    """Around the service call of a write, after its serializer has accepted the body's shape
+    (a 400 otherwise): what the service still refuses is a rule about the current data, a 422,
+    or a 409 when the service marks it as a conflict with the target's state."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        whole = [] if hasattr(error, "error_dict") else error.error_list
+        conflict = any(each.code == CONFLICT for each in whole)
+        raise (StateConflict if conflict else RuleRefused)(_field_messages(error)) from None
 
 
 ERROR_RESPONSES = {
@@ -166,6 +205,10 @@ def add_error_responses(result, generator, request, public):
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
+            # An operation's own error answers (a 409, a 422) name their rules; the body is an Error.
+            for code, response in responses.items():
+                if code.startswith(("4", "5")) and "content" not in response:
+                    response["content"] = {"application/json": {"schema": reference}}
             for code, description in ERROR_RESPONSES.items():
                 responses.setdefault(
                     code,
@@ -197,8 +240,8 @@ def document_text_rules(result, generator, request, public):
         if not name.endswith("Request"):
             continue
         for prop in component.get("properties", {}).values():
-            # A text, or an object of texts (comments per criterion).
-            for text in (prop, prop.get("additionalProperties")):
+            # A text, an object of texts (comments per criterion) or a list of texts (usernames).
+            for text in (prop, prop.get("additionalProperties"), prop.get("items")):
                 if not isinstance(text, dict) or text.get("type") != "string":
                     continue
                 if not {"format", "enum", "pattern"} & set(text):

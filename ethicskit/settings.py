@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",
         "core.api.document_text_rules",
+        "rubrics.api_schema.document_data_in_force",
     ],
 }
 

@@ -1,13 +1,12 @@
 """The caller's assignments (`GET /api/v1/assignments/?status=`) and a team's assignment rule
 (`GET`/`PUT /api/v1/teams/{id}/assignment-rule/`)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination, StrictBooleanField
+from core.api import Pagination, RuleRefused, StrictBooleanField, data_rules
 from qa.models import PER_AGENT_MAX, PER_AGENT_MIN, Assignment, AssignmentRule, Period
 from qa.selectors import assignments_for_reviewer, eligible_reviewers, get_team_for_rule
 from qa.services import PER_AGENT_ERROR, assignment_rule_set
@@ -64,9 +63,21 @@ class AssignmentRuleSerializer(serializers.Serializer):
         error_messages={"min_value": PER_AGENT_ERROR, "max_value": PER_AGENT_ERROR},
     )
     period = serializers.ChoiceField(choices=Period.choices)
-    # Usernames; empty: every supervisor of the team.
-    reviewers = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    # Usernames; empty: every supervisor of the team. Whether each names one is a rule about
+    # the current data (a 422), so a blank name is refused as naming nobody, not as malformed.
+    reviewers = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False, default=list
+    )
     active = StrictBooleanField(required=False, default=True)
+
+
+class AssignmentRuleStateSerializer(AssignmentRuleSerializer):
+    """A team's rule as read: all null (and inactive) while the team has none."""
+
+    per_agent = serializers.IntegerField(
+        min_value=PER_AGENT_MIN, max_value=PER_AGENT_MAX, allow_null=True
+    )
+    period = serializers.ChoiceField(choices=Period.choices, allow_null=True)
 
 
 def _rule_data(rule: AssignmentRule | None) -> dict:
@@ -85,12 +96,20 @@ class AssignmentRuleView(APIView):
 
     permission_classes = [role_permission(Role.SUPERVISOR, Role.ADMIN)]
 
-    @extend_schema(responses=AssignmentRuleSerializer)
+    @extend_schema(responses=AssignmentRuleStateSerializer)
     def get(self, request, pk):
         team = get_team_for_rule(request.user, pk)
         return Response(_rule_data(AssignmentRule.objects.filter(team=team).first()))
 
-    @extend_schema(request=AssignmentRuleSerializer, responses=AssignmentRuleSerializer)
+    @extend_schema(
+        request=AssignmentRuleSerializer,
+        responses={
+            200: AssignmentRuleSerializer,
+            422: OpenApiResponse(
+                description="Well formed, but a reviewer named is not a supervisor of this team."
+            ),
+        },
+    )
     def put(self, request, pk):
         team = get_team_for_rule(request.user, pk)
         data = AssignmentRuleSerializer(data=request.data)
@@ -100,13 +119,11 @@ class AssignmentRuleView(APIView):
         eligible = {person.username: person for person in eligible_reviewers(team)}
         unknown = sorted(usernames - set(eligible))
         if unknown:
-            raise serializers.ValidationError(
+            raise RuleRefused(
                 {"reviewers": [f"Not a supervisor of this team: {', '.join(unknown)}."]}
             )
-        try:
+        with data_rules():
             rule = assignment_rule_set(
                 team=team, reviewers=[eligible[name] for name in usernames], **values
             )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
         return Response(_rule_data(rule))

@@ -8,10 +8,12 @@ until the interaction is reviewed, as on the interaction page.
 
 import uuid
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
@@ -21,14 +23,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination, StrictBooleanField
+from core.api import Pagination, StrictBooleanField, data_rules
 from core.dates import date_window
-from core.privacy import validate_no_personal_data
 from rubrics import api_filters
 from rubrics.api_dates import DATE_PARAMS, InteractionFilterSerializer, date_filters
+from rubrics.api_ratings import RatingsInputSerializer
 from rubrics.models import (
-    RATING_MAX,
-    RATING_MIN,
     Channel,
     Criterion,
     Evaluation,
@@ -85,50 +85,6 @@ class RubricView(APIView):
 
 
 # Evaluations and interactions ----------------------------------------------------------------
-
-
-class StrictRating(serializers.IntegerField):
-    """A whole number 1-5, or null for N/A: no strings, no booleans, no 4.0."""
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=RATING_MIN, max_value=RATING_MAX, allow_null=True, **kwargs)
-
-    def to_internal_value(self, data):
-        if type(data) is not int:
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "minProperties": 1,
-        "additionalProperties": {
-            "type": "integer",
-            "minimum": RATING_MIN,
-            "maximum": RATING_MAX,
-            "nullable": True,
-        },
-    }
-)
-class RatingsField(serializers.DictField):
-    """Criterion key -> rating; at least one (the schema's minProperties)."""
-
-
-class RatingsInputSerializer(serializers.Serializer):
-    ratings = RatingsField(
-        child=StrictRating(),
-        allow_empty=False,
-        help_text="A rating 1-5 per criterion key; null marks N/A where the criterion allows it.",
-    )
-    comments = serializers.DictField(
-        child=serializers.CharField(
-            max_length=1000, allow_blank=True, validators=[validate_no_personal_data]
-        ),
-        required=False,
-        default=dict,
-        help_text="Optional comment per criterion key; required for a rating of 1 or 2.",
-    )
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
@@ -263,10 +219,6 @@ class InteractionCreateSerializer(serializers.ModelSerializer):
             "self_evaluation",
         ]
 
-    def validate_occurred_at(self, value):
-        validate_occurred_at(value)
-        return value
-
 
 class InteractionRecordSerializer(serializers.ModelSerializer):
     """A supervisor records an interaction of one of their agents, to review it next."""
@@ -279,10 +231,6 @@ class InteractionRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = Interaction
         fields = ["agent", "occurred_at", "channel", "reference", "topic", "summary"]
-
-    def validate_occurred_at(self, value):
-        validate_occurred_at(value)
-        return value
 
 
 AGENT_FIELD_REFUSED = (
@@ -381,7 +329,15 @@ class InteractionListCreateView(generics.ListCreateAPIView):
             serializers=[InteractionCreateSerializer, InteractionRecordSerializer],
             resource_type_field_name=None,
         ),
-        responses={201: InteractionSerializer},
+        responses={
+            201: InteractionSerializer,
+            422: OpenApiResponse(
+                description="Well formed, but refused by a rule about the current data: "
+                "`occurred_at` is not within the last year (or is in the future), `agent` is "
+                "not an agent of a team you review, the ticket is already scored, a rating of 1 "
+                "or 2 has no comment, a criterion that does not allow N/A is null."
+            ),
+        },
     )
     def post(self, request, *args, **kwargs):
         token = _idempotency_key(request)
@@ -394,14 +350,16 @@ class InteractionListCreateView(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         evaluation_input = data.pop("self_evaluation")
-        evaluation = interaction_self_score(
-            agent=request.user,
-            rubric=Rubric.objects.current(),
-            interaction_fields=data,
-            ratings=evaluation_input["ratings"],
-            comments=evaluation_input["comments"],
-            submission_token=token,
-        )
+        with data_rules():
+            _check_occurred_at(data["occurred_at"])
+            evaluation = interaction_self_score(
+                agent=request.user,
+                rubric=Rubric.objects.current(),
+                interaction_fields=data,
+                ratings=evaluation_input["ratings"],
+                comments=evaluation_input["comments"],
+                submission_token=token,
+            )
         return self._created(request, evaluation.interaction_id)
 
     def _record(self, request, token):
@@ -416,18 +374,28 @@ class InteractionListCreateView(generics.ListCreateAPIView):
         serializer = InteractionRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        interaction = interaction_record(
-            recorder=request.user,
-            agent_username=data.pop("agent"),
-            interaction_fields=data,
-            submission_token=token,
-        )
+        with data_rules():
+            _check_occurred_at(data["occurred_at"])
+            interaction = interaction_record(
+                recorder=request.user,
+                agent_username=data.pop("agent"),
+                interaction_fields=data,
+                submission_token=token,
+            )
         return self._created(request, interaction.pk)
 
     def _created(self, request, pk):
         interaction = interactions_for_api(request.user).get(pk=pk)
         body = InteractionSerializer(interaction, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _check_occurred_at(value) -> None:
+    """Within the last year and not in the future: relative to now, so no schema can say it."""
+    try:
+        validate_occurred_at(value)
+    except DjangoValidationError as error:
+        raise DjangoValidationError({"occurred_at": error.messages}) from None
 
 
 def _idempotency_key(request) -> uuid.UUID | None:

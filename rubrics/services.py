@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 
+from core.api import CONFLICT
 from rubrics import notices, rollups, selectors
 from rubrics.models import (
     CoachingComment,
@@ -375,7 +376,7 @@ def review_submit(
             .first()
         )
         if locked.evaluations.filter(kind=Evaluation.Kind.REVIEW).exists():
-            raise ValidationError("This interaction has already been reviewed.")
+            raise ValidationError("This interaction has already been reviewed.", code=CONFLICT)
         review = _evaluation_create(
             interaction=locked,
             rubric=review_rubric(self_evaluation),

@@ -1,11 +1,10 @@
 """REST API for the library: published scripts and the FAQ, listed or searched."""
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from core.api import Pagination
+from core.api import NO_NUL, Pagination
 from scripts_library.models import FaqEntry, Script, SearchEntry
 from scripts_library.selectors import QUERY_MAX_LENGTH, library_search
 from teams.api import role_permission
@@ -15,9 +14,9 @@ READERS = role_permission(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 
 SEARCH_PARAM = OpenApiParameter(
     "q",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": NO_NUL},
     description=f"Search words (stemmed, typo-tolerant, best match first); at most "
-    f"{QUERY_MAX_LENGTH} characters. Leave out to list everything.",
+    f"{QUERY_MAX_LENGTH} characters, without NUL. Leave out to list everything.",
 )
 
 

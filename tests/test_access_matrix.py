@@ -345,10 +345,10 @@ MATRIX = {
             expect(anon=401, agent=400, other_agent=400, supervisor=403, other_supervisor=403, admin=403),
             data={},
         ),
-        # Naming Alice: Sue records it (201); Sam, not her supervisor, is refused (400); agents
-        # may not send the supervisors' shape (403).
+        # Naming Alice: Sue records it (201); Sam, not her supervisor, is refused by a rule about
+        # the data (422); agents may not send the supervisors' shape (403).
         post(
-            expect(anon=401, agent=403, other_agent=403, supervisor=201, other_supervisor=400, admin=403),
+            expect(anon=401, agent=403, other_agent=403, supervisor=201, other_supervisor=422, admin=403),
             data={"agent": "alice_username", "occurred_at": "record_when", "channel": "chat", "reference": "ZD-MATRIX-API", "topic": "Refund request"},
             label="record",
         ),

@@ -198,32 +198,33 @@ def test_idempotency_key_stores_one_interaction(agent):
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "status"),
     [
-        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": 6}}}, "self_evaluation"),
-        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": "4"}}}, "self_evaluation"),
-        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": True}}}, "self_evaluation"),
-        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": 4.5}}}, "self_evaluation"),
-        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": None}}}, "non_field_errors"),
-        ({"self_evaluation": {"ratings": {"empathy": 4}}}, "non_field_errors"),
-        ({"self_evaluation": {"ratings": {**RATINGS, "kindness": 4}}}, "non_field_errors"),
-        ({"self_evaluation": {"ratings": {**RATINGS, "fairness": 2}}}, "fairness"),
-        ({"self_evaluation": {"ratings": {}}}, "self_evaluation"),
-        ({"self_evaluation": "4"}, "self_evaluation"),
-        ({"channel": "pigeon"}, "channel"),
-        ({"reference": "jane.doe@example.com"}, "reference"),
-        ({"reference": "x" * 65}, "reference"),
-        ({"topic": ""}, "topic"),
-        ({"occurred_at": "yesterday"}, "occurred_at"),
-        ({"occurred_at": (timezone.now() + timedelta(days=2)).isoformat()}, "occurred_at"),
-        ({"occurred_at": (timezone.now() - timedelta(days=400)).isoformat()}, "occurred_at"),
-        ({"summary": "y" * 1001}, "summary"),
+        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": 6}}}, "self_evaluation", 400),
+        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": "4"}}}, "self_evaluation", 400),
+        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": True}}}, "self_evaluation", 400),
+        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": 4.5}}}, "self_evaluation", 400),
+        ({"self_evaluation": {"ratings": {**RATINGS, "empathy": None}}}, "self_evaluation", 400),
+        ({"self_evaluation": {"ratings": {"empathy": 4}}}, "self_evaluation", 400),
+        ({"self_evaluation": {"ratings": {**RATINGS, "kindness": 4}}}, "self_evaluation", 400),
+        ({"self_evaluation": {"ratings": {**RATINGS, "fairness": 2}}}, "fairness", 422),
+        ({"self_evaluation": {"ratings": {}}}, "self_evaluation", 400),
+        ({"self_evaluation": "4"}, "self_evaluation", 400),
+        ({"channel": "pigeon"}, "channel", 400),
+        ({"reference": "jane.doe@example.com"}, "reference", 400),
+        ({"reference": "x" * 65}, "reference", 400),
+        ({"topic": ""}, "topic", 400),
+        ({"occurred_at": "yesterday"}, "occurred_at", 400),
+        ({"occurred_at": (timezone.now() + timedelta(days=2)).isoformat()}, "occurred_at", 422),
+        ({"occurred_at": (timezone.now() - timedelta(days=400)).isoformat()}, "occurred_at", 422),
+        ({"summary": "y" * 1001}, "summary", 400),
     ],
 )
-def test_create_bad_input_is_400_with_a_message_and_saves_nothing(agent, change, field):
+def test_create_bad_input_is_refused_with_a_message_and_saves_nothing(agent, change, field, status):
+    # 400: the body breaks the schema; 422: well formed, but a rule about the data refuses it.
     before = counts()
     response = api_as(agent).post("/api/v1/interactions/", payload(**change), format="json")
-    assert response.status_code == 400
+    assert response.status_code == status
     body = response.json()
     assert field in body, body
     assert counts() == before
@@ -396,7 +397,7 @@ def test_supervisor_reviews_through_the_api(supervisor, world):
     # (25x4 + 25x4 + 20x3 + 15x4 + 15x5) / 100 = 3.95 -> 73.8%
     assert body["score"] == "3.95" and body["percent"] == "73.8"
     again = api_as(supervisor).post(url, review_body(), format="json")
-    assert again.status_code == 400 and "already been reviewed" in str(again.json())
+    assert again.status_code == 409 and "already been reviewed" in str(again.json())
     assert Evaluation.objects.filter(kind="review").count() == 2  # the fixture's and this one
 
 
@@ -414,20 +415,20 @@ def test_review_by_persona(personas, world, persona, expected):
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "status"),
     [
-        (review_body(ratings={**RATINGS, "respect": 0}), "ratings"),
-        (review_body(ratings={**RATINGS, "respect": 2}), "respect"),
-        (review_body(comment="Call 020 7946 0958"), "comment"),
-        ({"comment": "No ratings"}, "ratings"),
+        (review_body(ratings={**RATINGS, "respect": 0}), "ratings", 400),
+        (review_body(ratings={**RATINGS, "respect": 2}), "respect", 422),
+        (review_body(comment="Call 020 7946 0958"), "comment", 400),
+        ({"comment": "No ratings"}, "ratings", 400),
     ],
 )
-def test_review_bad_input(supervisor, world, body, field):
+def test_review_bad_input(supervisor, world, body, field, status):
     before = counts()
     response = api_as(supervisor).post(
         f"/api/v1/interactions/{world['mine'].pk}/reviews/", body, format="json"
     )
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == status and field in response.json()
     assert counts() == before
 
 

@@ -131,6 +131,8 @@ def test_texts_sent_document_that_nul_is_refused(schema, agent):
     assert concern["pattern"] == "^[^\\u0000]*$"
     comments = component(schema, "RatingsInputRequest")["properties"]["comments"]
     assert comments["additionalProperties"]["pattern"] == "^[^\\u0000]*$"
+    participants = component(schema, "SessionCreateRequest")["properties"]["participants"]
+    assert participants["items"]["pattern"] == "^[^\\u0000]*$"
     body = {"category": "gift", "description": "A gift\u0000 was offered."}
     response = api_as(agent).post("/api/v1/concerns/", body, format="json")
     assert response.status_code == 400 and "description" in response.json()
@@ -148,3 +150,130 @@ def test_a_concern_described_by_a_number_is_refused(agent):
     body = {"category": "gift", "description": 0}
     response = api_as(agent).post("/api/v1/concerns/", body, format="json")
     assert response.status_code == 400 and "description" in response.json()
+
+
+# Rules the schema states from the data in force, and rules about data it cannot state ---------
+
+
+def served_schema(user):
+    response = api_as(user).get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_ratings_list_the_criteria_of_the_rubric_in_force(supervisor, agent):
+    from rubrics.models import Rubric
+
+    schema = served_schema(supervisor)
+    in_force = Rubric.objects.current()
+    keys = [criterion.key for criterion in in_force.criteria.all()]
+    for name in ("RatingsInputRequest", "ReviewCreateRequest", "ScoreCreateRequest"):
+        ratings = component(schema, name)["properties"]["ratings"]
+        assert ratings["required"] == keys and ratings["additionalProperties"] is False
+        for criterion in in_force.criteria.all():
+            rule = ratings["properties"][criterion.key]
+            assert (rule["type"], rule["minimum"], rule["maximum"]) == ("integer", 1, 5)
+            assert rule["nullable"] is criterion.allows_na
+    # Outside what the schema allows: a 400 naming the ratings.
+    interaction = self_score(agent).interaction
+    url = f"/api/v1/interactions/{interaction.pk}/reviews/"
+    for ratings in ({**RATINGS, "kindness": 4}, {"empathy": 4}):
+        response = api_as(supervisor).post(url, {"ratings": ratings}, format="json")
+        assert response.status_code == 400
+        assert response.json()["ratings"] == [
+            f"Rate exactly the criteria of rubric v{in_force.version}: {', '.join(keys)}."
+        ]
+
+
+def test_a_low_rating_without_a_comment_is_a_documented_422(supervisor, agent):
+    schema = served_schema(supervisor)
+    operation = schema["paths"]["/api/v1/interactions/{id}/reviews/"]["post"]
+    assert "a rating of 1 or 2 has no comment" in operation["responses"]["422"]["description"]
+    interaction = self_score(agent).interaction
+    response = api_as(supervisor).post(
+        f"/api/v1/interactions/{interaction.pk}/reviews/",
+        {"ratings": {**RATINGS, "respect": 2}},
+        format="json",
+    )
+    assert response.status_code == 422
+    assert "respect" in response.json()
+    assert not interaction.evaluations.filter(kind="review").exists()
+
+
+def test_root_causes_list_the_active_slugs(supervisor, agent):
+    from rubrics.models import RootCause
+
+    RootCause.objects.create(name="Contract test cause", slug="contract-test-cause")
+    RootCause.objects.create(name="Retired test cause", slug="retired-test-cause", is_active=False)
+    schema = served_schema(supervisor)
+    items = component(schema, "ReviewCreateRequest")["properties"]["root_causes"]["items"]
+    assert items["enum"] == list(
+        RootCause.objects.active().order_by("slug").values_list("slug", flat=True)
+    )
+    assert "retired-test-cause" not in items["enum"]
+    interaction = self_score(agent).interaction
+    response = api_as(supervisor).post(
+        f"/api/v1/interactions/{interaction.pk}/reviews/",
+        {"ratings": RATINGS, "root_causes": ["retired-test-cause"]},
+        format="json",
+    )
+    assert response.status_code == 400 and "root_causes" in response.json()
+
+
+def test_an_interaction_older_than_a_year_is_a_documented_422(supervisor, agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.test_api import payload
+
+    schema = served_schema(agent)
+    operation = schema["paths"]["/api/v1/interactions/"]["post"]
+    assert "not within the last year" in operation["responses"]["422"]["description"]
+    old = (timezone.now() - timedelta(days=400)).isoformat()
+    response = api_as(agent).post("/api/v1/interactions/", payload(occurred_at=old), format="json")
+    assert response.status_code == 422
+    assert response.json() == {
+        "occurred_at": ["Only interactions from the last year can be scored."]
+    }
+    # The same rule when a supervisor records one of their agents' interactions.
+    body = {**payload(occurred_at=old), "agent": agent.username}
+    del body["self_evaluation"]
+    recorded = api_as(supervisor).post("/api/v1/interactions/", body, format="json")
+    assert recorded.status_code == 422 and "occurred_at" in recorded.json()
+
+
+def test_calibration_rules_on_current_data_are_documented_422_and_409(supervisor, north, agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calibration.models import CalibrationSession
+    from teams.models import Role
+    from tests.conftest import make_user
+
+    make_user("sid", Role.SUPERVISOR, leads=[north])
+    schema = served_schema(supervisor)
+    opened = schema["paths"]["/api/v1/calibrations/"]["post"]["responses"]
+    scored = schema["paths"]["/api/v1/calibrations/{id}/scores/"]["post"]["responses"]
+    assert "deadline is not in the future" in opened["422"]["description"]
+    assert "session is closed" in scored["409"]["description"]
+    interaction = self_score(agent).interaction
+    body = {"interactions": [interaction.pk], "participants": ["sue", "sid"]}
+    sue = api_as(supervisor)
+    past = (timezone.now() - timedelta(hours=1)).isoformat()
+    refused = sue.post("/api/v1/calibrations/", {**body, "deadline": past}, format="json")
+    assert refused.status_code == 422
+    assert refused.json() == {"deadline": ["The deadline must be in the future."]}
+    future = (timezone.now() + timedelta(days=1)).isoformat()
+    session = sue.post("/api/v1/calibrations/", {**body, "deadline": future}, format="json").json()
+    CalibrationSession.objects.filter(pk=session["id"]).update(revealed_at=timezone.now())
+    closed = sue.post(
+        f"/api/v1/calibrations/{session['id']}/scores/",
+        {"interaction": interaction.pk, "ratings": RATINGS},
+        format="json",
+    )
+    assert closed.status_code == 409
+    assert closed.json() == {
+        "non_field_errors": ["This session is closed: its scores have been revealed."]
+    }

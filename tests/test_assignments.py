@@ -523,20 +523,22 @@ def test_api_reads_and_sets_a_teams_rule(north, supervisor, second_supervisor, a
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "status"),
     [
-        ({"per_agent": 0, "period": "week"}, "per_agent"),
-        ({"per_agent": 10_000, "period": "week"}, "per_agent"),
-        ({"per_agent": 2, "period": "fortnight"}, "period"),
-        ({"per_agent": 2, "period": "week", "reviewers": ["sam"]}, "reviewers"),
-        ({"per_agent": 2, "period": "week", "reviewers": ["nobody"]}, "reviewers"),
+        ({"per_agent": 0, "period": "week"}, "per_agent", 400),
+        ({"per_agent": 10_000, "period": "week"}, "per_agent", 400),
+        ({"per_agent": 2, "period": "fortnight"}, "period", 400),
+        # Well formed, but naming no supervisor of the team: a rule about the current data.
+        ({"per_agent": 2, "period": "week", "reviewers": ["sam"]}, "reviewers", 422),
+        ({"per_agent": 2, "period": "week", "reviewers": ["nobody"]}, "reviewers", 422),
+        ({"per_agent": 2, "period": "week", "reviewers": [""]}, "reviewers", 422),
     ],
 )
-def test_api_refuses_a_bad_rule(north, supervisor, other_supervisor, body, field):
+def test_api_refuses_a_bad_rule(north, supervisor, other_supervisor, body, field, status):
     response = api_as(supervisor).put(
         f"/api/v1/teams/{north.pk}/assignment-rule/", body, format="json"
     )
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == status and field in response.json()
     assert not AssignmentRule.objects.exists()
 
 

@@ -118,13 +118,13 @@ def test_bad_ratings_are_400(supervisor, sid, interactions, ratings):
     assert answer.status_code == 400
 
 
-def test_scoring_twice_is_400(supervisor, sid, interactions):
+def test_scoring_twice_is_409(supervisor, sid, interactions):
     sue = api_as(supervisor)
     pk = create(sue, interactions, ["sue", "sid"]).json()["id"]
     body = {"interaction": interactions[0].pk, "ratings": RATINGS}
     assert sue.post(f"/api/v1/calibrations/{pk}/scores/", body, format="json").status_code == 201
     again = sue.post(f"/api/v1/calibrations/{pk}/scores/", body, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert "already scored" in again.content.decode()
 
 
@@ -135,20 +135,20 @@ def test_a_facilitator_who_is_not_a_participant_cannot_score(
     pk = create(admin, interactions, ["sue", "sid"]).json()["id"]
     body = {"interaction": interactions[0].pk, "ratings": RATINGS}
     assert admin.get(f"/api/v1/calibrations/{pk}/").status_code == 200
-    assert admin.post(f"/api/v1/calibrations/{pk}/scores/", body, format="json").status_code == 400
+    assert admin.post(f"/api/v1/calibrations/{pk}/scores/", body, format="json").status_code == 422
 
 
-def test_bad_sessions_are_400(supervisor, sid, other_agent, interactions):
+def test_sessions_against_the_rules_are_422(supervisor, sid, other_agent, interactions):
     sue = api_as(supervisor)
     south = self_score(other_agent, reference="ZD-SOUTH1").interaction
-    assert create(sue, [south], ["sue", "sid"]).status_code == 400
+    assert create(sue, [south], ["sue", "sid"]).status_code == 422
     past = create(
         sue,
         interactions,
         ["sue", "sid"],
         deadline=(timezone.now() - timedelta(hours=1)).isoformat(),
     )
-    assert past.status_code == 400
+    assert past.status_code == 422
     assert "future" in past.content.decode()
-    assert create(sue, interactions, ["sue", "alice"]).status_code == 400
+    assert create(sue, interactions, ["sue", "alice"]).status_code == 422
     assert not CalibrationSession.objects.exists()

@@ -216,7 +216,7 @@ def test_one_interaction_recorded_and_reviewed_at_once_over_both_servers_lands_o
         )
 
     reviews = in_parallel([review(servers[index % 2]) for index in range(4)])
-    assert sorted(response.status_code for response in reviews) == [201, 400, 400, 400]
+    assert sorted(response.status_code for response in reviews) == [201, 409, 409, 409]
     assert all(
         "already been reviewed" in response.text
         for response in reviews

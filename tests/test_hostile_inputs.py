@@ -1014,7 +1014,7 @@ def test_another_agents_submission_token_is_refused_not_a_500(db):
         HTTP_AUTHORIZATION=f"Token {db['keys']['agent']}",
         HTTP_IDEMPOTENCY_KEY=str(oscars_token),
     )
-    assert api.status_code == 400
+    assert api.status_code == 422
     assert "already been used" in api.json()["non_field_errors"][0]
     assert row_counts() == counts
 

@@ -317,7 +317,7 @@ def test_the_api_self_score_follows_the_same_decision(agent, supervisor):
     reviewed = record(supervisor, reference="ZD-77")
     review(reviewed, supervisor)
     refused = api_as(agent).post("/api/v1/interactions/", payload(reference="ZD-77"), format="json")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "can no longer be self-scored" in refused.json()["reference"][0]
     assert Interaction.objects.count() == 2
 

@@ -44,7 +44,7 @@ def test_supervisor_records_then_reviews(agent, supervisor):
     again = client.post(
         f"/api/v1/interactions/{body['id']}/reviews/", {"ratings": dict(RATINGS)}, format="json"
     )
-    assert again.status_code == 400 and "already been reviewed" in str(again.json())
+    assert again.status_code == 409 and "already been reviewed" in str(again.json())
     assert Evaluation.objects.count() == 1
     # The agent reads it through the API, with no self-evaluation.
     mine = api_as(agent).get(f"/api/v1/interactions/{body['id']}/").json()
@@ -54,10 +54,10 @@ def test_supervisor_records_then_reviews(agent, supervisor):
 @pytest.mark.parametrize(
     ("persona", "overrides", "status", "field", "message"),
     [
-        ("supervisor", {"agent": "nobody"}, 400, "agent", "nobody is not an agent of a team"),
-        ("supervisor", {"agent": "oscar"}, 400, "agent", "oscar is not an agent of a team"),
-        ("supervisor", {"agent": "sue"}, 400, "agent", "sue is not an agent of a team"),
-        ("other_supervisor", {}, 400, "agent", "alice is not an agent of a team"),
+        ("supervisor", {"agent": "nobody"}, 422, "agent", "nobody is not an agent of a team"),
+        ("supervisor", {"agent": "oscar"}, 422, "agent", "oscar is not an agent of a team"),
+        ("supervisor", {"agent": "sue"}, 422, "agent", "sue is not an agent of a team"),
+        ("other_supervisor", {}, 422, "agent", "alice is not an agent of a team"),
         ("agent", {}, 403, "agent", "Agents record only their own interactions"),
         ("supervisor", {"agent": None}, 403, "agent", "Name the agent"),
         ("supervisor", {"reference": None}, 400, "reference", "required"),
@@ -67,14 +67,14 @@ def test_supervisor_records_then_reviews(agent, supervisor):
         (
             "supervisor",
             {"occurred_at": (timezone.now() + timedelta(days=2)).isoformat()},
-            400,
+            422,
             "occurred_at",
             "in the future",
         ),
         (
             "supervisor",
             {"occurred_at": (timezone.now() - timedelta(days=400)).isoformat()},
-            400,
+            422,
             "occurred_at",
             "last year",
         ),
@@ -103,7 +103,7 @@ def test_a_ticket_the_agent_already_has_is_refused(agent, supervisor):
     client = api_as(supervisor)
     assert client.post("/api/v1/interactions/", record_body(), format="json").status_code == 201
     again = client.post("/api/v1/interactions/", record_body(reference="zd-5100 "), format="json")
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "alice already has ZD-5100" in again.json()["reference"][0]
     assert Interaction.objects.count() == 1
 
@@ -144,7 +144,7 @@ def test_a_supervisor_who_is_also_an_agent_records_for_others_not_themselves(nor
     lead.groups.add(*agent.groups.all())
     client = api_as(lead)
     refused = client.post("/api/v1/interactions/", record_body(agent="lee"), format="json")
-    assert refused.status_code == 400 and "lee is not an agent" in refused.json()["agent"][0]
+    assert refused.status_code == 422 and "lee is not an agent" in refused.json()["agent"][0]
     assert client.post("/api/v1/interactions/", record_body(), format="json").status_code == 201
 
 

@@ -358,7 +358,7 @@ def test_a_reviewed_earlier_score_is_shown_without_the_closed_correction_link(
     assert "already been reviewed" in body
 
 
-def test_the_api_refuses_a_ticket_already_scored_with_a_400_on_reference(agent):
+def test_the_api_refuses_a_ticket_already_scored_with_a_422_on_reference(agent):
     from rest_framework.test import APIClient
 
     from teams.models import ApiToken
@@ -376,7 +376,7 @@ def test_the_api_refuses_a_ticket_already_scored_with_a_400_on_reference(agent):
         "self_evaluation": {"ratings": dict(RATINGS), "comments": {}},
     }
     response = api.post("/api/v1/interactions/", body, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "ZD-90009 (of " in str(response.json())
     assert "reference" in str(response.json())
     assert row_counts() == (1, 1, 5)

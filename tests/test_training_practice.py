@@ -143,7 +143,8 @@ def test_api_answer_bad_input(login, agent):
     dilemma, other = a_dilemma(), a_dilemma("caller-turns-abusive")
     url = f"/api/v1/dilemmas/{dilemma.pk}/answers/"
     wrong = client.post(url, {"option": other.options.first().pk}, content_type="application/json")
-    assert wrong.status_code == 400 and "option" in wrong.json()
+    # Well formed, but not a response of this dilemma: a rule about the data, documented as 422.
+    assert wrong.status_code == 422 and "option" in wrong.json()
     assert client.post(url, {"option": "x"}, content_type="application/json").status_code == 400
     assert (
         client.post(

@@ -1,15 +1,14 @@
 """REST API for training: published dilemmas (never which response is best), answering one,
 and the caller's modules."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import Pagination
+from core.api import Pagination, data_rules
 from teams.api import role_permission
 from teams.models import Role
 from training.models import Dilemma, Option
@@ -105,7 +104,10 @@ class AnswerCreateView(APIView):
                     "feedback": serializers.CharField(),
                     "links": serializers.ListField(child=serializers.DictField()),
                 },
-            )
+            ),
+            422: OpenApiResponse(
+                description="Well formed, but `option` is not one of this dilemma's responses."
+            ),
         },
     )
     def post(self, request, pk):
@@ -114,12 +116,10 @@ class AnswerCreateView(APIView):
             raise Http404
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with data_rules():
             attempt = attempt_record(
                 user=request.user, dilemma=dilemma, option_id=data.validated_data["option"]
             )
-        except ValidationError as error:
-            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
         return Response(
             {
                 "verdict": attempt.verdict,

@@ -12,7 +12,10 @@ def cell(page: dict | None) -> str:
     if not page:
         return "—"
     if page.get("failing"):
-        return f"FAILING ({page.get('requests', 0)} requests)"
+        return (
+            f"FAILING: {page.get('requests', 0)} requests, p95 {page['p95_ms']:,.1f} "
+            f"({page['p95_per_factor_ms']:,.1f})"
+        )
     if "rows_per_s" in page:
         return f"{page['rows_per_s']:,.0f} rows/s, {page['seconds']} s"
     if "share_of_signed_in" in page:
